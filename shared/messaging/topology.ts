@@ -1,0 +1,151 @@
+/**
+ * The one declarative definition of Doorstep's Service Bus entities.
+ *
+ * The local AMQP emulator is configured from this object and the Pulumi program
+ * provisions exactly these entities, so local and Azure cannot drift apart.
+ */
+
+/** ISO 8601 durations are what Azure takes; the emulator converts them. */
+export type IsoDuration = `P${string}`;
+
+/**
+ * A subscription rule. Correlation filters are cheap and exact; SQL filters
+ * cover the rest (Service Bus' SQL-92 subset, of which the emulator implements
+ * comparisons, IN, LIKE, IS [NOT] NULL, EXISTS, AND/OR/NOT).
+ */
+export type SubscriptionFilter =
+  | { readonly kind: 'true' }
+  | {
+      readonly kind: 'correlation';
+      readonly subject?: string;
+      readonly correlationId?: string;
+      readonly contentType?: string;
+      readonly to?: string;
+      readonly applicationProperties?: Readonly<Record<string, string | number | boolean>>;
+    }
+  | { readonly kind: 'sql'; readonly expression: string };
+
+export interface EntitySettings {
+  readonly lockDuration: IsoDuration;
+  readonly maxDeliveryCount: number;
+  readonly defaultMessageTimeToLive: IsoDuration;
+  readonly deadLetteringOnMessageExpiration: boolean;
+}
+
+export interface QueueDefinition extends EntitySettings {
+  readonly name: string;
+  readonly requiresDuplicateDetection: boolean;
+  readonly duplicateDetectionHistoryTimeWindow: IsoDuration;
+  /** Who may use it: drives least-privilege role assignments in infra. */
+  readonly appAccess: readonly ('send' | 'receive')[];
+  readonly description: string;
+}
+
+export interface SubscriptionDefinition extends EntitySettings {
+  readonly name: string;
+  readonly filter: SubscriptionFilter;
+  /** True when the function app itself consumes this subscription. */
+  readonly appReceives: boolean;
+  readonly description: string;
+}
+
+export interface TopicDefinition {
+  readonly name: string;
+  readonly requiresDuplicateDetection: boolean;
+  readonly duplicateDetectionHistoryTimeWindow: IsoDuration;
+  readonly defaultMessageTimeToLive: IsoDuration;
+  readonly appAccess: readonly ('send' | 'receive')[];
+  readonly subscriptions: readonly SubscriptionDefinition[];
+  readonly description: string;
+}
+
+export interface Topology {
+  readonly queues: readonly QueueDefinition[];
+  readonly topics: readonly TopicDefinition[];
+}
+
+const standard: EntitySettings = {
+  lockDuration: 'PT1M',
+  maxDeliveryCount: 10,
+  defaultMessageTimeToLive: 'P14D',
+  deadLetteringOnMessageExpiration: true,
+};
+
+export const topology: Topology = {
+  queues: [
+    {
+      ...standard,
+      name: 'partner-inbound',
+      description: 'Status changes, public updates and completions from works contractors and back offices.',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      appAccess: ['receive'],
+    },
+    {
+      ...standard,
+      name: 'notifications',
+      description: 'Resident notifications waiting to be sent through GOV.UK Notify.',
+      maxDeliveryCount: 8,
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      appAccess: ['send', 'receive'],
+    },
+  ],
+  topics: [
+    {
+      name: 'events',
+      description: 'CloudEvents published from the outbox: every state change partners hear about.',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      defaultMessageTimeToLive: 'P14D',
+      appAccess: ['send', 'receive'],
+      subscriptions: [
+        {
+          ...standard,
+          name: 'notify-residents',
+          description: 'Turns events into resident notifications per their preferences.',
+          filter: { kind: 'sql', expression: "sys.label LIKE 'uk.gov.doorstep.%'" },
+          appReceives: true,
+        },
+        {
+          ...standard,
+          name: 'highways-contractor',
+          description: 'Roads and street lighting requests for the highways works contractor.',
+          filter: { kind: 'sql', expression: "serviceGroup IN ('roads', 'street-lighting')" },
+          appReceives: false,
+        },
+        {
+          ...standard,
+          name: 'waste-contractor',
+          description: 'Waste, fly-tipping and street cleansing requests for the waste contractor.',
+          filter: { kind: 'sql', expression: "serviceGroup IN ('waste', 'street-cleansing')" },
+          appReceives: false,
+        },
+        {
+          ...standard,
+          name: 'crm',
+          description: 'Every event, for the council CRM.',
+          filter: { kind: 'true' },
+          appReceives: false,
+        },
+        {
+          ...standard,
+          name: 'finance',
+          description: 'Final payment states and refunds, for the finance system.',
+          filter: { kind: 'correlation', applicationProperties: { eventFamily: 'payment' } },
+          appReceives: false,
+        },
+      ],
+    },
+  ],
+};
+
+/** Parses the subset of ISO 8601 durations the topology uses (days, hours, minutes, seconds). */
+export function durationToMs(duration: IsoDuration): number {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
+  if (!match || duration === 'P' || duration.endsWith('T')) {
+    throw new Error(`Unsupported ISO 8601 duration: ${duration}`);
+  }
+  const [, d, h, m, s] = match;
+  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(m ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
+}
