@@ -1,0 +1,60 @@
+/**
+ * Blob Storage: Azurite, as a child process (in-memory), on loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+/** Azurite's documented development account: public, and accepted only by emulators. */
+export const azuriteAccount = {
+  name: 'devstoreaccount1',
+  key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+} as const;
+
+export interface Azurite {
+  readonly port: number;
+  readonly blobEndpoint: string;
+  readonly connectionString: string;
+  close(): Promise<void>;
+}
+
+export async function startAzurite(options: { port?: number; host?: string } = {}): Promise<Azurite> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? (await freePort(host));
+  const require = createRequire(import.meta.url);
+  const main = join(dirname(require.resolve('azurite/package.json')), 'dist/src/blob/main.js');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [main, '--blobHost', host, '--blobPort', String(port), '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableProductStyleUrl'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`Azurite exited (${String(code)}): ${stderr}`));
+    });
+  });
+  await Promise.race([waitForPort(port, host), exited]);
+  exited.catch(() => undefined);
+  const blobEndpoint = `http://${host}:${port}/${azuriteAccount.name}`;
+  return {
+    port,
+    blobEndpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount.name};AccountKey=${azuriteAccount.key};BlobEndpoint=${blobEndpoint};`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => {
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

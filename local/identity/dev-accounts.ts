@@ -1,0 +1,23 @@
+/**
+ * Who can sign in locally. Any other name signs in as a resident, so a tester
+ * can invent residents freely; staff and admins must be one of these.
+ */
+export type Role = 'resident' | 'staff' | 'admin';
+
+export interface DevAccount {
+  readonly sub: string;
+  readonly name: string;
+  readonly email: string;
+  readonly roles: readonly Role[];
+}
+
+export const devAccounts: readonly DevAccount[] = [
+  { sub: 'alice', name: 'Alice Resident', email: 'alice@example.com', roles: ['resident'] },
+  { sub: 'bob', name: 'Bob Resident', email: 'bob@example.com', roles: ['resident'] },
+  { sub: 'sam', name: 'Sam Streets (staff)', email: 'sam.streets@council.example', roles: ['staff'] },
+  { sub: 'ada', name: 'Ada Admin (admin)', email: 'ada.admin@council.example', roles: ['staff', 'admin'] },
+];
+
+export function devAccount(sub: string): DevAccount {
+  return devAccounts.find((a) => a.sub === sub) ?? { sub, name: sub, email: `${sub}@example.com`, roles: ['resident'] };
+}

@@ -1,0 +1,105 @@
+/**
+ * The embedded local stack: every dependency Doorstep has in Azure, on loopback,
+ * in one process tree, talking to the real SDKs.
+ *
+ * | Azure                      | here                                        |
+ * | -------------------------- | ------------------------------------------- |
+ * | Cosmos DB for NoSQL        | `@vercel/cosmosdb-server` (in process)      |
+ * | Blob Storage               | Azurite (child process, in memory)          |
+ * | Service Bus                | Doorstep's AMQP emulator (in process)       |
+ * | Entra External ID          | `oidc-provider` (in process)                |
+ */
+import { BlobServiceClient } from '@azure/storage-blob';
+import { cosmosContainers } from '../shared/data/cosmos-containers.js';
+import { documentContainers } from '../shared/data/blob-containers.js';
+import { topology } from '../shared/messaging/topology.js';
+import { startAzurite, type Azurite } from './azurite.js';
+import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
+import { startIdentityProvider, type IdentityProvider } from './identity/provider.js';
+import { startServiceBusEmulator, type ServiceBusEmulator } from './service-bus/amqp-server.js';
+
+export interface StackPorts {
+  readonly cosmos: number;
+  readonly blob: number;
+  readonly serviceBus: number;
+  readonly identity: number;
+}
+
+export interface LocalEndpoints {
+  readonly cosmos: { readonly endpoint: string; readonly connectionString: string; readonly database: string };
+  readonly blob: { readonly endpoint: string; readonly connectionString: string };
+  readonly serviceBus: { readonly connectionString: string; readonly port: number };
+  readonly identity: { readonly issuer: string; readonly audience: string; readonly discovery: string };
+}
+
+export interface LocalStack {
+  readonly endpoints: LocalEndpoints;
+  /** App settings that point Doorstep at this stack (the names of README's table). */
+  readonly appSettings: Readonly<Record<string, string>>;
+  readonly serviceBus: ServiceBusEmulator;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** 0 picks a free port (tests); omitted picks the defaults below. */
+  readonly ports?: Partial<StackPorts>;
+  readonly database?: string;
+  readonly audience?: string;
+  readonly serviceBusLockDurationMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export const defaultPorts: StackPorts = { cosmos: 8081, blob: 10000, serviceBus: 5672, identity: 7072 };
+
+export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+  const ports = { ...defaultPorts, ...options.ports };
+  const database = options.database ?? 'doorstep';
+  const audience = options.audience ?? 'api://doorstep';
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const [cosmos, azurite, serviceBus, identity]: [CosmosEmulator, Azurite, ServiceBusEmulator, IdentityProvider] = await Promise.all([
+      startCosmos({ port: ports.cosmos }).then((s) => (started.push(s), s)),
+      startAzurite(ports.blob === 0 ? {} : { port: ports.blob }).then((s) => (started.push(s), s)),
+      startServiceBusEmulator({
+        topology,
+        port: ports.serviceBus,
+        log: (line) => log(`[service-bus] ${line}`),
+        ...(options.serviceBusLockDurationMs ? { lockDurationMs: options.serviceBusLockDurationMs } : {}),
+      }).then((s) => (started.push(s), s)),
+      startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(s), s)),
+    ]);
+
+    await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
+    const stopSweeper = startTtlSweeper(cosmos.endpoint, database, cosmosContainers);
+    started.push({ close: stopSweeper });
+    const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    for (const name of Object.values(documentContainers)) await blobService.getContainerClient(name).createIfNotExists();
+
+    const endpoints: LocalEndpoints = {
+      cosmos: { endpoint: cosmos.endpoint, connectionString: cosmos.connectionString, database },
+      blob: { endpoint: azurite.blobEndpoint, connectionString: azurite.connectionString },
+      serviceBus: { connectionString: serviceBus.connectionString, port: serviceBus.port },
+      identity: { issuer: identity.issuer, audience, discovery: `${identity.issuer}/.well-known/openid-configuration` },
+    };
+    const appSettings = {
+      CosmosDb: cosmos.connectionString,
+      COSMOS_DATABASE: database,
+      Storage: azurite.connectionString,
+      ServiceBus: serviceBus.connectionString,
+      OIDC_ISSUER: identity.issuer,
+      OIDC_AUDIENCE: audience,
+    };
+    return {
+      endpoints,
+      appSettings,
+      serviceBus,
+      async close() {
+        for (const s of started.reverse()) await s.close();
+      },
+    };
+  } catch (error) {
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole platform on the embedded stack, on loopback.
+ * Ports: DOORSTEP_PORT_FUNCTIONS (7071), DOORSTEP_PORT_COSMOS (8081),
+ * DOORSTEP_PORT_BLOB (10000), DOORSTEP_PORT_SERVICEBUS (5672), DOORSTEP_PORT_IDENTITY (7072).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeTriggerClients, startFunctionsHost } from './host/functions-host.js';
+import { devAccounts } from './identity/dev-accounts.js';
+import { defaultPorts, startLocalStack } from './stack.js';
+import { seedLocalData } from './seed.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const port = (name: string, fallback: number) => {
+  const value = process.env[`DOORSTEP_PORT_${name}`];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`DOORSTEP_PORT_${name} must be a port number`);
+  return n;
+};
+
+const started = Date.now();
+const stack = await startLocalStack({
+  ports: {
+    cosmos: port('COSMOS', defaultPorts.cosmos),
+    blob: port('BLOB', defaultPorts.blob),
+    serviceBus: port('SERVICEBUS', defaultPorts.serviceBus),
+    identity: port('IDENTITY', defaultPorts.identity),
+  },
+});
+// The app reads its configuration from the environment, as in Azure.
+Object.assign(process.env, stack.appSettings);
+const seeded = await seedLocalData(stack);
+const host = await startFunctionsHost({
+  entry: process.env.DOORSTEP_APP_ENTRY ?? join(root, 'functions/index.ts'),
+  port: port('FUNCTIONS', 7071),
+});
+
+const endpoints = { functions: `${host.url}/api`, ...stack.endpoints, appSettings: stack.appSettings };
+await mkdir(join(root, '.local'), { recursive: true });
+await writeFile(join(root, '.local/endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+
+console.log(`
+Doorstep is running locally (${Date.now() - started} ms).
+
+  API            ${host.url}/api   (health: ${host.url}/api/health)
+  Sign-in (OIDC) ${stack.endpoints.identity.issuer}   discovery: ${stack.endpoints.identity.discovery}
+  Cosmos DB      ${stack.endpoints.cosmos.endpoint}   database: ${stack.endpoints.cosmos.database}
+  Blob Storage   ${stack.endpoints.blob.endpoint}
+  Service Bus    127.0.0.1:${stack.endpoints.serviceBus.port} (AMQP, UseDevelopmentEmulator)
+
+  Functions:     ${host.functions.map((f) => f.name).join(', ')}
+  Seeded:        ${seeded.join('; ') || 'nothing'}
+  Dev accounts:  ${devAccounts.map((a) => `${a.sub} (${a.roles.join('+')})`).join(', ')}; any other name is a resident
+  A token:       npm run token -- --sub alice --role resident
+
+Endpoints and connection strings: .local/endpoints.json. Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping Doorstep…`);
+  await host.close();
+  await closeTriggerClients();
+  await stack.close();
+  console.log('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,119 @@
+/**
+ * Doorstep's configuration: read from the environment once, validated, frozen.
+ *
+ * Connections follow the Azure Functions convention so that triggers and the
+ * SDK clients read the same settings: `<Name>__fullyQualifiedNamespace` /
+ * `__accountEndpoint` / `__blobServiceUri` select managed identity (Azure), while a
+ * plain `<Name>` connection string is accepted only for a loopback emulator, so
+ * a key for a real account can never be configured.
+ */
+import { z } from 'zod';
+
+export type Connection<Kind extends string> =
+  | { readonly kind: 'identity'; readonly endpoint: string; readonly service: Kind }
+  | { readonly kind: 'emulator'; readonly connectionString: string; readonly endpoint: string; readonly service: Kind };
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+function endpointOfConnectionString(value: string): string | undefined {
+  const parts = new Map(
+    value
+      .split(';')
+      .filter(Boolean)
+      .map((p) => {
+        const at = p.indexOf('=');
+        return [p.slice(0, at).toLowerCase(), p.slice(at + 1)] as const;
+      }),
+  );
+  return parts.get('endpoint') ?? parts.get('accountendpoint') ?? parts.get('blobendpoint');
+}
+
+function connection<Kind extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  identitySuffix: string,
+  service: Kind,
+  issues: string[],
+): Connection<Kind> | undefined {
+  const identity = env[`${name}__${identitySuffix}`];
+  const emulator = env[name];
+  if (identity) {
+    const endpoint = service === 'serviceBus' && !identity.includes('://') ? `sb://${identity}` : identity;
+    if (!URL.canParse(endpoint)) issues.push(`${name}__${identitySuffix} must be a URL or host name`);
+    return { kind: 'identity', endpoint: identity, service };
+  }
+  if (emulator) {
+    const endpoint = endpointOfConnectionString(emulator);
+    const host = endpoint && URL.canParse(endpoint) ? new URL(endpoint).hostname : undefined;
+    if (!endpoint || !host || !loopbackHosts.has(host)) {
+      issues.push(
+        `${name} holds a connection string for a non-local endpoint. Keys are never configured for Azure: set ${name}__${identitySuffix} and grant the app's managed identity a role instead.`,
+      );
+      return undefined;
+    }
+    return { kind: 'emulator', connectionString: emulator, endpoint, service };
+  }
+  issues.push(`Set ${name}__${identitySuffix} (Azure, managed identity) or ${name} (local emulator connection string)`);
+  return undefined;
+}
+
+const plainSettings = z.object({
+  COUNCIL_NAME: z.string().min(1).default('Doorstep Borough Council'),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .default('doorstep'),
+  OIDC_ISSUER: z.url(),
+  OIDC_AUDIENCE: z.string().min(1),
+  /** Bound on each dependency probe and on waiting for a dependency on a request path. */
+  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  readonly councilName: string;
+  readonly cosmos: Connection<'cosmos'> & { readonly database: string };
+  readonly serviceBus: Connection<'serviceBus'>;
+  readonly blob: Connection<'blob'>;
+  readonly identity: { readonly issuer: string; readonly audience: string };
+  readonly dependencyTimeoutMs: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Doorstep configuration is invalid:\n- ${issues.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const issues: string[] = [];
+  const plain = plainSettings.safeParse(env);
+  if (!plain.success) {
+    for (const issue of plain.error.issues) issues.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const cosmos = connection(env, 'CosmosDb', 'accountEndpoint', 'cosmos', issues);
+  const serviceBus = connection(env, 'ServiceBus', 'fullyQualifiedNamespace', 'serviceBus', issues);
+  const blob = connection(env, 'Storage', 'blobServiceUri', 'blob', issues);
+  if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const p = plain.data;
+  return Object.freeze({
+    councilName: p.COUNCIL_NAME,
+    cosmos: Object.freeze({ ...cosmos, database: p.COSMOS_DATABASE }),
+    serviceBus: Object.freeze(serviceBus),
+    blob: Object.freeze(blob),
+    identity: Object.freeze({ issuer: p.OIDC_ISSUER, audience: p.OIDC_AUDIENCE }),
+    dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
+    logLevel: p.LOG_LEVEL,
+  });
+}
+
+let loaded: Config | undefined;
+
+/** The process' configuration, read on first use. */
+export function config(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

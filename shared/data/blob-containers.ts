@@ -1,0 +1,7 @@
+/** Blob containers: the local stack creates them and `infra/` provisions them. */
+export const documentContainers = {
+  /** Where residents' uploads land, unseen by anyone, until scanned. */
+  quarantine: 'quarantine',
+  /** Clean, stripped documents and photos, private to owner and staff. */
+  documents: 'documents',
+} as const;

@@ -1,0 +1,97 @@
+/**
+ * Cosmos DB containers: one definition that the local stack creates and the
+ * Pulumi program provisions (partition key, TTL, indexing).
+ *
+ * Partitioning follows the access paths (see README "Decisions"):
+ * - an entity and the outbox events its changes cause share a partition, so
+ *   both are written in one transactional batch;
+ * - a resident's own views live in that resident's partition, so "mine" is a
+ *   single-partition query.
+ */
+
+export interface CompositeIndexPath {
+  readonly path: string;
+  readonly order: 'ascending' | 'descending';
+}
+
+export interface ContainerDefinition {
+  readonly name: string;
+  readonly partitionKeyPath: `/${string}`;
+  /** Seconds; -1 turns TTL on with no default (items set their own `ttl`). Omitted: off. */
+  readonly defaultTtlSeconds?: number;
+  readonly excludedPaths: readonly string[];
+  readonly compositeIndexes: readonly (readonly CompositeIndexPath[])[];
+  readonly description: string;
+}
+
+export const cosmosContainers = [
+  {
+    name: 'requests',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/description/?', '/attributes/*', '/timeline/*', '/internalNotes/*', '/reporter/*'],
+    compositeIndexes: [
+      [
+        { path: '/type', order: 'ascending' },
+        { path: '/createdAt', order: 'descending' },
+      ],
+      [
+        { path: '/status', order: 'ascending' },
+        { path: '/createdAt', order: 'descending' },
+      ],
+    ],
+    description: 'Service requests (pk = request id) with their outbox events in the same partition.',
+  },
+  {
+    name: 'residents',
+    partitionKeyPath: '/residentId',
+    excludedPaths: ['/contact/*', '/summary/*'],
+    compositeIndexes: [
+      [
+        { path: '/kind', order: 'ascending' },
+        { path: '/at', order: 'descending' },
+      ],
+    ],
+    description: "A resident's profile and My Account timeline entries (pk = resident id).",
+  },
+  {
+    name: 'catalogue',
+    partitionKeyPath: '/kind',
+    excludedPaths: [],
+    compositeIndexes: [],
+    description: 'Services and payable items (small, read-mostly; pk = kind).',
+  },
+  {
+    name: 'payments',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/provider/*', '/audit/*'],
+    compositeIndexes: [],
+    description: 'Payments and refunds (pk = payment id) with their outbox events.',
+  },
+  {
+    name: 'documents',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/scan/*'],
+    compositeIndexes: [],
+    description: 'Uploaded documents and photos (pk = document id) with their outbox events.',
+  },
+  {
+    name: 'idempotency',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: 24 * 60 * 60,
+    excludedPaths: ['/*'],
+    compositeIndexes: [],
+    description: 'Idempotency-Key records (pk = caller + key), kept for 24 hours.',
+  },
+  {
+    name: 'leases',
+    partitionKeyPath: '/id',
+    excludedPaths: [],
+    compositeIndexes: [],
+    description: 'Change feed leases for the outbox publisher.',
+  },
+] as const satisfies readonly ContainerDefinition[];
+
+export type ContainerName = (typeof cosmosContainers)[number]['name'];

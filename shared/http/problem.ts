@@ -1,0 +1,90 @@
+/**
+ * The one place errors become HTTP: RFC 9457 `application/problem+json`, no
+ * stack traces, nothing from the request echoed back. SDK failures that mean
+ * "a dependency is down" become 503 with Retry-After; anything else is a 500
+ * whose details go to the log under the invocation id, not to the caller.
+ */
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { AppError, dependencyUnavailable } from '../errors.js';
+import { logEvent } from '../observability/log.js';
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly errors?: readonly { readonly pointer: string; readonly detail: string }[];
+}
+
+const problemTypeBase = 'https://doorstep.council.example/problems/';
+
+export function problemResponse(error: AppError, instance?: string): HttpResponseInit {
+  const body: ProblemDocument = {
+    type: `${problemTypeBase}${error.code}`,
+    title: error.title,
+    status: error.status,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(error.extras.fieldErrors ? { errors: error.extras.fieldErrors } : {}),
+  };
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+    ...(error.extras.headers ?? {}),
+  };
+  if (error.extras.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.extras.retryAfterSeconds);
+  return { status: error.status, headers, body: JSON.stringify(body) };
+}
+
+const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const transientNames = new Set(['TimeoutError', 'AbortError', 'ServiceUnavailableError', 'ServiceCommunicationProblem', 'ServiceBusy', 'ServiceTimeout']);
+
+/** Recognises the SDKs' ways of saying "could not reach the service" or "it is overloaded". */
+export function isTransientDependencyError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { code?: unknown; name?: unknown; statusCode?: unknown; retryable?: unknown; cause?: unknown };
+  if (typeof e.code === 'string' && (transientCodes.has(e.code) || transientNames.has(e.code))) return true;
+  if (typeof e.name === 'string' && transientNames.has(e.name)) return true;
+  if (typeof e.statusCode === 'number' && (e.statusCode === 408 || e.statusCode === 429 || e.statusCode === 503 || e.statusCode === 0)) return true;
+  if (e.retryable === true && !(error instanceof AppError)) return true;
+  return isTransientDependencyError(e.cause, depth + 1);
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isTransientDependencyError(error)) return dependencyUnavailable('A dependency', error);
+  return new AppError('internal', 'The error has been logged. Try again, and contact the council if it keeps happening.', { cause: error });
+}
+
+/** Wraps an HTTP handler so that every failure leaves as problem+json. */
+export function withErrors(handler: HttpHandler): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      const appError = toAppError(error);
+      const instance = `urn:doorstep:invocation:${context.invocationId}`;
+      if (appError.status >= 500) {
+        logEvent(context, 'error', 'request.failed', {
+          code: appError.code,
+          status: appError.status,
+          route: context.functionName,
+          error: describeForLog(appError.extras.cause ?? error),
+        });
+      } else {
+        logEvent(context, 'info', 'request.rejected', { code: appError.code, status: appError.status, route: context.functionName });
+      }
+      return problemResponse(appError, instance);
+    }
+  };
+}
+
+/** Error shape for logs: type, code and message of SDK errors; never request data. */
+function describeForLog(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const e = error as Error & { code?: unknown; statusCode?: unknown };
+    return { name: e.name, message: e.message, code: e.code, statusCode: e.statusCode, stack: e.stack };
+  }
+  return { value: typeof error };
+}
