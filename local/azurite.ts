@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './ports.js';
 
 /** Azurite's documented development account: public, and accepted only by emulators. */
@@ -26,8 +27,20 @@ export async function startAzurite(options: { port?: number; host?: string } = {
   const main = join(dirname(require.resolve('azurite/package.json')), 'dist/src/blob/main.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [main, '--blobHost', host, '--blobPort', String(port), '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableProductStyleUrl'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    [
+      join(dirname(fileURLToPath(import.meta.url)), 'azurite-child.cjs'),
+      main,
+      '--blobHost',
+      host,
+      '--blobPort',
+      String(port),
+      '--inMemoryPersistence',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+      '--disableTelemetry',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -54,7 +67,8 @@ export async function startAzurite(options: { port?: number; host?: string } = {
         child.once('exit', () => {
           resolve();
         });
-        child.kill('SIGTERM');
+        // Azurite's graceful close waits on clients' keep-alive sockets; its data is in memory anyway.
+        child.kill('SIGKILL');
       }),
   };
 }

@@ -37,6 +37,8 @@ export interface LocalStack {
   /** App settings that point Doorstep at this stack (the names of README's table). */
   readonly appSettings: Readonly<Record<string, string>>;
   readonly serviceBus: ServiceBusEmulator;
+  /** Stops one dependency, leaving the rest up (outage tests). */
+  stop(component: keyof StackPorts): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,17 +59,23 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   const audience = options.audience ?? 'api://doorstep';
   const log = options.log ?? ((line: string) => console.log(line));
   const started: { close(): Promise<void> }[] = [];
+  // Each closes once, whether stopped alone or with the stack.
+  const closeOnce = <T extends { close(): Promise<void> }>(s: T): T => {
+    let closing: Promise<void> | undefined;
+    const close = s.close.bind(s);
+    return Object.assign(s, { close: () => (closing ??= close()) });
+  };
   try {
     const [cosmos, azurite, serviceBus, identity]: [CosmosEmulator, Azurite, ServiceBusEmulator, IdentityProvider] = await Promise.all([
-      startCosmos({ port: ports.cosmos }).then((s) => (started.push(s), s)),
-      startAzurite(ports.blob === 0 ? {} : { port: ports.blob }).then((s) => (started.push(s), s)),
+      startCosmos({ port: ports.cosmos }).then((s) => (started.push(closeOnce(s)), s)),
+      startAzurite(ports.blob === 0 ? {} : { port: ports.blob }).then((s) => (started.push(closeOnce(s)), s)),
       startServiceBusEmulator({
         topology,
         port: ports.serviceBus,
         log: (line) => log(`[service-bus] ${line}`),
         ...(options.serviceBusLockDurationMs ? { lockDurationMs: options.serviceBusLockDurationMs } : {}),
-      }).then((s) => (started.push(s), s)),
-      startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(s), s)),
+      }).then((s) => (started.push(closeOnce(s)), s)),
+      startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(closeOnce(s)), s)),
     ]);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
@@ -94,6 +102,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       endpoints,
       appSettings,
       serviceBus,
+      async stop(component) {
+        await { cosmos, blob: azurite, serviceBus, identity }[component].close();
+      },
       async close() {
         for (const s of started.reverse()) await s.close();
       },

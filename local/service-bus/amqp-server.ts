@@ -443,6 +443,11 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
 
   return {
     port,
@@ -455,8 +460,8 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         server.close(() => {
           resolve();
         });
-        // Connections that ignore close are cut.
-        for (const c of connections) (c as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+        // Clients reconnect as soon as they are told to close: cut every socket.
+        for (const socket of sockets) socket.destroy();
       });
     },
   };
