@@ -23,7 +23,7 @@ export interface CosmosEmulator {
 
 export async function startCosmos(options: { port?: number; host?: string } = {}): Promise<CosmosEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createHttpServer({ keepAlive: true } as never);
+  const server: Server = createHttpServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, resolve);
@@ -45,7 +45,11 @@ export async function startCosmos(options: { port?: number; host?: string } = {}
 }
 
 /** Creates the database and containers as `infra/` provisions them. */
-export async function provisionCosmos(endpoint: string, database: string, containers: readonly ContainerDefinition[]): Promise<void> {
+export async function provisionCosmos(
+  endpoint: string,
+  database: string,
+  containers: readonly ContainerDefinition[],
+): Promise<void> {
   const { CosmosClient } = await import('@azure/cosmos');
   const client = new CosmosClient({ endpoint, key: emulatorKey, connectionPolicy: { enableEndpointDiscovery: false } });
   try {
@@ -66,12 +70,21 @@ export async function provisionCosmos(endpoint: string, database: string, contai
  * Deletes items past their TTL in TTL-enabled containers, as Cosmos does in the
  * background; the emulator keeps them forever otherwise.
  */
-export function startTtlSweeper(endpoint: string, database: string, containers: readonly ContainerDefinition[], intervalMs = 1000): () => Promise<void> {
+export function startTtlSweeper(
+  endpoint: string,
+  database: string,
+  containers: readonly ContainerDefinition[],
+  intervalMs = 1000,
+): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
     const { CosmosClient } = await import('@azure/cosmos');
-    const client = new CosmosClient({ endpoint, key: emulatorKey, connectionPolicy: { enableEndpointDiscovery: false } });
+    const client = new CosmosClient({
+      endpoint,
+      key: emulatorKey,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     try {
       const db = client.database(database);
       for (const c of containers.filter((x) => x.defaultTtlSeconds !== undefined)) {
@@ -79,15 +92,20 @@ export function startTtlSweeper(endpoint: string, database: string, containers: 
         const defaultTtl = c.defaultTtlSeconds ?? -1;
         const query = {
           query:
-            `SELECT c.id, c.${c.partitionKeyPath.slice(1)} AS pk FROM c WHERE`
-            + '  (IS_DEFINED(c.ttl) AND c.ttl > 0 AND c._ts + c.ttl <= @now) OR (NOT IS_DEFINED(c.ttl) AND @defaultTtl > 0 AND c._ts + @defaultTtl <= @now)',
+            `SELECT c.id, c.${c.partitionKeyPath.slice(1)} AS pk FROM c WHERE` +
+            '  (IS_DEFINED(c.ttl) AND c.ttl > 0 AND c._ts + c.ttl <= @now) OR (NOT IS_DEFINED(c.ttl) AND @defaultTtl > 0 AND c._ts + @defaultTtl <= @now)',
           parameters: [
             { name: '@now', value: now },
             { name: '@defaultTtl', value: defaultTtl },
           ],
         };
         const { resources } = await db.container(c.name).items.query<{ id: string; pk: string }>(query).fetchAll();
-        for (const item of resources) await db.container(c.name).item(item.id, item.pk).delete().catch(() => undefined);
+        for (const item of resources)
+          await db
+            .container(c.name)
+            .item(item.id, item.pk)
+            .delete()
+            .catch(() => undefined);
       }
     } catch {
       // The next sweep tries again; a stopped emulator is not an error here.

@@ -66,23 +66,25 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     return Object.assign(s, { close: () => (closing ??= close()) });
   };
   try {
-    const [cosmos, azurite, serviceBus, identity]: [CosmosEmulator, Azurite, ServiceBusEmulator, IdentityProvider] = await Promise.all([
-      startCosmos({ port: ports.cosmos }).then((s) => (started.push(closeOnce(s)), s)),
-      startAzurite(ports.blob === 0 ? {} : { port: ports.blob }).then((s) => (started.push(closeOnce(s)), s)),
-      startServiceBusEmulator({
-        topology,
-        port: ports.serviceBus,
-        log: (line) => log(`[service-bus] ${line}`),
-        ...(options.serviceBusLockDurationMs ? { lockDurationMs: options.serviceBusLockDurationMs } : {}),
-      }).then((s) => (started.push(closeOnce(s)), s)),
-      startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(closeOnce(s)), s)),
-    ]);
+    const [cosmos, azurite, serviceBus, identity]: [CosmosEmulator, Azurite, ServiceBusEmulator, IdentityProvider] =
+      await Promise.all([
+        startCosmos({ port: ports.cosmos }).then((s) => (started.push(closeOnce(s)), s)),
+        startAzurite(ports.blob === 0 ? {} : { port: ports.blob }).then((s) => (started.push(closeOnce(s)), s)),
+        startServiceBusEmulator({
+          topology,
+          port: ports.serviceBus,
+          log: (line) => log(`[service-bus] ${line}`),
+          ...(options.serviceBusLockDurationMs ? { lockDurationMs: options.serviceBusLockDurationMs } : {}),
+        }).then((s) => (started.push(closeOnce(s)), s)),
+        startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(closeOnce(s)), s)),
+      ]);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
     const stopSweeper = startTtlSweeper(cosmos.endpoint, database, cosmosContainers);
     started.push({ close: stopSweeper });
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    for (const name of Object.values(documentContainers)) await blobService.getContainerClient(name).createIfNotExists();
+    for (const name of Object.values(documentContainers))
+      await blobService.getContainerClient(name).createIfNotExists();
 
     const endpoints: LocalEndpoints = {
       cosmos: { endpoint: cosmos.endpoint, connectionString: cosmos.connectionString, database },

@@ -68,10 +68,15 @@ export class AppError extends Error {
 }
 
 export const badRequest = (detail: string) => new AppError('bad-request', detail);
-export const validationFailed = (fieldErrors: readonly FieldError[], detail = 'Check the highlighted fields and try again.') =>
-  new AppError('validation-failed', detail, { fieldErrors });
+export const validationFailed = (
+  fieldErrors: readonly FieldError[],
+  detail = 'Check the highlighted fields and try again.',
+) => new AppError('validation-failed', detail, { fieldErrors });
 export const notFound = (what: string) => new AppError('not-found', `${what} was not found.`);
 export const forbidden = (detail: string) => new AppError('forbidden', detail);
 export const conflict = (detail: string) => new AppError('conflict', detail);
 export const dependencyUnavailable = (dependency: string, cause?: unknown, retryAfterSeconds = 5) =>
-  new AppError('dependency-unavailable', `${dependency} did not answer in time. Try again shortly.`, { retryAfterSeconds, cause });
+  new AppError('dependency-unavailable', `${dependency} did not answer in time. Try again shortly.`, {
+    retryAfterSeconds,
+    cause,
+  });

@@ -5,7 +5,8 @@
 // The registry lives on globalThis so that CommonJS and ESM loads share one.
 
 const key = Symbol.for('doorstep.local.functions-core');
-const registry = globalThis[key] || (globalThis[key] = { model: undefined, functions: [], hooks: [], logSink: undefined });
+const registry =
+  globalThis[key] || (globalThis[key] = { model: undefined, functions: [], hooks: [], logSink: undefined });
 
 function disposable(list, item) {
   return {

@@ -61,10 +61,18 @@ const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
 function registeredFunctions(): RegisteredFunction[] {
   return core.registry.functions.map(({ metadata, callback }) => {
-    const entry = Object.entries(metadata.bindings).find(([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.endsWith('Trigger'));
+    const entry = Object.entries(metadata.bindings).find(
+      ([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.endsWith('Trigger'),
+    );
     if (!entry) throw new Error(`Function ${metadata.name} has no trigger binding`);
     const [triggerName, trigger] = entry;
-    return { name: metadata.name, trigger: trigger as RpcBindingInfo & { type: string }, triggerName, metadata, callback };
+    return {
+      name: metadata.name,
+      trigger: trigger as RpcBindingInfo & { type: string },
+      triggerName,
+      metadata,
+      callback,
+    };
   });
 }
 
@@ -90,7 +98,11 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
   if (!model) throw new Error(`${options.entry} registered no functions (did it import @azure/functions?)`);
   const functions = registeredFunctions();
 
-  async function invoke(fn: RegisteredFunction, data: RpcTypedData, triggerMetadata: Record<string, RpcTypedData> = {}): Promise<InvocationOutcome> {
+  async function invoke(
+    fn: RegisteredFunction,
+    data: RpcTypedData,
+    triggerMetadata: Record<string, RpcTypedData> = {},
+  ): Promise<InvocationOutcome> {
     const invocationId = randomUUID();
     const coreContext: core.CoreInvocationContext = {
       invocationId,
@@ -139,7 +151,9 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const candidates = httpRoutes.map((r) => ({ r, params: r.route.match(path) })).filter((c) => c.params !== undefined);
+    const candidates = httpRoutes
+      .map((r) => ({ r, params: r.route.match(path) }))
+      .filter((c) => c.params !== undefined);
     const chosen = candidates.find((c) => c.r.methods.has(method));
     if (!chosen) {
       // What the Azure host does for an unmatched route or method.
@@ -153,7 +167,8 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] ??= v;
     const { returnValue } = await invoke(chosen.r.fn, {
@@ -182,8 +197,12 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
         return true;
       }
       const body = await readBody(req);
-      const input = body === 'too-large' || body.length === 0 ? {} : (JSON.parse(body.toString()) as { input?: unknown });
-      const data = fn.trigger.type === 'timerTrigger' ? typed({ isPastDue: false, schedule: { adjustForDST: true } }) : typed(input.input);
+      const input =
+        body === 'too-large' || body.length === 0 ? {} : (JSON.parse(body.toString()) as { input?: unknown });
+      const data =
+        fn.trigger.type === 'timerTrigger'
+          ? typed({ isPastDue: false, schedule: { adjustForDST: true } })
+          : typed(input.input);
       await invoke(fn, data);
       res.writeHead(202).end();
       return true;
@@ -252,7 +271,9 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
       stops.push(await startServiceBusTrigger(fn, (data, meta) => invoke(fn, data, meta), log));
     }
     for (const fn of functions.filter((f) => f.trigger.type === 'timerTrigger')) {
-      stops.push(startTimerTrigger(fn, () => invoke(fn, typed({ isPastDue: false, schedule: { adjustForDST: true } })), log));
+      stops.push(
+        startTimerTrigger(fn, () => invoke(fn, typed({ isPastDue: false, schedule: { adjustForDST: true } })), log),
+      );
     }
   }
 
@@ -314,7 +335,12 @@ async function startServiceBusTrigger(
   run: (data: RpcTypedData, meta: Record<string, RpcTypedData>) => Promise<InvocationOutcome>,
   log: (line: string) => void,
 ): Promise<() => Promise<void>> {
-  const t = fn.trigger as RpcBindingInfo & { connection?: string; queueName?: string; topicName?: string; subscriptionName?: string };
+  const t = fn.trigger as RpcBindingInfo & {
+    connection?: string;
+    queueName?: string;
+    topicName?: string;
+    subscriptionName?: string;
+  };
   const client = await serviceBusClientFor(t.connection ?? 'ServiceBus');
   const receiver: ServiceBusReceiver = t.queueName
     ? client.createReceiver(t.queueName, { receiveMode: 'peekLock' })
@@ -327,7 +353,9 @@ async function startServiceBusTrigger(
           await run(typed(body), triggerMetadataOf(message));
           await receiver.completeMessage(message);
         } catch (error) {
-          log(`[host] ${fn.name}: invocation failed, message ${message.messageId ?? ''} abandoned: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            `[host] ${fn.name}: invocation failed, message ${String(message.messageId ?? '')} abandoned: ${error instanceof Error ? error.message : String(error)}`,
+          );
           await receiver.abandonMessage(message).catch(() => undefined);
         }
       },
@@ -344,7 +372,11 @@ async function startServiceBusTrigger(
   };
 }
 
-function startTimerTrigger(fn: RegisteredFunction, run: () => Promise<unknown>, log: (line: string) => void): () => Promise<void> {
+function startTimerTrigger(
+  fn: RegisteredFunction,
+  run: () => Promise<unknown>,
+  log: (line: string) => void,
+): () => Promise<void> {
   const t = fn.trigger as RpcBindingInfo & { schedule?: string; runOnStartup?: boolean };
   const schedule = parseNcrontab(t.schedule ?? '');
   let timer: NodeJS.Timeout | undefined;

@@ -40,7 +40,8 @@ export interface Schedule {
 export function parseNcrontab(expression: string): Schedule {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 6) throw new Error(`NCRONTAB needs six fields: '${expression}'`);
-  const [sec, min, hour, day, month, dow] = fields.map((f, i) => parseField(f, ranges[i] as [number, number])) as Set<number>[] as [
+  const sets = fields.map((f, i) => parseField(f, ranges[i] ?? [0, 0]));
+  const [sec, min, hour, day, month, dow] = sets as [
     Set<number>,
     Set<number>,
     Set<number>,

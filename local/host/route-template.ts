@@ -27,7 +27,10 @@ const constraints: Record<string, string> = {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function compileRoute(template: string): CompiledRoute {
-  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter(Boolean);
+  const segments = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter(Boolean);
   const names: string[] = [];
   const precedence: number[] = [];
   let pattern = '^';

@@ -38,9 +38,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const host = options.host ?? '127.0.0.1';
   // Listen first so the issuer URL carries the real port.
   const { createServer } = await import('node:http');
-  let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
+  const ready: {
+    handle?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+  } = {};
   const server: Server = createServer((req, res) => {
-    if (handler) handler(req, res);
+    if (ready.handle) ready.handle(req, res);
     else res.writeHead(503).end();
   });
   await new Promise<void>((resolve, reject) => {
@@ -51,7 +53,12 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const issuer = `http://${host}:${port}`;
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: `local-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
+  const signingKey = {
+    ...(await exportJWK(privateKey)),
+    kid: `local-${Date.now().toString(36)}`,
+    alg: 'RS256',
+    use: 'sig',
+  };
   const resourceServer = {
     scope: 'doorstep',
     audience: options.audience,
@@ -65,7 +72,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       {
         client_id: 'doorstep-web',
         token_endpoint_auth_method: 'none',
-        redirect_uris: [...(options.redirectUris ?? ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback'])],
+        redirect_uris: [
+          ...(options.redirectUris ?? ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback']),
+        ],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
       },
@@ -104,7 +113,15 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       return { roles: extra?.roles ?? [...devAccount(accountId).roles] };
     },
     // Resident sessions are short; the dev page is for humans trying the API by hand.
-    ttl: { AccessToken: 60 * 60, AuthorizationCode: 60, Session: 8 * 60 * 60, Grant: 8 * 60 * 60, Interaction: 60 * 60, IdToken: 60 * 60, RefreshToken: 24 * 60 * 60 },
+    ttl: {
+      AccessToken: 60 * 60,
+      AuthorizationCode: 60,
+      Session: 8 * 60 * 60,
+      Grant: 8 * 60 * 60,
+      Interaction: 60 * 60,
+      IdToken: 60 * 60,
+      RefreshToken: 24 * 60 * 60,
+    },
   });
 
   provider.registerGrantType(
@@ -112,9 +129,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     async (ctx: KoaContextWithOIDC) => {
       const params = ctx.oidc.params as { sub?: string; roles?: string; resource?: string };
       const sub = params.sub?.trim();
-      if (!sub || !/^[A-Za-z0-9._@-]{1,128}$/.test(sub)) throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
+      if (!sub || !/^[A-Za-z0-9._@-]{1,128}$/.test(sub))
+        throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
       const requested = (params.roles ?? '').split(/[ ,]+/).filter(Boolean);
-      if (requested.some((r) => !roleSet.has(r as Role))) throw new errors.InvalidRequest('roles must be resident, staff or admin');
+      if (requested.some((r) => !roleSet.has(r as Role)))
+        throw new errors.InvalidRequest('roles must be resident, staff or admin');
       const roles = requested.length > 0 ? (requested as Role[]) : [...devAccount(sub).roles];
       const token = new ctx.oidc.provider.AccessToken({
         accountId: sub,
@@ -123,9 +142,17 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         scope: 'doorstep',
         extra: { roles },
       } as never);
-      (token as unknown as { resourceServer: unknown }).resourceServer = new ctx.oidc.provider.ResourceServer(options.audience, resourceServer);
+      (token as unknown as { resourceServer: unknown }).resourceServer = new ctx.oidc.provider.ResourceServer(
+        options.audience,
+        resourceServer,
+      );
       const value = await token.save();
-      ctx.body = { access_token: value, token_type: 'Bearer', expires_in: resourceServer.accessTokenTTL, scope: 'doorstep' };
+      ctx.body = {
+        access_token: value,
+        token_type: 'Bearer',
+        expires_in: resourceServer.accessTokenTTL,
+        scope: 'doorstep',
+      };
     },
     ['sub', 'roles', 'resource'],
   );
@@ -133,7 +160,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     console.error(`[identity] server error: ${error.message}`);
   });
 
-  handler = provider.callback();
+  const callback = provider.callback();
+  ready.handle = (req, res) => {
+    void callback(req, res);
+  };
   return {
     issuer,
     port,
@@ -159,6 +189,7 @@ export async function requestDevToken(issuer: string, sub: string, roles: readon
     body,
   });
   const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
-  if (!response.ok || !json.access_token) throw new Error(`token request failed: ${json.error ?? response.status} ${json.error_description ?? ''}`);
+  if (!response.ok || !json.access_token)
+    throw new Error(`token request failed: ${json.error ?? response.status} ${json.error_description ?? ''}`);
   return json.access_token;
 }

@@ -20,7 +20,15 @@ import rhea, {
   type Session,
 } from 'rhea';
 import type { Topology } from '../../shared/messaging/topology.js';
-import { Broker, BrokerError, type AmqpMessage, type Consumer, type MessageStore, type ReceiveMode, type StoredMessage } from './broker.js';
+import {
+  Broker,
+  BrokerError,
+  type AmqpMessage,
+  type Consumer,
+  type MessageStore,
+  type ReceiveMode,
+  type StoredMessage,
+} from './broker.js';
 
 interface Outcomes {
   accepted(): { described(): unknown };
@@ -139,11 +147,21 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const connections = new Set<Connection>();
 
   const replyLink = (session: Session, replyTo: string | undefined): Sender | undefined => {
-    const links = (session.connection as unknown as { find_sender: (f: (s: Sender) => boolean) => Sender | undefined }).find_sender;
-    return links.call(session.connection, (s) => s.name === replyTo || internals(s).remote.attach.target?.address === replyTo);
+    const links = (session.connection as unknown as { find_sender: (f: (s: Sender) => boolean) => Sender | undefined })
+      .find_sender;
+    return links.call(
+      session.connection,
+      (s) => s.name === replyTo || internals(s).remote.attach.target?.address === replyTo,
+    );
   };
 
-  const reply = (context: EventContext, status: number, body: unknown, description = 'OK', condition?: string): void => {
+  const reply = (
+    context: EventContext,
+    status: number,
+    body: unknown,
+    description = 'OK',
+    condition?: string,
+  ): void => {
     const request = context.message as Message;
     const to = replyLink(context.session as Session, request.reply_to);
     if (!to) {
@@ -157,7 +175,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       'status-description': description,
     };
     if (condition) properties['error-condition'] = condition;
-    to.send({ correlation_id: request.message_id, application_properties: properties, body } as Message);
+    to.send({ correlation_id: request.message_id, application_properties: properties, body });
   };
 
   function onCbsRequest(context: EventContext): void {
@@ -211,7 +229,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
             deliveryCount: 0,
             state: 'scheduled' as const,
           }));
-          const found: StoredMessage[] = [...store.peek(from, count), ...scheduled.filter((m) => m.sequenceNumber >= from)]
+          const found: StoredMessage[] = [
+            ...store.peek(from, count),
+            ...scheduled.filter((m) => m.sequenceNumber >= from),
+          ]
             .sort((a, b) => a.sequenceNumber - b.sequenceNumber)
             .slice(0, count);
           if (found.length === 0) {
@@ -252,11 +273,18 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         }
         default:
           log(`UNKNOWN management operation '${String(operation)}' on '${entity}'`);
-          reply(context, 501, undefined, `Operation ${String(operation)} is not implemented by the emulator`, 'amqp:not-implemented');
+          reply(
+            context,
+            501,
+            undefined,
+            `Operation ${String(operation)} is not implemented by the emulator`,
+            'amqp:not-implemented',
+          );
       }
     } catch (error) {
       if (error instanceof BrokerError) {
-        const status = error.condition === 'amqp:not-found' || error.condition === 'com.microsoft:message-not-found' ? 404 : 410;
+        const status =
+          error.condition === 'amqp:not-found' || error.condition === 'com.microsoft:message-not-found' ? 404 : 410;
         reply(context, status, undefined, error.message, error.condition);
         return;
       }
@@ -286,14 +314,19 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       if (format === BATCH_FORMAT) {
         const envelope = rhea.message.decode(context.message as unknown as Buffer);
         const content = (envelope.body as { content?: Buffer | Buffer[] } | undefined)?.content;
-        parts = (Array.isArray(content) ? content : content ? [content] : []).map((b) => rhea.message.decode(b) as unknown as AmqpMessage);
+        parts = (Array.isArray(content) ? content : content ? [content] : []).map(
+          (b) => rhea.message.decode(b) as unknown as AmqpMessage,
+        );
       } else {
         parts = [context.message as unknown as AmqpMessage];
       }
       for (const part of parts) {
-        const size = rhea.message.encode(part as unknown as Message).length;
+        const size = rhea.message.encode(part).length;
         if (size > MAX_MESSAGE_BYTES) {
-          throw new BrokerError('amqp:link:message-size-exceeded', `The message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}.`);
+          throw new BrokerError(
+            'amqp:link:message-size-exceeded',
+            `The message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}.`,
+          );
         }
       }
       for (const part of parts) broker.send(address ?? '', part);
@@ -310,7 +343,11 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     if (!entry) return;
     pending.delete(delivery);
     const state = delivery.remote_state as
-      | { undeliverable_here?: boolean; message_annotations?: Record<string, unknown>; error?: { condition?: string; description?: string; info?: Record<string, unknown> } }
+      | {
+          undeliverable_here?: boolean;
+          message_annotations?: Record<string, unknown>;
+          error?: { condition?: string; description?: string; info?: Record<string, unknown> };
+        }
       | undefined;
     try {
       if (outcome === 'accepted') {
@@ -331,7 +368,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     } catch (error) {
       const condition = error instanceof BrokerError ? error.condition : 'amqp:internal-error';
       const description = error instanceof Error ? error.message : String(error);
-      delivery.update(true, (rhea.message as unknown as Outcomes).rejected({ error: { condition, description } }).described());
+      delivery.update(
+        true,
+        (rhea.message as unknown as Outcomes).rejected({ error: { condition, description } }).described(),
+      );
     }
   }
 
@@ -357,8 +397,15 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     // The SDK sizes its batches from this.
     internals(receiver).local.attach.max_message_size = MAX_MESSAGE_BYTES;
     const entity = address?.endsWith('/$management') ? address.slice(0, -'/$management'.length) : address;
-    if (address !== '$cbs' && !(entity && broker.hasTarget(entity)) && !(address?.endsWith('/$management') && entity && existsAny(entity))) {
-      receiver.close({ condition: 'amqp:not-found', description: `The messaging entity '${address ?? ''}' could not be found.` });
+    if (
+      address !== '$cbs' &&
+      !(entity && broker.hasTarget(entity)) &&
+      !(address?.endsWith('/$management') && entity && existsAny(entity))
+    ) {
+      receiver.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity '${address ?? ''}' could not be found.`,
+      });
       return;
     }
     receiver.add_credit(500);

@@ -60,11 +60,12 @@ export class BrokerError extends Error {
   }
 }
 
-const notFound = (what: string) => new BrokerError('amqp:not-found', `The messaging entity '${what}' could not be found.`);
+const notFound = (what: string) =>
+  new BrokerError('amqp:not-found', `The messaging entity '${what}' could not be found.`);
 const lockLost = () =>
   new BrokerError(
     'com.microsoft:message-lock-lost',
-    "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+    'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
   );
 
 const ttlOf = (message: AmqpMessage, entityDefault: number): number =>
@@ -85,7 +86,11 @@ export class MessageStore {
   ) {
     this.deadLetter = isDeadLetter
       ? undefined
-      : new MessageStore(`${path}/$deadletterqueue`, { ...settings, maxDeliveryCount: Number.MAX_SAFE_INTEGER, deadLetterOnExpiry: false }, true);
+      : new MessageStore(
+          `${path}/$deadletterqueue`,
+          { ...settings, maxDeliveryCount: Number.MAX_SAFE_INTEGER, deadLetterOnExpiry: false },
+          true,
+        );
   }
 
   get size(): number {
@@ -183,7 +188,12 @@ export class MessageStore {
     m.state = 'deferred';
   }
 
-  deadLetterMessage(token: string, reason: string | undefined, description: string | undefined, props?: Record<string, unknown>): void {
+  deadLetterMessage(
+    token: string,
+    reason: string | undefined,
+    description: string | undefined,
+    props?: Record<string, unknown>,
+  ): void {
     const m = this.locked(token);
     this.release(m);
     applyModifications(m, props);
@@ -198,11 +208,18 @@ export class MessageStore {
   }
 
   /** Receives deferred messages by sequence number, locking them (peek-lock) or removing them. */
-  receiveDeferred(sequenceNumbers: readonly number[], mode: ReceiveMode, now = Date.now()): { message: StoredMessage; lockToken?: string }[] {
+  receiveDeferred(
+    sequenceNumbers: readonly number[],
+    mode: ReceiveMode,
+    now = Date.now(),
+  ): { message: StoredMessage; lockToken?: string }[] {
     return sequenceNumbers.map((seq) => {
       const m = this.messages.get(seq);
       if (!m || m.state !== 'deferred') {
-        throw new BrokerError('com.microsoft:message-not-found', `Deferred message with sequence number ${seq} not found.`);
+        throw new BrokerError(
+          'com.microsoft:message-not-found',
+          `Deferred message with sequence number ${seq} not found.`,
+        );
       }
       m.deliveryCount += 1;
       if (mode === 'receiveAndDelete') {
@@ -217,7 +234,13 @@ export class MessageStore {
   }
 
   /** Settles a message received through the management link (deferred messages). */
-  updateDisposition(token: string, status: string, reason?: string, description?: string, props?: Record<string, unknown>): void {
+  updateDisposition(
+    token: string,
+    status: string,
+    reason?: string,
+    description?: string,
+    props?: Record<string, unknown>,
+  ): void {
     const m = this.locked(token);
     const wasDeferred = m.state === 'deferred';
     switch (status) {
@@ -229,7 +252,8 @@ export class MessageStore {
         applyModifications(m, props);
         // An abandoned deferred message stays deferred.
         if (!wasDeferred) this.afterFailedDelivery(m);
-        else if (m.deliveryCount >= this.settings.maxDeliveryCount) this.moveToDeadLetter(m, 'MaxDeliveryCountExceeded', undefined);
+        else if (m.deliveryCount >= this.settings.maxDeliveryCount)
+          this.moveToDeadLetter(m, 'MaxDeliveryCountExceeded', undefined);
         this.pump();
         return;
       case 'defered':
@@ -259,7 +283,8 @@ export class MessageStore {
       if (m.lock && m.lock.until <= now) {
         this.release(m);
         if (m.state === 'active') this.afterFailedDelivery(m);
-        else if (m.deliveryCount >= this.settings.maxDeliveryCount) this.moveToDeadLetter(m, 'MaxDeliveryCountExceeded', undefined);
+        else if (m.deliveryCount >= this.settings.maxDeliveryCount)
+          this.moveToDeadLetter(m, 'MaxDeliveryCountExceeded', undefined);
       }
     }
     for (const m of this.messages.values()) {
@@ -312,6 +337,14 @@ export class MessageStore {
   }
 }
 
+/** Message ids and correlation ids may be strings, numbers, UUID bytes or binary. */
+function stringOf(v: unknown): string {
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean')
+    return String(v);
+  return JSON.stringify(v);
+}
+
 function applyModifications(m: StoredMessage, props: Record<string, unknown> | undefined): void {
   if (!props || Object.keys(props).length === 0) return;
   m.message.application_properties = { ...(m.message.application_properties ?? {}), ...props };
@@ -319,7 +352,11 @@ function applyModifications(m: StoredMessage, props: Record<string, unknown> | u
 
 function toFilterable(message: AmqpMessage): FilterableMessage {
   const scalar = (v: unknown): FilterValue =>
-    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? undefined : String(v);
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? v
+      : v === undefined
+        ? undefined
+        : stringOf(v);
   const user: Record<string, FilterValue> = {};
   for (const [k, v] of Object.entries(message.application_properties ?? {})) user[k] = scalar(v);
   return {
@@ -386,14 +423,19 @@ export class Broker {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(topology: Topology, options: BrokerOptions = {}) {
-    const lock = (s: EntitySettings) => ({ ...settingsOf(s), ...(options.lockDurationMs ? { lockMs: options.lockDurationMs } : {}) });
+    const lock = (s: EntitySettings) => ({
+      ...settingsOf(s),
+      ...(options.lockDurationMs ? { lockMs: options.lockDurationMs } : {}),
+    });
     for (const q of topology.queues) {
       const store = new MessageStore(q.name, lock(q));
       this.addStore(store);
       this.targets.set(key(q.name), {
         path: q.name,
         defaultTtlMs: durationToMs(q.defaultMessageTimeToLive),
-        duplicateWindowMs: q.requiresDuplicateDetection ? durationToMs(q.duplicateDetectionHistoryTimeWindow) : undefined,
+        duplicateWindowMs: q.requiresDuplicateDetection
+          ? durationToMs(q.duplicateDetectionHistoryTimeWindow)
+          : undefined,
         seen: new Map(),
         scheduled: new Map(),
         route: () => [store],
@@ -408,7 +450,9 @@ export class Broker {
       this.targets.set(key(t.name), {
         path: t.name,
         defaultTtlMs: durationToMs(t.defaultMessageTimeToLive),
-        duplicateWindowMs: t.requiresDuplicateDetection ? durationToMs(t.duplicateDetectionHistoryTimeWindow) : undefined,
+        duplicateWindowMs: t.requiresDuplicateDetection
+          ? durationToMs(t.duplicateDetectionHistoryTimeWindow)
+          : undefined,
         seen: new Map(),
         scheduled: new Map(),
         route: (m) => subscriptions.filter((s) => s.matches(m)).map((s) => s.store),
@@ -440,15 +484,21 @@ export class Broker {
   send(address: string, message: AmqpMessage, now = Date.now()): number | undefined {
     const target = this.target(address);
     // Service Bus gives every message an id when the sender did not.
-    if (message.message_id === undefined || message.message_id === null) message.message_id = randomUUID().replace(/-/g, '');
+    if (message.message_id === undefined || message.message_id === null)
+      message.message_id = randomUUID().replace(/-/g, '');
     if (target.duplicateWindowMs !== undefined && message.message_id !== undefined && message.message_id !== null) {
-      const id = String(message.message_id);
+      const id = stringOf(message.message_id);
       const seenUntil = target.seen.get(id);
       if (seenUntil !== undefined && seenUntil > now) return undefined;
       target.seen.set(id, now + target.duplicateWindowMs);
     }
     const scheduledFor = message.message_annotations?.['x-opt-scheduled-enqueue-time'];
-    const at = scheduledFor instanceof Date ? scheduledFor.getTime() : typeof scheduledFor === 'number' ? scheduledFor : undefined;
+    const at =
+      scheduledFor instanceof Date
+        ? scheduledFor.getTime()
+        : typeof scheduledFor === 'number'
+          ? scheduledFor
+          : undefined;
     const sequenceNumber = ++this.sequence;
     if (at !== undefined && at > now) {
       const timer = setTimeout(() => {

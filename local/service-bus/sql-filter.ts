@@ -127,7 +127,10 @@ export function compileSqlFilter(source: string): (message: FilterableMessage) =
       take();
       const pattern = operand();
       if (pattern.t !== 'lit' || typeof pattern.v !== 'string') throw new Error('SQL filter: LIKE needs a string');
-      const escaped = pattern.v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+      const escaped = pattern.v
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.');
       return { t: 'like', not, l, pattern: new RegExp(`^${escaped}$`, 's') };
     }
     if (not) throw new Error('SQL filter: NOT must be followed by IN or LIKE here');

@@ -26,9 +26,11 @@ export interface HealthDeps {
   readonly probes: Readonly<Record<Dependency, Probe>>;
   readonly timeoutMs: number;
   readonly now?: () => number;
+  /** Told why a probe failed, for the operator's log (the report itself stays terse). */
+  readonly onProbeFailure?: (dependency: Dependency, error: unknown) => void;
 }
 
-async function probeOnce(probe: Probe, timeoutMs: number, now: () => number): Promise<DependencyStatus> {
+async function probeOnce(probe: Probe, timeoutMs: number, now: () => number, onError: (error: unknown) => void): Promise<DependencyStatus> {
   const started = now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -42,7 +44,8 @@ async function probeOnce(probe: Probe, timeoutMs: number, now: () => number): Pr
     const outcome = await Promise.race([probe(controller.signal).then(() => 'up' as const), timedOut]);
     const latencyMs = now() - started;
     return outcome === 'up' ? { up: true, latencyMs } : { up: false, latencyMs, reason: 'timeout' };
-  } catch {
+  } catch (error) {
+    onError(error);
     return { up: false, latencyMs: now() - started, reason: 'unreachable' };
   } finally {
     clearTimeout(timer);
@@ -51,7 +54,9 @@ async function probeOnce(probe: Probe, timeoutMs: number, now: () => number): Pr
 
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const now = deps.now ?? Date.now;
-  const results = await Promise.all(dependencies.map(async (d) => [d, await probeOnce(deps.probes[d], deps.timeoutMs, now)] as const));
+  const results = await Promise.all(
+    dependencies.map(async (d) => [d, await probeOnce(deps.probes[d], deps.timeoutMs, now, (e) => deps.onProbeFailure?.(d, e))] as const),
+  );
   const statuses = Object.fromEntries(results) as Record<Dependency, DependencyStatus>;
   return {
     status: results.every(([, s]) => s.up) ? 'healthy' : 'unhealthy',

@@ -6,7 +6,7 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { AppError, dependencyUnavailable } from '../errors.js';
-import { logEvent } from '../observability/log.js';
+import { errorSummary, logEvent } from '../observability/log.js';
 
 export interface ProblemDocument {
   readonly type: string;
@@ -37,8 +37,24 @@ export function problemResponse(error: AppError, instance?: string): HttpRespons
   return { status: error.status, headers, body: JSON.stringify(body) };
 }
 
-const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-const transientNames = new Set(['TimeoutError', 'AbortError', 'ServiceUnavailableError', 'ServiceCommunicationProblem', 'ServiceBusy', 'ServiceTimeout']);
+const transientCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const transientNames = new Set([
+  'TimeoutError',
+  'AbortError',
+  'ServiceUnavailableError',
+  'ServiceCommunicationProblem',
+  'ServiceBusy',
+  'ServiceTimeout',
+]);
 
 /** Recognises the SDKs' ways of saying "could not reach the service" or "it is overloaded". */
 export function isTransientDependencyError(error: unknown, depth = 0): boolean {
@@ -46,7 +62,11 @@ export function isTransientDependencyError(error: unknown, depth = 0): boolean {
   const e = error as { code?: unknown; name?: unknown; statusCode?: unknown; retryable?: unknown; cause?: unknown };
   if (typeof e.code === 'string' && (transientCodes.has(e.code) || transientNames.has(e.code))) return true;
   if (typeof e.name === 'string' && transientNames.has(e.name)) return true;
-  if (typeof e.statusCode === 'number' && (e.statusCode === 408 || e.statusCode === 429 || e.statusCode === 503 || e.statusCode === 0)) return true;
+  if (
+    typeof e.statusCode === 'number' &&
+    (e.statusCode === 408 || e.statusCode === 429 || e.statusCode === 503 || e.statusCode === 0)
+  )
+    return true;
   if (e.retryable === true && !(error instanceof AppError)) return true;
   return isTransientDependencyError(e.cause, depth + 1);
 }
@@ -54,7 +74,11 @@ export function isTransientDependencyError(error: unknown, depth = 0): boolean {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isTransientDependencyError(error)) return dependencyUnavailable('A dependency', error);
-  return new AppError('internal', 'The error has been logged. Try again, and contact the council if it keeps happening.', { cause: error });
+  return new AppError(
+    'internal',
+    'The error has been logged. Try again, and contact the council if it keeps happening.',
+    { cause: error },
+  );
 }
 
 /** Wraps an HTTP handler so that every failure leaves as problem+json. */
@@ -70,21 +94,16 @@ export function withErrors(handler: HttpHandler): HttpHandler {
           code: appError.code,
           status: appError.status,
           route: context.functionName,
-          error: describeForLog(appError.extras.cause ?? error),
+          error: { ...errorSummary(appError.extras.cause ?? error), stack: (appError.extras.cause ?? error) instanceof Error ? ((appError.extras.cause ?? error) as Error).stack : undefined },
         });
       } else {
-        logEvent(context, 'info', 'request.rejected', { code: appError.code, status: appError.status, route: context.functionName });
+        logEvent(context, 'info', 'request.rejected', {
+          code: appError.code,
+          status: appError.status,
+          route: context.functionName,
+        });
       }
       return problemResponse(appError, instance);
     }
   };
-}
-
-/** Error shape for logs: type, code and message of SDK errors; never request data. */
-function describeForLog(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const e = error as Error & { code?: unknown; statusCode?: unknown };
-    return { name: e.name, message: e.message, code: e.code, statusCode: e.statusCode, stack: e.stack };
-  }
-  return { value: typeof error };
 }

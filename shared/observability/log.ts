@@ -27,3 +27,12 @@ export function logEvent(context: InvocationContext, level: LogLevel, event: str
       break;
   }
 }
+
+/** What an error may say in a log: its type and codes, never the data it was about. */
+export function errorSummary(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const e = error as Error & { code?: unknown; statusCode?: unknown };
+    return { name: e.name, message: e.message, code: e.code, statusCode: e.statusCode };
+  }
+  return { type: typeof error };
+}

@@ -61,7 +61,11 @@ export function createPlatform(cfg: Config): Platform {
     const connectionPolicy = { requestTimeout: cfg.dependencyTimeoutMs };
     const retryOptions = { maxRetryAttemptCount: 3, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 5 };
     if (c.kind === 'identity') {
-      return new CosmosClient({ endpoint: c.endpoint, aadCredentials: await credential(), connectionPolicy: { ...connectionPolicy, retryOptions } });
+      return new CosmosClient({
+        endpoint: c.endpoint,
+        aadCredentials: await credential(),
+        connectionPolicy: { ...connectionPolicy, retryOptions },
+      });
     }
     const parts = connectionStringParts(c.connectionString);
     return new CosmosClient({

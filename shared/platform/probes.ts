@@ -12,7 +12,11 @@ export function platformProbes(p: Platform): Record<Dependency, Probe> {
       await (await p.database()).read({ abortSignal });
     },
     blob: async (abortSignal) => {
-      const exists = await (await p.blobService()).getContainerClient(documentContainers.documents).exists({ abortSignal });
+      const exists = await (
+        await p.blobService()
+      )
+        .getContainerClient(documentContainers.documents)
+        .exists({ abortSignal });
       if (!exists) throw new Error('documents container missing');
     },
     serviceBus: async (abortSignal) => {

@@ -7,7 +7,10 @@ describe('GET /api/health', () => {
     const response = await fetch(api('health'));
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const body = (await response.json()) as { status: string; dependencies: Record<string, { up: boolean; latencyMs: number }> };
+    const body = (await response.json()) as {
+      status: string;
+      dependencies: Record<string, { up: boolean; latencyMs: number }>;
+    };
     expect(body.status).toBe('healthy');
     expect(Object.keys(body.dependencies).sort()).toEqual(['blob', 'cosmos', 'identity', 'serviceBus']);
     for (const dependency of Object.values(body.dependencies)) {

@@ -13,7 +13,11 @@ let host: FunctionsHost;
 beforeAll(async () => {
   stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
   Object.assign(process.env, stack.appSettings, { DEPENDENCY_TIMEOUT_MS: '1000' });
-  host = await startFunctionsHost({ entry: join(import.meta.dirname, '../../functions/index.ts'), port: 0, log: () => undefined });
+  host = await startFunctionsHost({
+    entry: join(import.meta.dirname, '../../functions/index.ts'),
+    port: 0,
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await host.close();
@@ -28,7 +32,10 @@ describe('GET /api/health during an outage', () => {
     const response = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('10');
-    const body = (await response.json()) as { status: string; dependencies: Record<string, { up: boolean; reason?: string }> };
+    const body = (await response.json()) as {
+      status: string;
+      dependencies: Record<string, { up: boolean; reason?: string }>;
+    };
     expect(body.status).toBe('unhealthy');
     expect(body.dependencies.identity).toMatchObject({ up: false, reason: 'unreachable' });
     expect(body.dependencies.cosmos?.up).toBe(true);

@@ -15,8 +15,22 @@ const settings = {
 
 const testTopology: Topology = {
   queues: [
-    { ...settings, name: 'work', description: '', requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT10M', appAccess: [] },
-    { ...settings, name: 'plain', description: '', requiresDuplicateDetection: false, duplicateDetectionHistoryTimeWindow: 'PT10M', appAccess: [] },
+    {
+      ...settings,
+      name: 'work',
+      description: '',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'PT10M',
+      appAccess: [],
+    },
+    {
+      ...settings,
+      name: 'plain',
+      description: '',
+      requiresDuplicateDetection: false,
+      duplicateDetectionHistoryTimeWindow: 'PT10M',
+      appAccess: [],
+    },
     {
       ...settings,
       name: 'short-locks',
@@ -37,8 +51,20 @@ const testTopology: Topology = {
       appAccess: [],
       subscriptions: [
         { ...settings, name: 'all', description: '', filter: { kind: 'true' }, appReceives: false },
-        { ...settings, name: 'roads', description: '', filter: { kind: 'sql', expression: "serviceGroup IN ('roads', 'lighting') AND sys.label LIKE 'request.%'" }, appReceives: false },
-        { ...settings, name: 'payments', description: '', filter: { kind: 'correlation', subject: 'payment.final', applicationProperties: { eventFamily: 'payment' } }, appReceives: false },
+        {
+          ...settings,
+          name: 'roads',
+          description: '',
+          filter: { kind: 'sql', expression: "serviceGroup IN ('roads', 'lighting') AND sys.label LIKE 'request.%'" },
+          appReceives: false,
+        },
+        {
+          ...settings,
+          name: 'payments',
+          description: '',
+          filter: { kind: 'correlation', subject: 'payment.final', applicationProperties: { eventFamily: 'payment' } },
+          appReceives: false,
+        },
       ],
     },
   ],
@@ -59,7 +85,10 @@ beforeEach(() => {
   emulator.broker.purgeAll();
 });
 
-async function receiveOne(entity: string, options: { subQueueType?: 'deadLetter' } = {}): Promise<ServiceBusReceivedMessage | undefined> {
+async function receiveOne(
+  entity: string,
+  options: { subQueueType?: 'deadLetter' } = {},
+): Promise<ServiceBusReceivedMessage | undefined> {
   const receiver = client.createReceiver(entity, options);
   const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1500 });
   await receiver.close();
@@ -69,7 +98,12 @@ async function receiveOne(entity: string, options: { subQueueType?: 'deadLetter'
 describe('Service Bus emulator, through @azure/service-bus', () => {
   it('when a message is sent and received in peek-lock, then completing it removes it', async () => {
     const sender = client.createSender('work');
-    await sender.sendMessages({ body: { hello: 'world' }, messageId: 'm-1', subject: 'greeting', applicationProperties: { n: 7 } });
+    await sender.sendMessages({
+      body: { hello: 'world' },
+      messageId: 'm-1',
+      subject: 'greeting',
+      applicationProperties: { n: 7 },
+    });
     const receiver = client.createReceiver('work');
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(m?.body).toEqual({ hello: 'world' });
@@ -97,7 +131,7 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     while (got.length < 7) {
       const ms = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 });
       if (ms.length === 0) break;
-      got.push(...ms.map((m) => m.body));
+      got.push(...ms.map((m) => m.body as unknown));
     }
     expect(got).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     await receiver.close();
@@ -135,7 +169,10 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     await client.createSender('plain').sendMessages({ body: { bad: true } });
     const receiver = client.createReceiver('plain');
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
-    await receiver.deadLetterMessage(m as ServiceBusReceivedMessage, { deadLetterReason: 'SchemaInvalid', deadLetterErrorDescription: 'status is required' });
+    await receiver.deadLetterMessage(m as ServiceBusReceivedMessage, {
+      deadLetterReason: 'SchemaInvalid',
+      deadLetterErrorDescription: 'status is required',
+    });
     const dead = await receiveOne('plain', { subQueueType: 'deadLetter' });
     expect(dead?.body).toEqual({ bad: true });
     expect(dead?.deadLetterReason).toBe('SchemaInvalid');
@@ -182,7 +219,9 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     const [second] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(second?.body).toBe('forgotten');
     expect(second?.deliveryCount).toBe(1);
-    await expect(receiver.completeMessage(first as ServiceBusReceivedMessage)).rejects.toMatchObject({ code: 'MessageLockLost' });
+    await expect(receiver.completeMessage(first as ServiceBusReceivedMessage)).rejects.toMatchObject({
+      code: 'MessageLockLost',
+    });
     await receiver.completeMessage(second as ServiceBusReceivedMessage);
     await receiver.close();
   });
@@ -199,13 +238,15 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     await new Promise((r) => setTimeout(r, 800));
     const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 });
-    expect(got.map((m) => m.body)).toEqual(['scheduled']);
+    expect(got.map((m) => m.body as unknown)).toEqual(['scheduled']);
     await sender.close();
     await receiver.close();
   });
 
   it('when a message carries a scheduled enqueue time, then it arrives only after it', async () => {
-    await client.createSender('plain').sendMessages({ body: 'timed', scheduledEnqueueTimeUtc: new Date(Date.now() + 700) });
+    await client
+      .createSender('plain')
+      .sendMessages({ body: 'timed', scheduledEnqueueTimeUtc: new Date(Date.now() + 700) });
     const receiver = client.createReceiver('plain', { receiveMode: 'receiveAndDelete' });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     const got = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
@@ -217,9 +258,9 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     await client.createSender('plain').sendMessages([{ body: 'a' }, { body: 'b' }, { body: 'c' }]);
     const receiver = client.createReceiver('plain');
     const peeked = await receiver.peekMessages(2);
-    expect(peeked.map((m) => m.body)).toEqual(['a', 'b']);
+    expect(peeked.map((m) => m.body as unknown)).toEqual(['a', 'b']);
     const rest = await receiver.peekMessages(5);
-    expect(rest.map((m) => m.body)).toEqual(['c']);
+    expect(rest.map((m) => m.body as unknown)).toEqual(['c']);
     const received = await receiver.receiveMessages(3, { maxWaitTimeInMs: 1000 });
     expect(received).toHaveLength(3);
     await receiver.close();
@@ -241,7 +282,7 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     await sender.sendMessages({ body: 'other', messageId: 'evt-43' });
     const receiver = client.createReceiver('work', { receiveMode: 'receiveAndDelete' });
     const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 800 });
-    expect(got.map((m) => m.body)).toEqual(['first', 'other']);
+    expect(got.map((m) => m.body as unknown)).toEqual(['first', 'other']);
     await receiver.close();
   });
 
@@ -266,7 +307,7 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
       const r = client.createReceiver('events', sub, { receiveMode: 'receiveAndDelete' });
       const ms = await r.receiveMessages(10, { maxWaitTimeInMs: 600 });
       await r.close();
-      return ms.map((m) => m.body as string);
+      return ms.map((m) => m.body as unknown);
     };
     expect(await read('all')).toEqual(['pothole', 'bin', 'paid', 'lamp-note']);
     expect(await read('roads')).toEqual(['pothole']);
@@ -274,7 +315,9 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
   });
 
   it('when a subscription message is abandoned past the max delivery count, then it lands in that subscription’s dead-letter queue', async () => {
-    await client.createSender('events').sendMessages({ body: 'x', subject: 'request.submitted', applicationProperties: { serviceGroup: 'roads' } });
+    await client
+      .createSender('events')
+      .sendMessages({ body: 'x', subject: 'request.submitted', applicationProperties: { serviceGroup: 'roads' } });
     const receiver = client.createReceiver('events', 'roads');
     for (let i = 0; i < 3; i++) {
       const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });

@@ -18,7 +18,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const quiet = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
   const stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: quiet });
   Object.assign(process.env, stack.appSettings);
-  const host = await startFunctionsHost({ entry: join(project.config.root, 'functions/index.ts'), port: 0, log: quiet });
+  const host = await startFunctionsHost({
+    entry: join(project.config.root, 'functions/index.ts'),
+    port: 0,
+    log: quiet,
+  });
   project.provide('hostUrl', host.url);
   project.provide('appSettings', { ...stack.appSettings });
   return async () => {

@@ -12,13 +12,19 @@ const hangs: Probe = (signal) =>
 
 describe('checkHealth', () => {
   it('when every probe succeeds, then healthy', async () => {
-    const report = await checkHealth({ probes: { cosmos: up, blob: up, serviceBus: up, identity: up }, timeoutMs: 200 });
+    const report = await checkHealth({
+      probes: { cosmos: up, blob: up, serviceBus: up, identity: up },
+      timeoutMs: 200,
+    });
     expect(report.status).toBe('healthy');
     expect(Object.values(report.dependencies).every((d) => d.up)).toBe(true);
   });
 
   it('when a probe throws, then unhealthy with reason unreachable and no error text', async () => {
-    const report = await checkHealth({ probes: { cosmos: down, blob: up, serviceBus: up, identity: up }, timeoutMs: 200 });
+    const report = await checkHealth({
+      probes: { cosmos: down, blob: up, serviceBus: up, identity: up },
+      timeoutMs: 200,
+    });
     expect(report.status).toBe('unhealthy');
     expect(report.dependencies.cosmos).toMatchObject({ up: false, reason: 'unreachable' });
     expect(JSON.stringify(report)).not.toContain('secret-detail');
@@ -31,7 +37,10 @@ describe('checkHealth', () => {
       return hangs(signal);
     };
     const started = Date.now();
-    const report = await checkHealth({ probes: { cosmos: up, blob: up, serviceBus: watched, identity: up }, timeoutMs: 100 });
+    const report = await checkHealth({
+      probes: { cosmos: up, blob: up, serviceBus: watched, identity: up },
+      timeoutMs: 100,
+    });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(report.dependencies.serviceBus).toMatchObject({ up: false, reason: 'timeout' });
     expect(aborted).toBe(true);

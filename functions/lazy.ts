@@ -1,0 +1,35 @@
+/**
+ * Registration with lazily loaded handlers. The app's entry module registers
+ * every function but imports none of their code: each handler module (with its
+ * schemas and use cases) loads on its function's first invocation, so cold
+ * start stays the cost of the Functions library plus this table however many
+ * functions the app grows. `npm run bench:coldstart` measures it.
+ */
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { withErrors } from '../shared/http/problem.js';
+
+type Loader<M> = () => Promise<M>;
+
+/** An HTTP handler that loads `module[exportName]` on first call and keeps it. */
+export function lazyHttp<M extends Record<K, HttpHandler>, K extends keyof M>(
+  load: Loader<M>,
+  exportName: K,
+): HttpHandler {
+  let handler: Promise<HttpHandler> | undefined;
+  return withErrors(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    handler ??= load().then((m) => m[exportName]);
+    return (await handler)(request, context);
+  });
+}
+
+/** The same for any trigger type: the handler's first argument is the trigger payload. */
+export function lazy<A extends unknown[], R, M extends Record<K, (...args: A) => Promise<R>>, K extends keyof M>(
+  load: Loader<M>,
+  exportName: K,
+): (...args: A) => Promise<R> {
+  let handler: Promise<(...args: A) => Promise<R>> | undefined;
+  return async (...args: A) => {
+    handler ??= load().then((m) => m[exportName]);
+    return (await handler)(...args);
+  };
+}

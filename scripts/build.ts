@@ -1,0 +1,81 @@
+/**
+ * `npm run build`: the deployable function app in `dist/app/` — host.json, a
+ * package.json whose `main` is the bundle, and the esbuild bundle itself: one
+ * entry file plus the chunks that lazily loaded SDKs split into.
+ *
+ * `--unbundled` also writes `dist/unbundled/` (each module transpiled, packages
+ * resolved from node_modules at run time) for the cold-start comparison.
+ */
+import { build } from 'esbuild';
+import { cp, mkdir, rm, stat, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/app');
+
+// Some bundled CommonJS (the Functions library, the Azure SDKs) calls require();
+// ESM output needs one, and `@azure/functions-core` must come from the worker.
+const banner =
+  "import { createRequire as __doorstepCreateRequire } from 'node:module'; const require = __doorstepCreateRequire(import.meta.url);";
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+const result = await build({
+  entryPoints: { main: join(root, 'functions/index.ts') },
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  // Prefer packages' ESM builds: named exports survive dynamic import() (the
+  // CommonJS build of @azure/service-bus loses them), and tree-shaking works.
+  mainFields: ['module', 'main'],
+  external: ['@azure/functions-core'],
+  banner: { js: banner },
+  minify: process.env.DOORSTEP_BUILD_NO_MINIFY ? false : true,
+  // The SDKs translate errors and log by constructor and function names.
+  keepNames: true,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+});
+await cp(join(root, 'host.json'), join(out, 'host.json'));
+await writeFile(
+  join(out, 'package.json'),
+  `${JSON.stringify({ name: 'doorstep-functions', private: true, type: 'module', main: 'main.js' }, null, 2)}\n`,
+);
+await writeFile(join(root, 'dist/meta.json'), JSON.stringify(result.metafile));
+
+if (process.argv.includes('--unbundled')) {
+  const unbundled = join(root, 'dist/unbundled');
+  await rm(unbundled, { recursive: true, force: true });
+  const sources: string[] = [];
+  for (const dir of ['functions', 'shared']) {
+    for (const entry of await readdir(join(root, dir), { recursive: true }))
+      if (entry.endsWith('.ts')) sources.push(join(root, dir, entry));
+  }
+  await build({
+    entryPoints: sources,
+    outdir: unbundled,
+    outbase: root,
+    bundle: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'warning',
+  });
+  await writeFile(join(unbundled, 'package.json'), '{ "type": "module" }\n');
+}
+
+const mainSize = (await stat(join(out, 'main.js'))).size;
+let total = 0;
+for (const entry of await readdir(out, { recursive: true })) {
+  if (entry.endsWith('.js')) total += (await stat(join(out, entry))).size;
+}
+console.log(
+  `dist/app: main.js ${(mainSize / 1024).toFixed(0)} KiB, all chunks ${(total / 1024 / 1024).toFixed(2)} MiB`,
+);

@@ -1,0 +1,46 @@
+/**
+ * The deployable artifact: `npm run build` output, loaded by the local host as the
+ * Azure worker would load it, serves the API against the embedded stack.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+
+const root = join(import.meta.dirname, '../..');
+let stack: LocalStack;
+let host: FunctionsHost;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { cwd: root, stdio: 'pipe' });
+  stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
+  Object.assign(process.env, stack.appSettings);
+  host = await startFunctionsHost({ entry: join(root, "dist/app/main.js"), port: 0, log: () => undefined });
+});
+afterAll(async () => {
+  await host.close();
+  await closeTriggerClients();
+  await stack.close();
+});
+
+describe('the built function app', () => {
+  it('declares its entry point and ships host.json', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'dist/app/package.json'), 'utf8')) as { main: string; type: string };
+    expect(pkg).toMatchObject({ main: 'main.js', type: 'module' });
+    const hostJson = JSON.parse(await readFile(join(root, 'dist/app/host.json'), 'utf8')) as { version: string };
+    expect(hostJson.version).toBe('2.0');
+  });
+
+  it('registers its functions and serves /api/health from the bundle', async () => {
+    expect(host.functions.map((f) => f.name)).toContain('health');
+    const response = await fetch(`${host.url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('healthy');
+  });
+
+  it('answers an unknown route with 404', async () => {
+    expect((await fetch(`${host.url}/api/no-such-thing`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../shared/config.js';
+
+const azure = {
+  CosmosDb__accountEndpoint: 'https://doorstep-prod.documents.azure.com:443/',
+  ServiceBus__fullyQualifiedNamespace: 'doorstep-prod.servicebus.windows.net',
+  Storage__blobServiceUri: 'https://doorstepprod.blob.core.windows.net',
+  OIDC_ISSUER: 'https://doorstep.ciamlogin.com/tenant-id/v2.0',
+  OIDC_AUDIENCE: 'api://doorstep',
+};
+
+const local = {
+  CosmosDb: 'AccountEndpoint=http://127.0.0.1:8081/;AccountKey=a2V5;',
+  ServiceBus: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;',
+  Storage: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+  OIDC_ISSUER: 'http://127.0.0.1:7072',
+  OIDC_AUDIENCE: 'api://doorstep',
+};
+
+describe('parseConfig', () => {
+  it('when identity-based endpoints are set, then every connection uses managed identity', () => {
+    const config = parseConfig(azure);
+    expect(config.cosmos).toMatchObject({ kind: 'identity', endpoint: azure.CosmosDb__accountEndpoint, database: 'doorstep' });
+    expect(config.serviceBus).toMatchObject({ kind: 'identity', endpoint: azure.ServiceBus__fullyQualifiedNamespace });
+    expect(config.blob).toMatchObject({ kind: 'identity', endpoint: azure.Storage__blobServiceUri });
+    expect(config.dependencyTimeoutMs).toBe(3000);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when loopback emulator connection strings are set, then they are used', () => {
+    const config = parseConfig(local);
+    expect(config.cosmos).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:8081/' });
+    expect(config.serviceBus.kind).toBe('emulator');
+    expect(config.blob).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:10000/devstoreaccount1' });
+  });
+
+  it('when a connection string points at a real account, then it is refused (no keys in app settings)', () => {
+    const withKey = { ...azure, CosmosDb__accountEndpoint: undefined, CosmosDb: 'AccountEndpoint=https://prod.documents.azure.com:443/;AccountKey=c2VjcmV0;' };
+    expect(() => parseConfig(withKey)).toThrow(ConfigError);
+    expect(() => parseConfig(withKey)).toThrow(/CosmosDb__accountEndpoint/);
+  });
+
+  it('when settings are missing or malformed, then every problem is named at once', () => {
+    try {
+      parseConfig({ OIDC_ISSUER: 'not a url', DEPENDENCY_TIMEOUT_MS: '5' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues.join('\n');
+      expect(issues).toMatch(/OIDC_ISSUER/);
+      expect(issues).toMatch(/OIDC_AUDIENCE/);
+      expect(issues).toMatch(/DEPENDENCY_TIMEOUT_MS/);
+      expect(issues).toMatch(/CosmosDb__accountEndpoint/);
+      expect(issues).toMatch(/ServiceBus__fullyQualifiedNamespace/);
+      expect(issues).toMatch(/Storage__blobServiceUri/);
+    }
+  });
+});
