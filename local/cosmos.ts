@@ -3,12 +3,14 @@
  * on loopback (the SDK accepts an http endpoint, so no certificate trust is bent).
  *
  * Gaps this stack works around (see README "Decisions"): no OFFSET/LIMIT (Doorstep
- * pages with continuation tokens), and TTL is not enforced (the sweeper below
- * deletes expired items of TTL-enabled containers, as Cosmos does in the background).
+ * pages with continuation tokens); TTL is not enforced (the sweeper below deletes
+ * expired items of TTL-enabled containers, as Cosmos does in the background); and a
+ * transactional batch is not rolled back when one operation fails (`atomicBatches`
+ * below restores the container, as Cosmos does, because the outbox relies on it).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { createRequire } from 'node:module';
 import type { ContainerDefinition } from '../shared/data/cosmos-containers.js';
 
 /** The documented key of Microsoft's Cosmos DB emulator: public, and meaningless to Azure. */
@@ -21,9 +23,53 @@ export interface CosmosEmulator {
   close(): Promise<void>;
 }
 
+interface DocumentStore {
+  _data: Map<string, unknown>;
+  _index: Map<string, string>;
+  _ridCount: number;
+}
+interface BatchResult {
+  statusCode: number;
+  requestCharge: number;
+}
+type BatchHandler = (
+  account: { database(id: string): { collection(id: string): { documents?: DocumentStore } } },
+  req: { headers: Record<string, string | string[] | undefined> },
+  res: unknown,
+  params: { dbId: string; collId: string },
+) => Promise<BatchResult[] | Record<string, unknown>>;
+
+let serverModule: { createHttpServer(options: object): Server } | undefined;
+
+/**
+ * Loads the server with its batch handler made atomic: the container's documents are
+ * snapshotted before the batch and restored if any operation fails, and every other
+ * operation then reports 424 Failed Dependency, as Cosmos DB does.
+ */
+function loadServer(): { createHttpServer(options: object): Server } {
+  if (serverModule) return serverModule;
+  const require = createRequire(import.meta.url);
+  const batchModule = require('@vercel/cosmosdb-server/lib/handler/batch-documents.js') as { default: BatchHandler };
+  const original = batchModule.default;
+  batchModule.default = async (account, req, res, params) => {
+    const store = account.database(params.dbId).collection(params.collId).documents;
+    const snapshot = store && { data: new Map(store._data), index: new Map(store._index), ridCount: store._ridCount };
+    const result = await original(account, req, res, params);
+    const atomic = String(req.headers['x-ms-cosmos-batch-atomic'] ?? '').toLowerCase() === 'true';
+    if (!Array.isArray(result) || !store || !snapshot || !atomic || !result.some((r) => r.statusCode >= 400))
+      return result;
+    store._data = snapshot.data;
+    store._index = snapshot.index;
+    store._ridCount = snapshot.ridCount;
+    return result.map((r) => (r.statusCode >= 400 ? r : { statusCode: 424, requestCharge: 0 }));
+  };
+  serverModule = require('@vercel/cosmosdb-server') as { createHttpServer(options: object): Server };
+  return serverModule;
+}
+
 export async function startCosmos(options: { port?: number; host?: string } = {}): Promise<CosmosEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createHttpServer({ keepAlive: true });
+  const server: Server = loadServer().createHttpServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, resolve);

@@ -30,7 +30,12 @@ export interface HealthDeps {
   readonly onProbeFailure?: (dependency: Dependency, error: unknown) => void;
 }
 
-async function probeOnce(probe: Probe, timeoutMs: number, now: () => number, onError: (error: unknown) => void): Promise<DependencyStatus> {
+async function probeOnce(
+  probe: Probe,
+  timeoutMs: number,
+  now: () => number,
+  onError: (error: unknown) => void,
+): Promise<DependencyStatus> {
   const started = now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -55,7 +60,10 @@ async function probeOnce(probe: Probe, timeoutMs: number, now: () => number, onE
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const now = deps.now ?? Date.now;
   const results = await Promise.all(
-    dependencies.map(async (d) => [d, await probeOnce(deps.probes[d], deps.timeoutMs, now, (e) => deps.onProbeFailure?.(d, e))] as const),
+    dependencies.map(
+      async (d) =>
+        [d, await probeOnce(deps.probes[d], deps.timeoutMs, now, (e) => deps.onProbeFailure?.(d, e))] as const,
+    ),
   );
   const statuses = Object.fromEntries(results) as Record<Dependency, DependencyStatus>;
   return {

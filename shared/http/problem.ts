@@ -94,7 +94,13 @@ export function withErrors(handler: HttpHandler): HttpHandler {
           code: appError.code,
           status: appError.status,
           route: context.functionName,
-          error: { ...errorSummary(appError.extras.cause ?? error), stack: (appError.extras.cause ?? error) instanceof Error ? ((appError.extras.cause ?? error) as Error).stack : undefined },
+          error: {
+            ...errorSummary(appError.extras.cause ?? error),
+            stack:
+              (appError.extras.cause ?? error) instanceof Error
+                ? ((appError.extras.cause ?? error) as Error).stack
+                : undefined,
+          },
         });
       } else {
         logEvent(context, 'info', 'request.rejected', {

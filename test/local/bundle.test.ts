@@ -17,7 +17,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { cwd: root, stdio: 'pipe' });
   stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
   Object.assign(process.env, stack.appSettings);
-  host = await startFunctionsHost({ entry: join(root, "dist/app/main.js"), port: 0, log: () => undefined });
+  host = await startFunctionsHost({ entry: join(root, 'dist/app/main.js'), port: 0, log: () => undefined });
 });
 afterAll(async () => {
   await host.close();
@@ -27,7 +27,10 @@ afterAll(async () => {
 
 describe('the built function app', () => {
   it('declares its entry point and ships host.json', async () => {
-    const pkg = JSON.parse(await readFile(join(root, 'dist/app/package.json'), 'utf8')) as { main: string; type: string };
+    const pkg = JSON.parse(await readFile(join(root, 'dist/app/package.json'), 'utf8')) as {
+      main: string;
+      type: string;
+    };
     expect(pkg).toMatchObject({ main: 'main.js', type: 'module' });
     const hostJson = JSON.parse(await readFile(join(root, 'dist/app/host.json'), 'utf8')) as { version: string };
     expect(hostJson.version).toBe('2.0');

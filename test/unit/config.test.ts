@@ -11,8 +11,10 @@ const azure = {
 
 const local = {
   CosmosDb: 'AccountEndpoint=http://127.0.0.1:8081/;AccountKey=a2V5;',
-  ServiceBus: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;',
-  Storage: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+  ServiceBus:
+    'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;',
+  Storage:
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
   OIDC_ISSUER: 'http://127.0.0.1:7072',
   OIDC_AUDIENCE: 'api://doorstep',
 };
@@ -20,7 +22,11 @@ const local = {
 describe('parseConfig', () => {
   it('when identity-based endpoints are set, then every connection uses managed identity', () => {
     const config = parseConfig(azure);
-    expect(config.cosmos).toMatchObject({ kind: 'identity', endpoint: azure.CosmosDb__accountEndpoint, database: 'doorstep' });
+    expect(config.cosmos).toMatchObject({
+      kind: 'identity',
+      endpoint: azure.CosmosDb__accountEndpoint,
+      database: 'doorstep',
+    });
     expect(config.serviceBus).toMatchObject({ kind: 'identity', endpoint: azure.ServiceBus__fullyQualifiedNamespace });
     expect(config.blob).toMatchObject({ kind: 'identity', endpoint: azure.Storage__blobServiceUri });
     expect(config.dependencyTimeoutMs).toBe(3000);
@@ -35,7 +41,11 @@ describe('parseConfig', () => {
   });
 
   it('when a connection string points at a real account, then it is refused (no keys in app settings)', () => {
-    const withKey = { ...azure, CosmosDb__accountEndpoint: undefined, CosmosDb: 'AccountEndpoint=https://prod.documents.azure.com:443/;AccountKey=c2VjcmV0;' };
+    const withKey = {
+      ...azure,
+      CosmosDb__accountEndpoint: undefined,
+      CosmosDb: 'AccountEndpoint=https://prod.documents.azure.com:443/;AccountKey=c2VjcmV0;',
+    };
     expect(() => parseConfig(withKey)).toThrow(ConfigError);
     expect(() => parseConfig(withKey)).toThrow(/CosmosDb__accountEndpoint/);
   });

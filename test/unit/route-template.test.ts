@@ -16,7 +16,10 @@ describe('Functions route templates', () => {
   });
 
   it('splits a segment with a literal suffix, as Open311 paths need', () => {
-    expect(compileRoute('open311/v2/requests/{id}.{format}').match('/open311/v2/requests/ab-12.json')).toEqual({ id: 'ab-12', format: 'json' });
+    expect(compileRoute('open311/v2/requests/{id}.{format}').match('/open311/v2/requests/ab-12.json')).toEqual({
+      id: 'ab-12',
+      format: 'json',
+    });
   });
 
   it('captures the rest of the path with a catch-all', () => {

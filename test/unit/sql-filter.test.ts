@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileSqlFilter, type FilterableMessage } from '../../local/service-bus/sql-filter.js';
 
-const message = (user: FilterableMessage['user'], system: FilterableMessage['system'] = {}): FilterableMessage => ({ user, system });
+const message = (user: FilterableMessage['user'], system: FilterableMessage['system'] = {}): FilterableMessage => ({
+  user,
+  system,
+});
 
 describe('Service Bus SQL filters', () => {
   it('compares application properties, with AND/OR/NOT and parentheses', () => {
