@@ -51,6 +51,8 @@ export interface StackOptions {
   readonly log?: (line: string) => void;
 }
 
+export const localCouncilBoundary = '-2.72,51.40,-2.50,51.54';
+
 export const defaultPorts: StackPorts = { cosmos: 8081, blob: 10000, serviceBus: 5672, identity: 7072 };
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
@@ -99,6 +101,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ServiceBus: serviceBus.connectionString,
       OIDC_ISSUER: identity.issuer,
       OIDC_AUDIENCE: audience,
+      COUNCIL_NAME: 'Doorstep Borough Council',
+      // A bounding box around Bristol stands in for a council boundary locally.
+      COUNCIL_BOUNDARY: localCouncilBoundary,
     };
     return {
       endpoints,

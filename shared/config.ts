@@ -8,6 +8,7 @@
  * a key for a real account can never be configured.
  */
 import { z } from 'zod';
+import { parseBoundary, type Boundary } from './geo/area.js';
 
 export type Connection<Kind extends string> =
   | { readonly kind: 'identity'; readonly endpoint: string; readonly service: Kind }
@@ -63,6 +64,8 @@ const plainSettings = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{1,64}$/)
     .default('doorstep'),
+  /** GeoJSON Polygon/MultiPolygon of the council's area, or "minLon,minLat,maxLon,maxLat". */
+  COUNCIL_BOUNDARY: z.string().min(7).max(200_000),
   OIDC_ISSUER: z.url(),
   OIDC_AUDIENCE: z.string().min(1),
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
@@ -72,6 +75,7 @@ const plainSettings = z.object({
 
 export interface Config {
   readonly councilName: string;
+  readonly boundary: Boundary;
   readonly cosmos: Connection<'cosmos'> & { readonly database: string };
   readonly serviceBus: Connection<'serviceBus'>;
   readonly blob: Connection<'blob'>;
@@ -99,8 +103,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
+  let boundary: Boundary;
+  try {
+    boundary = parseBoundary(p.COUNCIL_BOUNDARY);
+  } catch (error) {
+    throw new ConfigError([`COUNCIL_BOUNDARY: ${error instanceof Error ? error.message : 'invalid'}`]);
+  }
   return Object.freeze({
     councilName: p.COUNCIL_NAME,
+    boundary,
     cosmos: Object.freeze({ ...cosmos, database: p.COSMOS_DATABASE }),
     serviceBus: Object.freeze(serviceBus),
     blob: Object.freeze(blob),

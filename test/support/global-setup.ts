@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { closeTriggerClients, startFunctionsHost } from '../../local/host/functions-host.js';
+import { seedLocalData } from '../../local/seed.js';
 import { startLocalStack } from '../../local/stack.js';
 
 declare module 'vitest' {
@@ -18,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const quiet = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
   const stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: quiet });
   Object.assign(process.env, stack.appSettings);
+  await seedLocalData(stack);
   const host = await startFunctionsHost({
     entry: join(project.config.root, 'functions/index.ts'),
     port: 0,

@@ -7,6 +7,7 @@ const azure = {
   Storage__blobServiceUri: 'https://doorstepprod.blob.core.windows.net',
   OIDC_ISSUER: 'https://doorstep.ciamlogin.com/tenant-id/v2.0',
   OIDC_AUDIENCE: 'api://doorstep',
+  COUNCIL_BOUNDARY: '-2.72,51.40,-2.50,51.54',
 };
 
 const local = {
@@ -17,6 +18,8 @@ const local = {
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
   OIDC_ISSUER: 'http://127.0.0.1:7072',
   OIDC_AUDIENCE: 'api://doorstep',
+  COUNCIL_BOUNDARY:
+    '{"type":"Polygon","coordinates":[[[-2.72,51.40],[-2.50,51.40],[-2.50,51.54],[-2.72,51.54],[-2.72,51.40]]]}',
 };
 
 describe('parseConfig', () => {
@@ -63,6 +66,7 @@ describe('parseConfig', () => {
       expect(issues).toMatch(/CosmosDb__accountEndpoint/);
       expect(issues).toMatch(/ServiceBus__fullyQualifiedNamespace/);
       expect(issues).toMatch(/Storage__blobServiceUri/);
+      expect(issues).toMatch(/COUNCIL_BOUNDARY/);
     }
   });
 });

@@ -1,0 +1,66 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { authenticate } from '../shared/identity/principal.js';
+import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
+import { json, publicJson } from '../shared/http/response.js';
+import { appDeps } from '../shared/platform/deps.js';
+import {
+  nearbyQuery,
+  newServiceRequestSchema,
+  staffListQuery,
+  staffUpdateSchema,
+} from '../shared/service-requests/schemas.js';
+import {
+  findNearby,
+  getServiceRequest,
+  listForStaff,
+  submitServiceRequest,
+  updateByStaff,
+} from '../shared/service-requests/service-requests.js';
+import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
+import { isStaff } from '../shared/identity/principal.js';
+
+export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const key = idempotencyKey(request);
+  const body = await parseJson(request, newServiceRequestSchema, 16 * 1024);
+  const { request: created, replay } = await submitServiceRequest({ body, idempotencyKey: key }, principal, deps);
+  return json(201, toResidentView(created), {
+    etag: etagOf(created),
+    location: `/api/requests/${created.id}`,
+    ...(replay ? { 'idempotent-replayed': 'true' } : {}),
+  });
+}
+
+export async function getOneServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const found = await getServiceRequest(request.params.id ?? '', principal, deps);
+  return json(200, isStaff(principal) ? toStaffView(found) : toResidentView(found), { etag: etagOf(found) });
+}
+
+export async function getNearby(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const query = parseQuery(request, nearbyQuery);
+  return publicJson({ items: await findNearby(query, deps) }, 30);
+}
+
+export async function getStaffRequests(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const query = parseQuery(request, staffListQuery);
+  const page = await listForStaff(query, principal, deps);
+  return json(200, {
+    items: page.items.map(toStaffView),
+    ...(page.continuation ? { continuation: page.continuation } : {}),
+  });
+}
+
+export async function patchStaffRequest(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const ifMatch = requireIfMatch(request);
+  const update = await parseJson(request, staffUpdateSchema, 16 * 1024);
+  const saved = await updateByStaff({ id: request.params.id ?? '', ifMatch, update }, principal, deps);
+  return json(200, toStaffView(saved), { etag: etagOf(saved) });
+}

@@ -1,0 +1,55 @@
+/**
+ * The use cases' dependencies, built once from the platform's clients. Handlers
+ * call `appDeps()`; tests of pure logic pass plain fakes to the use cases instead.
+ */
+import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogue.js';
+import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
+import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
+import type { Boundary } from '../geo/area.js';
+import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
+import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
+import { platform, type Platform } from './clients.js';
+
+export interface AppDeps {
+  readonly platform: Platform;
+  readonly verify: TokenVerifier;
+  readonly catalogue: CatalogueStore;
+  readonly requests: RequestStore;
+  readonly profiles: ProfileStore;
+  readonly idempotency: IdempotencyStore;
+  readonly boundary: Boundary;
+  readonly now: () => Date;
+}
+
+let deps: Promise<AppDeps> | undefined;
+
+export function appDeps(): Promise<AppDeps> {
+  deps ??= build().catch((error: unknown) => {
+    deps = undefined;
+    throw error;
+  });
+  return deps;
+}
+
+async function build(): Promise<AppDeps> {
+  const p = platform();
+  const { config } = p;
+  const [requests, residents, catalogue, idempotency] = await Promise.all(
+    ['requests', 'residents', 'catalogue', 'idempotency'].map((name) => p.container(name)),
+  );
+  if (!requests || !residents || !catalogue || !idempotency) throw new Error('containers missing');
+  return {
+    platform: p,
+    verify: createTokenVerifier({
+      issuer: config.identity.issuer,
+      audience: config.identity.audience,
+      timeoutMs: config.dependencyTimeoutMs,
+    }),
+    catalogue: cosmosCatalogueStore(catalogue),
+    requests: cosmosRequestStore(requests, residents),
+    profiles: cosmosProfileStore(residents),
+    idempotency: cosmosIdempotencyStore(idempotency),
+    boundary: config.boundary,
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * A service request as stored (pk = its id) and the projections of it that live
+ * in other partitions: the owner's My Account entry and the nearby-index pin.
+ */
+import type { AttributeValue, ServiceGroup } from '../catalogue/service-definition.js';
+import type { Status } from './status.js';
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly kind: 'submitted' | 'status' | 'update';
+  readonly status?: Status;
+  readonly text?: string;
+  readonly by: 'resident' | 'council' | 'partner';
+}
+
+export interface InternalNote {
+  readonly at: string;
+  readonly by: string;
+  readonly text: string;
+}
+
+export interface RequestLocation {
+  readonly lat?: number;
+  readonly long?: number;
+  readonly uprn?: string;
+  readonly address?: string;
+}
+
+export interface ServiceRequestDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly type: 'request';
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly serviceGroup: ServiceGroup;
+  readonly agencyResponsible?: string;
+  readonly status: Status;
+  readonly description: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+  readonly location: RequestLocation;
+  readonly photos: readonly string[];
+  /** The reporting resident's `sub`; never shown outside owner and staff views. */
+  readonly residentId: string;
+  readonly source: 'api' | 'open311';
+  readonly assignedTo?: string | null;
+  readonly timeline: readonly TimelineEntry[];
+  readonly internalNotes: readonly InternalNote[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expectedAt?: string;
+  readonly _etag?: string;
+}
+
+/** The owner's My Account entry for the request (residents container, pk = resident). */
+export interface MyRequestEntry {
+  readonly id: string;
+  readonly residentId: string;
+  readonly kind: 'request';
+  readonly at: string;
+  readonly requestId: string;
+  readonly summary: {
+    readonly serviceCode: string;
+    readonly serviceName: string;
+    readonly status: Status;
+    readonly updatedAt: string;
+  };
+}
+
+/** An open request in the nearby index (requests container, pk = grid cell). */
+export interface NearbyPin {
+  readonly id: string;
+  readonly pk: string;
+  readonly type: 'pin';
+  readonly requestId: string;
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly status: Status;
+  readonly lat: number;
+  readonly long: number;
+  readonly createdAt: string;
+}

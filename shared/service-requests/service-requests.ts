@@ -1,0 +1,307 @@
+/**
+ * Residents report and track service requests; staff triage them.
+ */
+import { randomUUID } from 'node:crypto';
+import { checkAttributes } from '../catalogue/attributes.js';
+import type { CatalogueStore } from '../catalogue/catalogue.js';
+import { AppError, conflict, notFound, validationFailed, type FieldError } from '../errors.js';
+import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
+import { cellOf, cellsAround, contains, distanceM, type Boundary } from '../geo/area.js';
+import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
+import { isStaff, requireRole, type Principal } from '../identity/principal.js';
+import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
+import type { NewServiceRequest, StaffUpdate } from './schemas.js';
+import { canMove, isOpen, statuses, type Status } from './status.js';
+import type { Page, RequestStore } from './store.js';
+
+export interface ServiceRequestDeps {
+  readonly requests: RequestStore;
+  readonly catalogue: CatalogueStore;
+  readonly idempotency: IdempotencyStore;
+  readonly boundary: Boundary;
+  readonly now: () => Date;
+}
+
+const requestEvent = (
+  doc: ServiceRequestDoc,
+  name: string,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): OutboxDoc =>
+  outboxEvent({
+    partition: doc.pk,
+    family: 'request',
+    name,
+    subject: doc.id,
+    now,
+    routing: { serviceGroup: doc.serviceGroup, serviceCode: doc.serviceCode },
+    data: {
+      requestId: doc.id,
+      serviceCode: doc.serviceCode,
+      serviceGroup: doc.serviceGroup,
+      status: doc.status,
+      lat: doc.location.lat,
+      long: doc.location.long,
+      uprn: doc.location.uprn,
+      updatedAt: doc.updatedAt,
+      ...extra,
+    },
+  });
+
+/** Keeps the owner's My Account entry and the nearby pin in step with the request. */
+async function project(doc: ServiceRequestDoc, store: RequestStore): Promise<void> {
+  const entry: MyRequestEntry = {
+    id: `request:${doc.id}`,
+    residentId: doc.residentId,
+    kind: 'request',
+    at: doc.createdAt,
+    requestId: doc.id,
+    summary: {
+      serviceCode: doc.serviceCode,
+      serviceName: doc.serviceName,
+      status: doc.status,
+      updatedAt: doc.updatedAt,
+    },
+  };
+  const writes: Promise<void>[] = [store.putMyEntry(entry)];
+  const { lat, long } = doc.location;
+  if (lat !== undefined && long !== undefined) {
+    const cell = cellOf([long, lat]);
+    if (isOpen(doc.status)) {
+      const pin: NearbyPin = {
+        id: `pin:${doc.id}`,
+        pk: cell,
+        type: 'pin',
+        requestId: doc.id,
+        serviceCode: doc.serviceCode,
+        serviceName: doc.serviceName,
+        status: doc.status,
+        lat,
+        long,
+        createdAt: doc.createdAt,
+      };
+      writes.push(store.putPin(pin));
+    } else {
+      writes.push(store.deletePin(cell, doc.id));
+    }
+  }
+  await Promise.all(writes);
+}
+
+export async function submitServiceRequest(
+  input: {
+    readonly body: NewServiceRequest;
+    readonly idempotencyKey: string | undefined;
+    readonly source?: 'api' | 'open311';
+  },
+  principal: Principal,
+  deps: ServiceRequestDeps,
+): Promise<{ request: ServiceRequestDoc; replay: boolean }> {
+  const { body } = input;
+  const service = await deps.catalogue.get(body.serviceCode);
+  const errors: FieldError[] = [];
+  if (!service?.active) errors.push({ pointer: '/serviceCode', detail: 'Choose a service from /api/services.' });
+  const { lat, long } = body.location;
+  if (lat !== undefined && long !== undefined && !contains(deps.boundary, [long, lat])) {
+    errors.push({
+      pointer: '/location',
+      detail: 'This place is outside the council’s area. Report it to the council responsible for it.',
+    });
+  }
+  const attributes = service ? checkAttributes(service, body.attributes) : { errors: [], clean: {} };
+  errors.push(...attributes.errors);
+  if (errors.length > 0 || !service) throw validationFailed(errors);
+
+  const { resourceId, replay } = await claimIdempotencyKey(
+    deps.idempotency,
+    `requests:${principal.sub}`,
+    input.idempotencyKey,
+    body,
+    randomUUID,
+  );
+  if (replay) {
+    const existing = await deps.requests.get(resourceId);
+    if (existing) {
+      // The first attempt may have stopped before its projections: finish them.
+      await project(existing, deps.requests);
+      return { request: existing, replay: true };
+    }
+  }
+
+  const now = deps.now();
+  const at = now.toISOString();
+  const doc: ServiceRequestDoc = {
+    id: resourceId,
+    pk: resourceId,
+    type: 'request',
+    serviceCode: service.code,
+    serviceName: service.name,
+    serviceGroup: service.group,
+    ...(service.agencyResponsible ? { agencyResponsible: service.agencyResponsible } : {}),
+    status: 'submitted',
+    description: body.description,
+    attributes: attributes.clean,
+    location: body.location,
+    photos: body.photos,
+    residentId: principal.sub,
+    source: input.source ?? 'api',
+    assignedTo: null,
+    timeline: [{ at, kind: 'submitted', status: 'submitted', by: 'resident' }],
+    internalNotes: [],
+    createdAt: at,
+    updatedAt: at,
+    ...(service.expectedDays !== undefined
+      ? { expectedAt: new Date(now.getTime() + service.expectedDays * 86_400_000).toISOString() }
+      : {}),
+  };
+  const created = await deps.requests.create(doc, [requestEvent(doc, 'submitted', now)]);
+  const request = created === 'exists' ? await deps.requests.get(resourceId) : created;
+  if (!request) throw new AppError('internal', 'The request could not be read back.');
+  await project(request, deps.requests);
+  return { request, replay: replay || created === 'exists' };
+}
+
+/** The owner or staff; anyone else is told it does not exist. */
+export async function getServiceRequest(
+  id: string,
+  principal: Principal,
+  deps: Pick<ServiceRequestDeps, 'requests'>,
+): Promise<ServiceRequestDoc> {
+  const request = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  if (!request || (request.residentId !== principal.sub && !isStaff(principal))) throw notFound('The service request');
+  return request;
+}
+
+export async function listMyRequests(
+  query: { pageSize: number; continuation?: string | undefined },
+  principal: Principal,
+  deps: Pick<ServiceRequestDeps, 'requests'>,
+): Promise<Page<MyRequestEntry>> {
+  return deps.requests.listMine(principal.sub, query.pageSize, query.continuation);
+}
+
+export interface NearbyRequest {
+  readonly id: string;
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly status: Status;
+  readonly lat: number;
+  readonly long: number;
+  readonly distanceM: number;
+  readonly reportedOn: string;
+}
+
+/** Open requests near a point, for "has this been reported already?": no personal data. */
+export async function findNearby(
+  query: { lat: number; long: number; radius: number; serviceCode?: string | undefined },
+  deps: Pick<ServiceRequestDeps, 'requests'>,
+): Promise<NearbyRequest[]> {
+  const centre = [query.long, query.lat] as const;
+  const pins = await deps.requests.pins(cellsAround(centre, query.radius), query.serviceCode);
+  return pins
+    .map((p) => ({ p, d: distanceM(centre, [p.long, p.lat]) }))
+    .filter(({ p, d }) => d <= query.radius && isOpen(p.status))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 50)
+    .map(({ p, d }) => ({
+      id: p.requestId,
+      serviceCode: p.serviceCode,
+      serviceName: p.serviceName,
+      status: p.status,
+      // Rounded to about 10 m: enough to recognise the spot, not a doorstep.
+      lat: Math.round(p.lat * 10_000) / 10_000,
+      long: Math.round(p.long * 10_000) / 10_000,
+      distanceM: Math.round(d),
+      reportedOn: p.createdAt.slice(0, 10),
+    }));
+}
+
+export async function listForStaff(
+  query: {
+    status?: Status | undefined;
+    open?: 'true' | 'false' | undefined;
+    serviceCode?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    bbox?: string | undefined;
+    assignedTo?: string | undefined;
+    pageSize: number;
+    continuation?: string | undefined;
+  },
+  principal: Principal,
+  deps: Pick<ServiceRequestDeps, 'requests'>,
+): Promise<Page<ServiceRequestDoc>> {
+  requireRole(principal, 'staff');
+  const bbox = query.bbox?.split(',').map(Number) as [number, number, number, number] | undefined;
+  const openFilter =
+    query.open === undefined ? undefined : statuses.filter((s) => isOpen(s) === (query.open === 'true'));
+  return deps.requests.staffList(
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(openFilter ? { statuses: openFilter } : {}),
+      ...(query.serviceCode ? { serviceCode: query.serviceCode } : {}),
+      ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+      ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+      ...(bbox ? { bbox } : {}),
+      ...(query.assignedTo ? { assignedTo: query.assignedTo } : {}),
+    },
+    query.pageSize,
+    query.continuation,
+  );
+}
+
+/**
+ * Staff change status (by the transition table), assign, post a public update or
+ * an internal note. The ETag the caller read must still be current (412 otherwise).
+ */
+export async function updateByStaff(
+  input: {
+    readonly id: string;
+    readonly ifMatch: string;
+    readonly update: StaffUpdate;
+    readonly by?: 'council' | 'partner';
+  },
+  principal: Principal,
+  deps: ServiceRequestDeps,
+): Promise<ServiceRequestDoc> {
+  if (input.by !== 'partner') requireRole(principal, 'staff');
+  const current = await getServiceRequest(input.id, principal, deps);
+  const etag = (current._etag ?? '').replace(/"/g, '');
+  if (input.ifMatch.replace(/"/g, '') !== etag)
+    throw new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');
+  const { update } = input;
+  const now = deps.now();
+  const at = now.toISOString();
+  const by = input.by ?? 'council';
+  const timeline = [...current.timeline];
+  const events: OutboxDoc[] = [];
+  let status = current.status;
+  if (update.status && update.status !== current.status) {
+    if (!canMove(current.status, update.status))
+      throw conflict(`A request that is ${current.status} cannot become ${update.status}.`);
+    status = update.status;
+    timeline.push({ at, kind: 'status', status, by, ...(update.publicUpdate ? { text: update.publicUpdate } : {}) });
+  } else if (update.publicUpdate) {
+    timeline.push({ at, kind: 'update', text: update.publicUpdate, by });
+  }
+  if (timeline.length > 500) throw conflict('This request has too many updates; close it and open a new one.');
+  const next: ServiceRequestDoc = {
+    ...current,
+    status,
+    timeline,
+    ...(update.assignedTo !== undefined ? { assignedTo: update.assignedTo } : {}),
+    internalNotes: update.internalNote
+      ? [...current.internalNotes, { at, by: principal.sub, text: update.internalNote }]
+      : current.internalNotes,
+    updatedAt: at,
+  };
+  if (status !== current.status)
+    events.push(requestEvent(next, 'status-changed', now, { previousStatus: current.status }));
+  if (update.publicUpdate)
+    events.push(requestEvent(next, 'update-added', now, { update: { at, text: update.publicUpdate } }));
+  const saved = await deps.requests.replace(next, current._etag ?? '', events);
+  if (saved === 'stale')
+    throw new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');
+  await project(saved, deps.requests);
+  return saved;
+}

@@ -1,0 +1,164 @@
+/**
+ * Where service requests live in Cosmos DB (see README "Decisions" for the RU):
+ * - the request and its outbox events: `requests`, pk = request id (point reads,
+ *   one transactional batch per change);
+ * - the owner's My Account entry: `residents`, pk = resident (single-partition list);
+ * - the nearby pin of an open request: `requests`, pk = grid cell.
+ */
+import type { Container, JSONObject, OperationInput, SqlParameter } from '@azure/cosmos';
+import { badRequest } from '../errors.js';
+import type { OutboxDoc } from '../events/cloud-event.js';
+import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
+import type { Status } from './status.js';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly continuation?: string;
+}
+
+export interface StaffFilters {
+  readonly status?: Status;
+  readonly statuses?: readonly Status[];
+  readonly serviceCode?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly bbox?: readonly [number, number, number, number];
+  readonly assignedTo?: string;
+}
+
+export interface RequestStore {
+  /** Creates the request with its events; 'exists' if a request with that id is already stored. */
+  create(doc: ServiceRequestDoc, events: readonly OutboxDoc[]): Promise<ServiceRequestDoc | 'exists'>;
+  get(id: string): Promise<ServiceRequestDoc | undefined>;
+  /** Replaces the request if its ETag is still `ifMatch`, with its events; 'stale' otherwise. */
+  replace(doc: ServiceRequestDoc, ifMatch: string, events: readonly OutboxDoc[]): Promise<ServiceRequestDoc | 'stale'>;
+  putMyEntry(entry: MyRequestEntry): Promise<void>;
+  listMine(residentId: string, pageSize: number, continuation?: string): Promise<Page<MyRequestEntry>>;
+  putPin(pin: NearbyPin): Promise<void>;
+  deletePin(cell: string, requestId: string): Promise<void>;
+  pins(cells: readonly string[], serviceCode?: string): Promise<NearbyPin[]>;
+  staffList(filters: StaffFilters, pageSize: number, continuation?: string): Promise<Page<ServiceRequestDoc>>;
+}
+
+// Continuation tokens are Cosmos' own JSON; clients get them opaque.
+const encodeToken = (token: string | undefined) => (token ? Buffer.from(token).toString('base64url') : undefined);
+function decodeToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    throw badRequest('The continuation token is not one this API issued.');
+  }
+  return text;
+}
+
+const statusCode = (error: unknown) => (error as { code?: unknown }).code;
+/** Batch bodies are JSON; our documents are plain data. */
+const json = (value: object) => value as unknown as JSONObject;
+
+export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
+  return {
+    async create(doc, events) {
+      const operations: OperationInput[] = [
+        { operationType: 'Create', resourceBody: json(doc) },
+        ...events.map((e): OperationInput => ({ operationType: 'Create', resourceBody: json(e) })),
+      ];
+      const response = await requests.items.batch(operations, doc.pk);
+      const results = response.result ?? [];
+      if (results[0]?.statusCode === 409) return 'exists';
+      const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+      if (failed)
+        throw Object.assign(new Error(`Cosmos batch failed with ${failed.statusCode}`), { code: failed.statusCode });
+      return (results[0]?.resourceBody as unknown as ServiceRequestDoc | undefined) ?? doc;
+    },
+    async get(id) {
+      const { resource } = await requests.item(id, id).read<ServiceRequestDoc>();
+      return resource?.type === 'request' ? resource : undefined;
+    },
+    async replace(doc, ifMatch, events) {
+      const operations: OperationInput[] = [
+        { operationType: 'Replace', id: doc.id, partitionKey: doc.pk, ifMatch, resourceBody: json(doc) },
+        ...events.map((e): OperationInput => ({ operationType: 'Create', resourceBody: json(e) })),
+      ];
+      const response = await requests.items.batch(operations, doc.pk);
+      const first = response.result?.[0];
+      if (first?.statusCode === 412) return 'stale';
+      const failed = response.result?.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+      if (failed)
+        throw Object.assign(new Error(`Cosmos batch failed with ${failed.statusCode}`), { code: failed.statusCode });
+      return (first?.resourceBody as unknown as ServiceRequestDoc | undefined) ?? doc;
+    },
+    async putMyEntry(entry) {
+      await residents.items.upsert(entry);
+    },
+    async listMine(residentId, pageSize, continuation) {
+      const iterator = residents.items.query<MyRequestEntry>(
+        {
+          query: 'SELECT * FROM c WHERE c.residentId = @r AND c.kind = @kind ORDER BY c.at DESC',
+          parameters: [
+            { name: '@r', value: residentId },
+            { name: '@kind', value: 'request' },
+          ],
+        },
+        { partitionKey: residentId, maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
+      );
+      const page = await iterator.fetchNext();
+      return { items: page.resources, continuation: encodeToken(page.continuationToken) };
+    },
+    async putPin(pin) {
+      await requests.items.upsert(pin);
+    },
+    async deletePin(cell, requestId) {
+      try {
+        await requests.item(`pin:${requestId}`, cell).delete();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+    },
+    async pins(cells, serviceCode) {
+      const all = await Promise.all(
+        cells.map(async (cell) => {
+          const parameters: SqlParameter[] = [{ name: '@cell', value: cell }];
+          let query = "SELECT * FROM c WHERE c.pk = @cell AND c.type = 'pin'";
+          if (serviceCode) {
+            query += ' AND c.serviceCode = @service';
+            parameters.push({ name: '@service', value: serviceCode });
+          }
+          const { resources } = await requests.items
+            .query<NearbyPin>({ query, parameters }, { partitionKey: cell })
+            .fetchAll();
+          return resources;
+        }),
+      );
+      return all.flat();
+    },
+    async staffList(filters, pageSize, continuation) {
+      const where = ["c.type = 'request'"];
+      const parameters: SqlParameter[] = [];
+      const add = (clause: string, name: string, value: SqlParameter['value']) => {
+        where.push(clause);
+        parameters.push({ name, value });
+      };
+      if (filters.status) add('c.status = @status', '@status', filters.status);
+      if (filters.statuses) add('ARRAY_CONTAINS(@statuses, c.status)', '@statuses', [...filters.statuses]);
+      if (filters.serviceCode) add('c.serviceCode = @service', '@service', filters.serviceCode);
+      if (filters.from) add('c.createdAt >= @from', '@from', filters.from);
+      if (filters.to) add('c.createdAt <= @to', '@to', filters.to);
+      if (filters.assignedTo) add('c.assignedTo = @assignedTo', '@assignedTo', filters.assignedTo);
+      if (filters.bbox) {
+        const [minLong, minLat, maxLong, maxLat] = filters.bbox;
+        add('c.location.long >= @minLong', '@minLong', minLong);
+        add('c.location.long <= @maxLong', '@maxLong', maxLong);
+        add('c.location.lat >= @minLat', '@minLat', minLat);
+        add('c.location.lat <= @maxLat', '@maxLat', maxLat);
+      }
+      const iterator = requests.items.query<ServiceRequestDoc>(
+        { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters },
+        { maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
+      );
+      const page = await iterator.fetchNext();
+      return { items: page.resources, continuation: encodeToken(page.continuationToken) };
+    },
+  };
+}

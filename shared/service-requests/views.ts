@@ -1,0 +1,40 @@
+/**
+ * What each audience may see of a request. Views whitelist fields: a new field on
+ * the stored document is private until a view names it.
+ */
+import type { ServiceRequestDoc } from './model.js';
+import { isOpen } from './status.js';
+
+export const etagOf = (doc: { _etag?: string }) => `"${(doc._etag ?? '').replace(/"/g, '')}"`;
+
+/** The owner's view: everything about their report but the council's internal notes. */
+export function toResidentView(r: ServiceRequestDoc) {
+  return {
+    id: r.id,
+    serviceCode: r.serviceCode,
+    serviceName: r.serviceName,
+    status: r.status,
+    open: isOpen(r.status),
+    description: r.description,
+    attributes: r.attributes,
+    location: r.location,
+    photos: r.photos,
+    timeline: r.timeline.map((t) => ({ at: t.at, kind: t.kind, status: t.status, text: t.text, by: t.by })),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    expectedAt: r.expectedAt,
+  };
+}
+
+/** Staff see the lot, including who reported it (by id) and internal notes. */
+export function toStaffView(r: ServiceRequestDoc) {
+  return {
+    ...toResidentView(r),
+    serviceGroup: r.serviceGroup,
+    agencyResponsible: r.agencyResponsible,
+    residentId: r.residentId,
+    source: r.source,
+    assignedTo: r.assignedTo ?? null,
+    internalNotes: r.internalNotes.map((n) => ({ at: n.at, by: n.by, text: n.text })),
+  };
+}

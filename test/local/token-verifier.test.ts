@@ -1,0 +1,147 @@
+/**
+ * Token validation against an issuer this test controls (discovery + JWKS over
+ * real HTTP), so that each attack can be signed exactly as an attacker would.
+ */
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/errors.js';
+import { createTokenVerifier, type TokenVerifier } from '../../shared/identity/token-verifier.js';
+
+let server: Server;
+let issuer: string;
+let key: CryptoKey;
+let publicJwk: JWK;
+let verify: TokenVerifier;
+const audience = 'api://doorstep';
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  key = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'trusted', alg: 'RS256', use: 'sig' };
+  server = createServer((req, res) => {
+    if (req.url === '/.well-known/openid-configuration') {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+    } else if (req.url === '/jwks') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  verify = createTokenVerifier({ issuer, audience, timeoutMs: 2000 });
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const now = () => Math.floor(Date.now() / 1000);
+const sign = (
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+  signingKey: CryptoKey = key,
+) =>
+  new SignJWT({ roles: ['resident'], ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'trusted', typ: 'at+jwt', ...header })
+    .setIssuer((claims.iss as string | undefined) ?? issuer)
+    .setAudience((claims.aud as string | undefined) ?? audience)
+    .setSubject('alice')
+    .setIssuedAt((claims.iat as number | undefined) ?? now())
+    .setExpirationTime((claims.exp as number | undefined) ?? now() + 600)
+    .sign(signingKey);
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+async function rejection(token: string): Promise<AppError> {
+  try {
+    await verify(token);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('token was accepted');
+}
+
+describe('bearer token validation', () => {
+  it('accepts a good token and reads its roles', async () => {
+    const verified = await verify(await sign({ roles: ['staff'] }));
+    expect(verified).toMatchObject({ sub: 'alice', roles: ['staff'] });
+  });
+
+  it('accepts a token issued slightly in the future (clock skew)', async () => {
+    await expect(verify(await sign({ iat: now() + 30 }))).resolves.toBeDefined();
+  });
+
+  const attacks: [string, () => Promise<string>, RegExp][] = [
+    [
+      'alg none',
+      async () =>
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', iss: issuer, aud: audience, exp: now() + 600, iat: now(), roles: ['admin'] })}.`,
+      /algorithm|malformed/,
+    ],
+    [
+      'HS256 signed with the public key (key confusion)',
+      async () => {
+        const head = b64({ alg: 'HS256', typ: 'JWT', kid: 'trusted' });
+        const body = b64({ sub: 'alice', iss: issuer, aud: audience, exp: now() + 600, iat: now(), roles: ['admin'] });
+        const mac = createHmac('sha256', JSON.stringify(publicJwk)).update(`${head}.${body}`).digest('base64url');
+        return `${head}.${body}.${mac}`;
+      },
+      /algorithm/,
+    ],
+    ['an unknown kid', async () => sign({}, { kid: 'attacker' }), /unknown key/],
+    [
+      'a key the issuer never published',
+      async () => sign({}, {}, (await generateKeyPair('RS256')).privateKey),
+      /signature/,
+    ],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await sign()).split('.');
+        return `${h ?? ''}.${b64({ sub: 'mallory', iss: issuer, aud: audience, exp: now() + 600, iat: now(), roles: ['admin'] })}.${s ?? ''}`;
+      },
+      /signature/,
+    ],
+    ['another issuer', async () => sign({ iss: 'https://evil.example' }), /issuer/],
+    ['another audience', async () => sign({ aud: 'api://something-else' }), /audience/],
+    ['an expired token', async () => sign({ exp: now() - 120, iat: now() - 900 }), /expired/],
+    [
+      'a token not valid yet',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'RS256', kid: 'trusted' })
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setSubject('alice')
+          .setIssuedAt()
+          .setNotBefore(now() + 600)
+          .setExpirationTime(now() + 1200)
+          .sign(key),
+      /not valid yet/,
+    ],
+    [
+      'a token without a subject',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'RS256', kid: 'trusted' })
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setIssuedAt()
+          .setExpirationTime(now() + 600)
+          .sign(key),
+      /claim/,
+    ],
+    ['garbage', async () => 'not.a.jwt', /malformed/],
+  ];
+
+  for (const [name, make, reason] of attacks) {
+    it(`rejects ${name} with 401 and a WWW-Authenticate challenge`, async () => {
+      const error = await rejection(await make());
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(reason);
+      expect(error.extras.headers?.['www-authenticate']).toMatch(/^Bearer realm="doorstep", error="invalid_token"/);
+    });
+  }
+});
