@@ -16,6 +16,12 @@ http(
   'health',
   lazyHttp(() => import('./health.js'), 'health'),
 );
+http(
+  'openapi',
+  ['GET'],
+  'openapi.json',
+  lazyHttp(() => import('./openapi.js'), 'getOpenApi'),
+);
 
 // Residents: their profile and their requests.
 http(
