@@ -17,6 +17,8 @@ import type { ContainerDefinition } from '../shared/data/cosmos-containers.js';
 export const emulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 export interface CosmosEmulator {
+  /** HTTP requests served so far: each is one Cosmos DB operation (benchmarks count them). */
+  operations(): number;
   readonly port: number;
   readonly endpoint: string;
   readonly connectionString: string;
@@ -76,7 +78,12 @@ export async function startCosmos(options: { port?: number; host?: string } = {}
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host}:${port}/`;
+  let operations = 0;
+  server.on('request', () => {
+    operations++;
+  });
   return {
+    operations: () => operations,
     port,
     endpoint,
     connectionString: `AccountEndpoint=${endpoint};AccountKey=${emulatorKey};`,

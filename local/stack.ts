@@ -37,6 +37,7 @@ export interface LocalStack {
   /** App settings that point Doorstep at this stack (the names of README's table). */
   readonly appSettings: Readonly<Record<string, string>>;
   readonly serviceBus: ServiceBusEmulator;
+  readonly cosmos: CosmosEmulator;
   /** Stops one dependency, leaving the rest up (outage tests). */
   stop(component: keyof StackPorts): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +49,8 @@ export interface StackOptions {
   readonly database?: string;
   readonly audience?: string;
   readonly serviceBusLockDurationMs?: number;
+  /** Benchmarks turn the TTL sweeper off so that it does not count as the app's operations. */
+  readonly sweepTtl?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -82,8 +85,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ]);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
-    const stopSweeper = startTtlSweeper(cosmos.endpoint, database, cosmosContainers);
-    started.push({ close: stopSweeper });
+    if (options.sweepTtl !== false) started.push({ close: startTtlSweeper(cosmos.endpoint, database, cosmosContainers) });
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const name of Object.values(documentContainers))
       await blobService.getContainerClient(name).createIfNotExists();
@@ -109,6 +111,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       endpoints,
       appSettings,
       serviceBus,
+      cosmos,
       async stop(component) {
         await { cosmos, blob: azurite, serviceBus, identity }[component].close();
       },
