@@ -95,6 +95,30 @@ http(
   lazyHttp(() => import('./service-requests.js'), 'patchStaffRequest'),
 );
 
+// Open311 GeoReport v2, and FixMyStreet's updates extension.
+const open311 = (name: string, methods: HttpMethod[], route: string, exportName: string) => {
+  http(
+    `open311-${name}`,
+    methods,
+    `open311/v2/${route}`,
+    lazyHttp(() => import('./open311.js') as Promise<Record<string, HttpHandler>>, exportName),
+  );
+};
+open311('services', ['GET'], 'services.{format}', 'services');
+open311('service-definition', ['GET'], 'services/{code}.{format}', 'serviceDefinition');
+open311('requests-list', ['GET'], 'requests.{format}', 'requestsList');
+open311('requests-create', ['POST'], 'requests.{format}', 'requestsCreate');
+open311('request-get', ['GET'], 'requests/{id}.{format}', 'requestGet');
+open311('token', ['GET'], 'tokens/{token}.{format}', 'token');
+open311('updates-list', ['GET'], 'servicerequestupdates.{format}', 'updatesList');
+open311('updates-create', ['POST'], 'servicerequestupdates.{format}', 'updatesCreate');
+http(
+  'admin-open311-clients',
+  ['POST'],
+  'admin/open311-clients',
+  lazyHttp(() => import('./open311.js'), 'createOpen311Client'),
+);
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

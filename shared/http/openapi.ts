@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { profilePatchSchema } from '../residents/profile.js';
-import { listMineQuery, nearbyQuery, newServiceRequestSchema, staffListQuery, staffUpdateSchema } from '../service-requests/schemas.js';
+import {
+  listMineQuery,
+  nearbyQuery,
+  newServiceRequestSchema,
+  staffListQuery,
+  staffUpdateSchema,
+} from '../service-requests/schemas.js';
 
 type Auth = 'public' | 'resident' | 'staff' | 'admin';
 
@@ -23,7 +29,13 @@ interface Operation {
 
 const operations: readonly Operation[] = [
   { method: 'get', path: '/health', summary: 'Whether each dependency answers', auth: 'public', success: 200 },
-  { method: 'get', path: '/me', summary: 'The signed-in resident’s profile (created on first sign-in)', auth: 'resident', success: 200 },
+  {
+    method: 'get',
+    path: '/me',
+    summary: 'The signed-in resident’s profile (created on first sign-in)',
+    auth: 'resident',
+    success: 200,
+  },
   {
     method: 'patch',
     path: '/me',
@@ -33,22 +45,67 @@ const operations: readonly Operation[] = [
     headers: [{ name: 'If-Match', required: false, description: 'The ETag last read' }],
     success: 200,
   },
-  { method: 'get', path: '/me/requests', summary: 'The resident’s own requests, newest first', auth: 'resident', query: listMineQuery, success: 200 },
+  {
+    method: 'get',
+    path: '/me/requests',
+    summary: 'The resident’s own requests, newest first',
+    auth: 'resident',
+    query: listMineQuery,
+    success: 200,
+  },
   { method: 'get', path: '/services', summary: 'The service catalogue', auth: 'public', success: 200 },
-  { method: 'get', path: '/services/{code}', summary: 'One service and its questions', auth: 'public', pathParams: ['code'], success: 200 },
-  { method: 'put', path: '/admin/services/{code}', summary: 'Add or change a service', auth: 'admin', pathParams: ['code'], body: serviceDefinitionSchema, success: 200 },
+  {
+    method: 'get',
+    path: '/services/{code}',
+    summary: 'One service and its questions',
+    auth: 'public',
+    pathParams: ['code'],
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/admin/services/{code}',
+    summary: 'Add or change a service',
+    auth: 'admin',
+    pathParams: ['code'],
+    body: serviceDefinitionSchema,
+    success: 200,
+  },
   {
     method: 'post',
     path: '/requests',
     summary: 'Report a problem',
     auth: 'resident',
     body: newServiceRequestSchema,
-    headers: [{ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result' }],
+    headers: [
+      { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result' },
+    ],
     success: 201,
   },
-  { method: 'get', path: '/requests/nearby', summary: 'Open requests near a point (no personal data)', auth: 'public', query: nearbyQuery, success: 200 },
-  { method: 'get', path: '/requests/{id}', summary: 'One request, for its reporter or staff', auth: 'resident', pathParams: ['id'], success: 200 },
-  { method: 'get', path: '/staff/requests', summary: 'Requests for triage, filtered and paged', auth: 'staff', query: staffListQuery, success: 200 },
+  {
+    method: 'get',
+    path: '/requests/nearby',
+    summary: 'Open requests near a point (no personal data)',
+    auth: 'public',
+    query: nearbyQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/requests/{id}',
+    summary: 'One request, for its reporter or staff',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/requests',
+    summary: 'Requests for triage, filtered and paged',
+    auth: 'staff',
+    query: staffListQuery,
+    success: 200,
+  },
   {
     method: 'patch',
     path: '/staff/requests/{id}',
@@ -73,7 +130,13 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
   for (const op of operations) {
     const parameters: Record<string, unknown>[] = [
       ...(op.pathParams ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } })),
+      ...(op.headers ?? []).map((h) => ({
+        name: h.name,
+        in: 'header',
+        required: h.required,
+        description: h.description,
+        schema: { type: 'string' },
+      })),
     ];
     if (op.query) {
       const json = schema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
@@ -93,16 +156,25 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
-      operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      operationId: `${op.method}${op.path
+        .replace(/[{}]/g, '')
+        .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, '')}`,
       ...(op.auth === 'public' ? { security: [] } : { 'x-doorstep-role': op.auth }),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } } }
+        : {}),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Doorstep API', version: '1.0.0', description: 'The digital front door for residents, staff and partners of a UK council.' },
+    info: {
+      title: 'Doorstep API',
+      version: '1.0.0',
+      description: 'The digital front door for residents, staff and partners of a UK council.',
+    },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     paths,
@@ -118,7 +190,10 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             status: { type: 'integer' },
             detail: { type: 'string' },
             instance: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
+            },
           },
         },
       },

@@ -6,6 +6,7 @@ import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogu
 import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
 import type { Boundary } from '../geo/area.js';
+import { cosmosOpen311ClientStore, type Open311ClientStore } from '../open311/clients.js';
 import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
 import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
 import { platform, type Platform } from './clients.js';
@@ -17,6 +18,7 @@ export interface AppDeps {
   readonly requests: RequestStore;
   readonly profiles: ProfileStore;
   readonly idempotency: IdempotencyStore;
+  readonly open311Clients: Open311ClientStore;
   readonly boundary: Boundary;
   readonly now: () => Date;
 }
@@ -49,6 +51,7 @@ async function build(): Promise<AppDeps> {
     requests: cosmosRequestStore(requests, residents),
     profiles: cosmosProfileStore(residents),
     idempotency: cosmosIdempotencyStore(idempotency),
+    open311Clients: cosmosOpen311ClientStore(catalogue),
     boundary: config.boundary,
     now: () => new Date(),
   };

@@ -42,6 +42,17 @@ export interface ServiceRequestDoc {
   /** The reporting resident's `sub`; never shown outside owner and staff views. */
   readonly residentId: string;
   readonly source: 'api' | 'open311';
+  /** Contact details an Open311 client sent with the report: staff-only. */
+  readonly reporter?: {
+    readonly name?: string;
+    readonly email?: string;
+    readonly phone?: string;
+    readonly client?: string;
+  };
+  /** Photos an Open311 client hosts itself. */
+  readonly mediaUrls?: readonly string[];
+  /** Update ids already applied from Open311 clients, so a repeat has no second effect. */
+  readonly externalUpdateIds?: readonly string[];
   readonly assignedTo?: string | null;
   readonly timeline: readonly TimelineEntry[];
   readonly internalNotes: readonly InternalNote[];

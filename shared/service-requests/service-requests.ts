@@ -93,6 +93,8 @@ export async function submitServiceRequest(
     readonly body: NewServiceRequest;
     readonly idempotencyKey: string | undefined;
     readonly source?: 'api' | 'open311';
+    readonly reporter?: ServiceRequestDoc['reporter'];
+    readonly mediaUrls?: readonly string[];
   },
   principal: Principal,
   deps: ServiceRequestDeps,
@@ -145,6 +147,8 @@ export async function submitServiceRequest(
     photos: body.photos,
     residentId: principal.sub,
     source: input.source ?? 'api',
+    ...(input.reporter ? { reporter: input.reporter } : {}),
+    ...(input.mediaUrls?.length ? { mediaUrls: input.mediaUrls } : {}),
     assignedTo: null,
     timeline: [{ at, kind: 'submitted', status: 'submitted', by: 'resident' }],
     internalNotes: [],

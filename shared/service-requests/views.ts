@@ -34,6 +34,7 @@ export function toStaffView(r: ServiceRequestDoc) {
     agencyResponsible: r.agencyResponsible,
     residentId: r.residentId,
     source: r.source,
+    reporter: r.reporter ?? null,
     assignedTo: r.assignedTo ?? null,
     internalNotes: r.internalNotes.map((n) => ({ at: n.at, by: n.by, text: n.text })),
   };

@@ -1,0 +1,137 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { getService, listServices } from '../shared/catalogue/catalogue.js';
+import { authenticate, requireRole } from '../shared/identity/principal.js';
+import { toAppError } from '../shared/http/problem.js';
+import { parseJson, readBody } from '../shared/http/request.js';
+import { json } from '../shared/http/response.js';
+import { logEvent } from '../shared/observability/log.js';
+import { issueApiKey, newClientSchema } from '../shared/open311/clients.js';
+import { errorResponse, formatOf, Open311Error, respond, toXml, type Format } from '../shared/open311/format.js';
+import {
+  getRequest,
+  listRequests,
+  listUpdates,
+  postRequest,
+  postUpdate,
+  toOpen311Definition,
+  toOpen311Request,
+  toOpen311Service,
+} from '../shared/open311/open311.js';
+import { appDeps } from '../shared/platform/deps.js';
+
+type Open311Handler = (request: HttpRequest, format: Format) => Promise<HttpResponseInit>;
+
+/** Open311 clients expect the spec's error list in the format they asked for, not problem+json. */
+function open311(handler: Open311Handler) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    let format: Format = 'json';
+    try {
+      format = formatOf(request.params.format);
+      return await handler(request, format);
+    } catch (error) {
+      if (error instanceof Open311Error) return errorResponse(format, error);
+      const appError = toAppError(error);
+      if (appError.status >= 500)
+        logEvent(context, 'error', 'open311.failed', { code: appError.code, route: context.functionName });
+      const response = errorResponse(
+        format,
+        new Open311Error(
+          appError.status === 503 ? 503 : 400,
+          appError.status >= 500 ? appError.title : (appError.detail ?? appError.title),
+        ),
+      );
+      if (appError.status >= 500 && appError.status !== 503) return { ...response, status: 500 };
+      return response;
+    }
+  };
+}
+
+async function readForm(request: HttpRequest): Promise<URLSearchParams> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded')
+    throw new Open311Error(415, 'Send the body as application/x-www-form-urlencoded.');
+  return new URLSearchParams(await readBody(request, 64 * 1024));
+}
+
+export const services = open311(async (_request, format) => {
+  const deps = await appDeps();
+  return respond(
+    format,
+    200,
+    'services',
+    'service',
+    (await listServices({ includeInactive: false }, deps)).map(toOpen311Service),
+  );
+});
+
+export const serviceDefinition = open311(async (request, format) => {
+  const deps = await appDeps();
+  let service;
+  try {
+    service = await getService(request.params.code ?? '', deps);
+  } catch {
+    throw new Open311Error(404, `No service ${String(request.params.code).slice(0, 40)}.`);
+  }
+  if (!service.active) throw new Open311Error(404, 'That service is no longer offered.');
+  const definition = toOpen311Definition(service);
+  return format === 'json' ? respond(format, 200, '', '', definition) : xmlDefinition(definition);
+});
+
+function xmlDefinition(definition: ReturnType<typeof toOpen311Definition>): HttpResponseInit {
+  // The definition is one object whose root element is <service_definition>.
+  const xml = toXml('root', 'service_definition', [definition]).replace('<root>', '').replace('</root>', '');
+  return {
+    status: 200,
+    body: xml,
+    headers: { 'content-type': 'text/xml; charset=utf-8', 'cache-control': 'no-store' },
+  };
+}
+
+export const requestsList = open311(async (request, format) => {
+  const deps = await appDeps();
+  const found = await listRequests(request.query, deps);
+  return respond(format, 200, 'service_requests', 'request', found.map(toOpen311Request));
+});
+
+export const requestsCreate = open311(async (request, format) => {
+  const deps = await appDeps();
+  const created = await postRequest(await readForm(request), deps);
+  return respond(format, 201, 'service_requests', 'request', [
+    { service_request_id: created.id, service_notice: '', account_id: null },
+  ]);
+});
+
+export const requestGet = open311(async (request, format) => {
+  const deps = await appDeps();
+  return respond(format, 200, 'service_requests', 'request', [
+    toOpen311Request(await getRequest(request.params.id ?? '', deps)),
+  ]);
+});
+
+export const token = open311(async (request, format) => {
+  const deps = await appDeps();
+  // Doorstep assigns ids at once, so a token is the request id.
+  const found = await getRequest(request.params.token ?? '', deps);
+  return respond(format, 200, 'service_requests', 'request', [{ service_request_id: found.id, token: found.id }]);
+});
+
+export const updatesList = open311(async (request, format) => {
+  const deps = await appDeps();
+  return respond(format, 200, 'service_request_updates', 'request_update', await listUpdates(request.query, deps));
+});
+
+export const updatesCreate = open311(async (request, format) => {
+  const deps = await appDeps();
+  return respond(format, 201, 'service_request_updates', 'request_update', [
+    await postUpdate(await readForm(request), deps),
+  ]);
+});
+
+/** Admins issue Open311 API keys (shown once; only a hash is stored). */
+export async function createOpen311Client(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  requireRole(principal, 'admin');
+  const input = await parseJson(request, newClientSchema, 4 * 1024);
+  return json(201, await issueApiKey(input, principal, deps));
+}
