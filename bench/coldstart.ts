@@ -5,6 +5,7 @@
  * plus the cost of a first request's SDK loading. Runs are interleaved so that
  * machine noise hits every variant alike; medians are reported.
  */
+import { build as esbuild } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,21 @@ const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'script
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+// The floor: a bundle of @azure/functions registering one function, built the same way.
+await esbuild({
+  stdin: { contents: "import { app } from '@azure/functions'; app.http('x', { route: 'x', handler: async () => ({}) });", resolveDir: root, loader: 'ts' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  external: ['@azure/functions-core'],
+  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+  outfile: join(root, 'dist/floor/main.mjs'),
+  logLevel: 'error',
+});
+const floor = pathToFileURL(join(root, 'dist/floor/main.mjs')).href;
 const bundled = pathToFileURL(join(root, 'dist/app/main.js')).href;
 const unbundled = pathToFileURL(join(root, 'dist/unbundled/functions/index.js')).href;
 const firstRequest = (entry: string) =>
@@ -26,6 +42,7 @@ const firstRequest = (entry: string) =>
 
 const variants: Record<string, string> = {
   'bare node': '',
+  '@azure/functions alone (the floor)': `await import(${JSON.stringify(floor)})`,
   'bundled app import': `await import(${JSON.stringify(bundled)})`,
   'unbundled app import': `await import(${JSON.stringify(unbundled)})`,
   'unbundled app + all SDKs (first request)': firstRequest(unbundled),

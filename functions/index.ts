@@ -113,6 +113,12 @@ open311('token', ['GET'], 'tokens/{token}.{format}', 'token');
 open311('updates-list', ['GET'], 'servicerequestupdates.{format}', 'updatesList');
 open311('updates-create', ['POST'], 'servicerequestupdates.{format}', 'updatesCreate');
 http(
+  'admin-open311-clients-revoke',
+  ['DELETE'],
+  'admin/open311-clients/{id}',
+  lazyHttp(() => import('./open311.js'), 'revokeOpen311Client'),
+);
+http(
   'admin-open311-clients',
   ['POST'],
   'admin/open311-clients',

@@ -6,20 +6,24 @@
  * functions the app grows. `npm run bench:coldstart` measures it.
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { withErrors } from '../shared/http/problem.js';
 
 type Loader<M> = () => Promise<M>;
 
-/** An HTTP handler that loads `module[exportName]` on first call and keeps it. */
+/**
+ * An HTTP handler that loads `module[exportName]` on first call, wrapped in the
+ * error mapping (itself loaded then too, so the entry chunk imports nothing).
+ */
 export function lazyHttp<M extends Record<K, HttpHandler>, K extends keyof M>(
   load: Loader<M>,
   exportName: K,
 ): HttpHandler {
   let handler: Promise<HttpHandler> | undefined;
-  return withErrors(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    handler ??= load().then((m) => m[exportName]);
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    handler ??= Promise.all([load(), import('../shared/http/problem.js')]).then(([m, { withErrors }]) =>
+      withErrors(m[exportName]),
+    );
     return (await handler)(request, context);
-  });
+  };
 }
 
 /** The same for any trigger type: the handler's first argument is the trigger payload. */

@@ -5,7 +5,7 @@ import { toAppError } from '../shared/http/problem.js';
 import { parseJson, readBody } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
-import { issueApiKey, newClientSchema } from '../shared/open311/clients.js';
+import { issueApiKey, newClientSchema, revokeApiKey } from '../shared/open311/clients.js';
 import { errorResponse, formatOf, Open311Error, respond, toXml, type Format } from '../shared/open311/format.js';
 import {
   getRequest,
@@ -134,4 +134,11 @@ export async function createOpen311Client(request: HttpRequest): Promise<HttpRes
   requireRole(principal, 'admin');
   const input = await parseJson(request, newClientSchema, 4 * 1024);
   return json(201, await issueApiKey(input, principal, deps));
+}
+
+export async function revokeOpen311Client(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  await revokeApiKey(request.params.id ?? '', principal, deps);
+  return { status: 204 };
 }

@@ -5,6 +5,7 @@
 import type { Container } from '@azure/cosmos';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { notFound } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 
 export const newClientSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
@@ -24,6 +25,7 @@ interface ClientDoc extends Open311Client {
 export interface Open311ClientStore {
   byKeyHash(hash: string): Promise<Open311Client | undefined>;
   create(hash: string, client: Omit<Open311Client, 'id'>): Promise<Open311Client>;
+  revoke(id: string): Promise<boolean>;
 }
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -41,6 +43,12 @@ export function cosmosOpen311ClientStore(catalogue: Container): Open311ClientSto
       await catalogue.items.create(doc);
       return { ...client, id: hash };
     },
+    async revoke(id) {
+      const { resource } = await catalogue.item(id, 'open311-client').read<ClientDoc>();
+      if (!resource) return false;
+      await catalogue.items.upsert({ ...resource, revoked: true });
+      return true;
+    },
   };
 }
 
@@ -56,7 +64,18 @@ export async function issueApiKey(
     createdAt: deps.now().toISOString(),
     revoked: false,
   });
-  return { apiKey: key, name: client.name, createdAt: client.createdAt, clientId: client.id.slice(0, 12) };
+  return { apiKey: key, name: client.name, createdAt: client.createdAt, clientId: client.id };
+}
+
+/** Revokes a client's key at once: its next call gets 403. */
+export async function revokeApiKey(
+  clientId: string,
+  principal: Principal,
+  deps: { open311Clients: Open311ClientStore },
+): Promise<void> {
+  requireRole(principal, 'admin');
+  if (!/^[0-9a-f]{64}$/.test(clientId) || !(await deps.open311Clients.revoke(clientId)))
+    throw notFound('The Open311 client');
 }
 
 export async function clientForKey(

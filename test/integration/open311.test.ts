@@ -180,4 +180,14 @@ describe('Open311 GeoReport v2', () => {
     expect(xml).toContain('<service_request_updates><request_update><update_id>');
     expect((await post({ update_id: 'fms-2', description: 'x', api_key: 'bad' })).status).toBe(403);
   });
+
+  it('stops accepting a key as soon as an admin revokes it', async () => {
+    const issued = (await (
+      await call('POST', 'admin/open311-clients', { as: admin, body: { name: 'Contractor' } })
+    ).json()) as { apiKey: string; clientId: string };
+    expect((await form(aReport({ api_key: issued.apiKey }))).status).toBe(201);
+    expect((await call('DELETE', `admin/open311-clients/${issued.clientId}`, { as: 'alice' })).status).toBe(403);
+    expect((await call('DELETE', `admin/open311-clients/${issued.clientId}`, { as: admin })).status).toBe(204);
+    expect((await form(aReport({ api_key: issued.apiKey }))).status).toBe(403);
+  });
 });
