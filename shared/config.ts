@@ -16,8 +16,9 @@ export type Connection<Kind extends string> =
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-function endpointOfConnectionString(value: string): string | undefined {
-  const parts = new Map(
+/** `Key=value;…` connection strings, keys lower-cased. */
+export function connectionStringParts(value: string): Map<string, string> {
+  return new Map(
     value
       .split(';')
       .filter(Boolean)
@@ -26,6 +27,10 @@ function endpointOfConnectionString(value: string): string | undefined {
         return [p.slice(0, at).toLowerCase(), p.slice(at + 1)] as const;
       }),
   );
+}
+
+function endpointOfConnectionString(value: string): string | undefined {
+  const parts = connectionStringParts(value);
   return parts.get('endpoint') ?? parts.get('accountendpoint') ?? parts.get('blobendpoint');
 }
 

@@ -10,7 +10,7 @@ import type { Container, CosmosClient, Database } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import type { BlobServiceClient } from '@azure/storage-blob';
-import { config, type Config } from '../config.js';
+import { config, connectionStringParts, type Config } from '../config.js';
 
 const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   let value: Promise<T> | undefined;
@@ -23,18 +23,6 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     return value;
   };
 };
-
-function connectionStringParts(value: string): Map<string, string> {
-  return new Map(
-    value
-      .split(';')
-      .filter(Boolean)
-      .map((p) => {
-        const at = p.indexOf('=');
-        return [p.slice(0, at).toLowerCase(), p.slice(at + 1)] as const;
-      }),
-  );
-}
 
 export interface Platform {
   readonly config: Config;
