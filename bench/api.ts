@@ -17,12 +17,25 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const residents = 50;
 
-const stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined, sweepTtl: false });
+const stack = await startLocalStack({
+  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 },
+  log: () => undefined,
+  sweepTtl: false,
+});
 Object.assign(process.env, stack.appSettings);
 await seedLocalData(stack);
-const host = await startFunctionsHost({ entry: join(import.meta.dirname, '../functions/index.ts'), port: 0, log: () => undefined, enableTriggers: false });
+const host = await startFunctionsHost({
+  entry: join(import.meta.dirname, '../functions/index.ts'),
+  port: 0,
+  log: () => undefined,
+  enableTriggers: false,
+});
 const api = `${host.url}/api`;
-const tokens = await Promise.all(Array.from({ length: residents }, (_, i) => requestDevToken(stack.endpoints.identity.issuer, `bench-${i}`, ['resident'])));
+const tokens = await Promise.all(
+  Array.from({ length: residents }, (_, i) =>
+    requestDevToken(stack.endpoints.identity.issuer, `bench-${i}`, ['resident']),
+  ),
+);
 const created: { id: string; owner: number }[] = [];
 
 interface Result {
@@ -34,7 +47,11 @@ interface Result {
   readonly cosmosOps: number;
 }
 
-async function phase(name: string, call: (worker: number, n: number) => Promise<Response>, expected: number): Promise<Result> {
+async function phase(
+  name: string,
+  call: (worker: number, n: number) => Promise<Response>,
+  expected: number,
+): Promise<Result> {
   // Warm up: first calls load handler modules and open SDK connections.
   for (let i = 0; i < 5; i++) await (await call(0, i)).arrayBuffer();
   const latencies: number[] = [];
@@ -54,7 +71,14 @@ async function phase(name: string, call: (worker: number, n: number) => Promise<
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { name, calls: latencies.length, errors, seconds: elapsed, latencies, cosmosOps: stack.cosmos.operations() - opsBefore };
+  return {
+    name,
+    calls: latencies.length,
+    errors,
+    seconds: elapsed,
+    latencies,
+    cosmosOps: stack.cosmos.operations() - opsBefore,
+  };
 }
 
 const auth = (i: number) => ({ authorization: `Bearer ${tokens[i % residents] ?? ''}` });
@@ -94,17 +118,28 @@ results.push(
     200,
   ),
 );
-results.push(await phase('GET /api/me/requests', (worker, n) => fetch(`${api}/me/requests?pageSize=20`, { headers: auth(worker * 31 + n) }), 200));
+results.push(
+  await phase(
+    'GET /api/me/requests',
+    (worker, n) => fetch(`${api}/me/requests?pageSize=20`, { headers: auth(worker * 31 + n) }),
+    200,
+  ),
+);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-console.log(`\nAPI benchmark: ${concurrency} concurrent clients, ${seconds} s per phase, node ${process.version}, local host + embedded stack\n`);
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+console.log(
+  `\nAPI benchmark: ${concurrency} concurrent clients, ${seconds} s per phase, node ${process.version}, local host + embedded stack\n`,
+);
 console.log('  call                       calls   req/s    p50 ms   p99 ms  errors  Cosmos ops/call');
 for (const r of results) {
   console.log(
     `  ${r.name.padEnd(24)} ${String(r.calls).padStart(7)} ${(r.calls / r.seconds).toFixed(0).padStart(7)} ${pct(r.latencies, 50).toFixed(1).padStart(9)} ${pct(r.latencies, 99).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.cosmosOps / r.calls).toFixed(2).padStart(16)}`,
   );
 }
-console.log('\n  Cosmos ops/call counts every HTTP request the SDK made to Cosmos DB during the phase (token validation needs none once JWKS is cached).');
+console.log(
+  '\n  Cosmos ops/call counts every HTTP request the SDK made to Cosmos DB during the phase (token validation needs none once JWKS is cached).',
+);
 
 await host.close();
 await closeTriggerClients();

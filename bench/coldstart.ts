@@ -22,7 +22,11 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 // The floor: a bundle of @azure/functions registering one function, built the same way.
 await esbuild({
-  stdin: { contents: "import { app } from '@azure/functions'; app.http('x', { route: 'x', handler: async () => ({}) });", resolveDir: root, loader: 'ts' },
+  stdin: {
+    contents: "import { app } from '@azure/functions'; app.http('x', { route: 'x', handler: async () => ({}) });",
+    resolveDir: root,
+    loader: 'ts',
+  },
   bundle: true,
   format: 'esm',
   platform: 'node',

@@ -85,7 +85,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ]);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
-    if (options.sweepTtl !== false) started.push({ close: startTtlSweeper(cosmos.endpoint, database, cosmosContainers) });
+    if (options.sweepTtl !== false)
+      started.push({ close: startTtlSweeper(cosmos.endpoint, database, cosmosContainers) });
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const name of Object.values(documentContainers))
       await blobService.getContainerClient(name).createIfNotExists();
