@@ -6,24 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { FunctionsHost } from '../../local/host/functions-host.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const root = join(import.meta.dirname, '../..');
-let stack: LocalStack;
+let platform: TestPlatform;
 let host: FunctionsHost;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { cwd: root, stdio: 'pipe' });
-  stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
-  Object.assign(process.env, stack.appSettings);
-  host = await startFunctionsHost({ entry: join(root, 'dist/app/main.js'), port: 0, log: () => undefined });
+  platform = await startTestPlatform(join(root, 'dist/app/main.js'));
+  host = platform.host;
 });
-afterAll(async () => {
-  await host.close();
-  await closeTriggerClients();
-  await stack.close();
-});
+afterAll(() => platform.close());
 
 describe('the built function app', () => {
   it('declares its entry point and ships host.json', async () => {

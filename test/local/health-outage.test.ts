@@ -4,26 +4,21 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { FunctionsHost } from '../../local/host/functions-host.js';
+import type { LocalStack } from '../../local/stack.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
+let platform: TestPlatform;
 let stack: LocalStack;
 let host: FunctionsHost;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
-  Object.assign(process.env, stack.appSettings, { DEPENDENCY_TIMEOUT_MS: '1000' });
-  host = await startFunctionsHost({
-    entry: join(import.meta.dirname, '../../functions/index.ts'),
-    port: 0,
-    log: () => undefined,
+  platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), {
+    DEPENDENCY_TIMEOUT_MS: '1000',
   });
+  ({ stack, host } = platform);
 });
-afterAll(async () => {
-  await host.close();
-  await closeTriggerClients();
-  await stack.close();
-});
+afterAll(() => platform.close());
 
 describe('GET /api/health during an outage', () => {
   it('when the identity provider is down, then 503 says identity is down and the rest up', async () => {

@@ -1,0 +1,30 @@
+/**
+ * A private embedded stack and Functions host for one test file: for tests that
+ * stop dependencies, load another entry, or change settings.
+ */
+import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+
+export interface TestPlatform {
+  readonly stack: LocalStack;
+  readonly host: FunctionsHost;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(entry: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
+  const stack = await startLocalStack({
+    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 },
+    log: () => undefined,
+  });
+  Object.assign(process.env, stack.appSettings, settings);
+  const host = await startFunctionsHost({ entry, port: 0, log: () => undefined });
+  return {
+    stack,
+    host,
+    async close() {
+      await host.close();
+      await closeTriggerClients();
+      await stack.close();
+    },
+  };
+}
