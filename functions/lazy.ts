@@ -25,15 +25,3 @@ export function lazyHttp<M extends Record<K, HttpHandler>, K extends keyof M>(
     return (await handler)(request, context);
   };
 }
-
-/** The same for any trigger type: the handler's first argument is the trigger payload. */
-export function lazy<A extends unknown[], R, M extends Record<K, (...args: A) => Promise<R>>, K extends keyof M>(
-  load: Loader<M>,
-  exportName: K,
-): (...args: A) => Promise<R> {
-  let handler: Promise<(...args: A) => Promise<R>> | undefined;
-  return async (...args: A) => {
-    handler ??= load().then((m) => m[exportName]);
-    return (await handler)(...args);
-  };
-}

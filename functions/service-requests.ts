@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { authenticate } from '../shared/identity/principal.js';
+import { authenticate, isStaff } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
 import { appDeps } from '../shared/platform/deps.js';
@@ -17,7 +17,6 @@ import {
   updateByStaff,
 } from '../shared/service-requests/service-requests.js';
 import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
-import { isStaff } from '../shared/identity/principal.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();

@@ -9,11 +9,7 @@ import { validate } from '../http/request.js';
 import type { Principal } from '../identity/principal.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
 import { newServiceRequestSchema } from '../service-requests/schemas.js';
-import {
-  getServiceRequest,
-  submitServiceRequest,
-  type ServiceRequestDeps,
-} from '../service-requests/service-requests.js';
+import { submitServiceRequest, type ServiceRequestDeps } from '../service-requests/service-requests.js';
 import { canMove, fixMyStreetStatus, open311Status, statuses, type Status } from '../service-requests/status.js';
 import { clientForKey, type Open311ClientStore } from './clients.js';
 import { Open311Error } from './format.js';
@@ -294,5 +290,3 @@ export async function postUpdate(form: URLSearchParams, deps: Open311Deps): Prom
   }
   throw new Open311Error(409, 'The request is changing; try again.');
 }
-
-export { getServiceRequest };
