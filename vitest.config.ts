@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The Pulumi program under mocks: no CLI, no cloud.
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
       // The emulators' own tests start what they need.
       { extends: true, test: { name: 'local-stack', include: ['test/local/**/*.test.ts'] } },
       // Integration tests share one embedded stack and Functions host, started once.

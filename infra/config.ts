@@ -1,0 +1,51 @@
+/**
+ * The stack's configuration (Pulumi.<stack>.yaml, namespace `doorstep:`), parsed
+ * once into a typed, validated object. No secret is configured here: secrets
+ * live in Key Vault and the app reads them through Key Vault references.
+ */
+import { z } from 'zod';
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const infraConfigSchema = z.object({
+  env: z.enum(['dev', 'prod']),
+  /** Short, lower-case: names resources, e.g. `doorstep` → `cosmos-doorstep-prod`. */
+  prefix: z.string().regex(/^[a-z][a-z0-9]{2,11}$/),
+  location: z.string().min(3).default('uksouth'),
+  cosmosMode: z.enum(['serverless', 'autoscale']),
+  /** Autoscale ceiling (RU/s) for the shared database throughput. */
+  cosmosMaxThroughput: int(1000, 1_000_000).default(4000),
+  networking: flag.default(false),
+  vnetAddressSpace: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/)
+    .default('10.40.0.0/16'),
+  alwaysReadyHttp: int(0, 20).default(0),
+  maximumInstanceCount: int(40, 1000).default(100),
+  instanceMemoryMB: z.enum(['512', '2048', '4096']).transform(Number).default(2048),
+  oidcIssuer: z.url(),
+  oidcAudience: z.string().min(1),
+  councilName: z.string().min(1),
+  councilBoundary: z.string().min(7),
+  alertEmail: z.email(),
+  monthlyBudgetGbp: int(10, 1_000_000),
+  /** The blob-created → scan-upload Event Grid subscription; needs the code deployed first. */
+  uploadEvents: flag.default(true),
+  /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */
+  packageBlobName: z.string().default('doorstep-functions.zip'),
+});
+
+export type InfraConfig = z.output<typeof infraConfigSchema>;
+
+export function parseInfraConfig(values: Record<string, string | undefined>): InfraConfig {
+  const result = infraConfigSchema.safeParse(values);
+  if (!result.success) {
+    throw new Error(
+      `Invalid doorstep: stack configuration:\n- ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n- ')}`,
+    );
+  }
+  return result.data;
+}
+
+export const configKeys = Object.keys(infraConfigSchema.shape) as (keyof InfraConfig)[];

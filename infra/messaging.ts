@@ -1,0 +1,121 @@
+/**
+ * Service Bus: exactly the entities of `shared/messaging/topology.ts` (the local
+ * emulator runs the same definition), with key auth off, and the app's identity
+ * granted send or receive on each entity it uses and nothing else.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as servicebus from '@pulumi/azure-native/servicebus/index.js';
+import { topology, type SubscriptionFilter } from '../shared/messaging/topology.js';
+import type { InfraConfig } from './config.js';
+import type { Networking } from './networking.js';
+import { grant } from './roles.js';
+
+function ruleArgs(filter: SubscriptionFilter): Partial<servicebus.RuleArgs> | undefined {
+  switch (filter.kind) {
+    case 'true':
+      return undefined;
+    case 'sql':
+      return { filterType: 'SqlFilter', sqlFilter: { sqlExpression: filter.expression } };
+    case 'correlation':
+      return {
+        filterType: 'CorrelationFilter',
+        correlationFilter: {
+          ...(filter.subject ? { label: filter.subject } : {}),
+          ...(filter.correlationId ? { correlationId: filter.correlationId } : {}),
+          ...(filter.contentType ? { contentType: filter.contentType } : {}),
+          ...(filter.to ? { to: filter.to } : {}),
+          ...(filter.applicationProperties
+            ? {
+                properties: Object.fromEntries(
+                  Object.entries(filter.applicationProperties).map(([k, v]) => [k, String(v)]),
+                ),
+              }
+            : {}),
+        },
+      };
+  }
+}
+
+export function createMessaging(
+  cfg: InfraConfig,
+  resourceGroupName: pulumi.Input<string>,
+  net: Networking | undefined,
+  app: { principalId: pulumi.Input<string>; subscriptionId: pulumi.Input<string> },
+) {
+  const namespace = new servicebus.Namespace('sb', {
+    resourceGroupName,
+    namespaceName: `sb-${cfg.prefix}-${cfg.env}`,
+    // Private endpoints need Premium; Standard is enough without them.
+    sku: net ? { name: 'Premium', tier: 'Premium', capacity: 1 } : { name: 'Standard', tier: 'Standard' },
+    disableLocalAuth: true,
+    minimumTlsVersion: '1.2',
+    publicNetworkAccess: net ? 'Disabled' : 'Enabled',
+  });
+  const who = { principalId: app.principalId, subscriptionId: app.subscriptionId };
+  const queues = topology.queues.map((q) => {
+    const queue = new servicebus.Queue(`sbq-${q.name}`, {
+      resourceGroupName,
+      namespaceName: namespace.name,
+      queueName: q.name,
+      lockDuration: q.lockDuration,
+      maxDeliveryCount: q.maxDeliveryCount,
+      defaultMessageTimeToLive: q.defaultMessageTimeToLive,
+      deadLetteringOnMessageExpiration: q.deadLetteringOnMessageExpiration,
+      requiresDuplicateDetection: q.requiresDuplicateDetection,
+      duplicateDetectionHistoryTimeWindow: q.duplicateDetectionHistoryTimeWindow,
+    });
+    for (const access of q.appAccess)
+      grant(`role-sbq-${q.name}-${access}`, {
+        ...who,
+        role: access === 'send' ? 'serviceBusDataSender' : 'serviceBusDataReceiver',
+        scope: queue.id,
+      });
+    return queue;
+  });
+  const topics = topology.topics.map((t) => {
+    const topic = new servicebus.Topic(`sbt-${t.name}`, {
+      resourceGroupName,
+      namespaceName: namespace.name,
+      topicName: t.name,
+      defaultMessageTimeToLive: t.defaultMessageTimeToLive,
+      requiresDuplicateDetection: t.requiresDuplicateDetection,
+      duplicateDetectionHistoryTimeWindow: t.duplicateDetectionHistoryTimeWindow,
+    });
+    if (t.appAccess.includes('send'))
+      grant(`role-sbt-${t.name}-send`, { ...who, role: 'serviceBusDataSender', scope: topic.id });
+    for (const s of t.subscriptions) {
+      const subscription = new servicebus.Subscription(`sbs-${t.name}-${s.name}`, {
+        resourceGroupName,
+        namespaceName: namespace.name,
+        topicName: topic.name,
+        subscriptionName: s.name,
+        lockDuration: s.lockDuration,
+        maxDeliveryCount: s.maxDeliveryCount,
+        defaultMessageTimeToLive: s.defaultMessageTimeToLive,
+        deadLetteringOnMessageExpiration: s.deadLetteringOnMessageExpiration,
+        deadLetteringOnFilterEvaluationExceptions: true,
+      });
+      const rule = ruleArgs(s.filter);
+      // A new subscription has a match-all `$Default` rule; a filtered one replaces it.
+      if (rule) {
+        new servicebus.Rule(`sbr-${t.name}-${s.name}`, {
+          resourceGroupName,
+          namespaceName: namespace.name,
+          topicName: topic.name,
+          subscriptionName: subscription.name,
+          ruleName: '$Default',
+          ...rule,
+        });
+      }
+      if (s.appReceives)
+        grant(`role-sbs-${t.name}-${s.name}-receive`, {
+          ...who,
+          role: 'serviceBusDataReceiver',
+          scope: subscription.id,
+        });
+    }
+    return topic;
+  });
+  net?.privateEndpoint('sb', namespace.id, 'namespace');
+  return { namespace, queues, topics };
+}

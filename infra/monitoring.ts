@@ -1,0 +1,135 @@
+/**
+ * Monitoring: a Log Analytics workspace, workspace-based Application Insights
+ * (Entra-authenticated ingestion only), diagnostic settings on every data
+ * service, alerts for dead letters, 5xx and payment failures, and a budget.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as applicationinsights from '@pulumi/azure-native/applicationinsights/index.js';
+import * as consumption from '@pulumi/azure-native/consumption/index.js';
+import * as monitor from '@pulumi/azure-native/monitor/index.js';
+import * as operationalinsights from '@pulumi/azure-native/operationalinsights/index.js';
+import type { InfraConfig } from './config.js';
+
+export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Input<string>) {
+  const workspace = new operationalinsights.Workspace('log', {
+    resourceGroupName,
+    workspaceName: `log-${cfg.prefix}-${cfg.env}`,
+    sku: { name: 'PerGB2018' },
+    retentionInDays: cfg.env === 'prod' ? 90 : 30,
+  });
+  const appInsights = new applicationinsights.Component('appi', {
+    resourceGroupName,
+    resourceName: `appi-${cfg.prefix}-${cfg.env}`,
+    kind: 'web',
+    applicationType: 'web',
+    ingestionMode: 'LogAnalytics',
+    workspaceResourceId: workspace.id,
+    // Telemetry is accepted only from Entra-authenticated senders (the app's identity).
+    disableLocalAuth: true,
+  });
+  const actionGroup = new monitor.ActionGroup('ag', {
+    resourceGroupName,
+    actionGroupName: `ag-${cfg.prefix}-${cfg.env}`,
+    groupShortName: `${cfg.prefix}${cfg.env}`.slice(0, 12),
+    enabled: true,
+    location: 'Global',
+    emailReceivers: [{ name: 'platform-team', emailAddress: cfg.alertEmail, useCommonAlertSchema: true }],
+  });
+
+  /** Sends a resource's logs and metrics to the workspace. */
+  const diagnostics = (name: string, resourceUri: pulumi.Input<string>, metrics = true) =>
+    new monitor.DiagnosticSetting(`diag-${name}`, {
+      name: 'to-log-analytics',
+      resourceUri,
+      workspaceId: workspace.id,
+      logs: [{ categoryGroup: 'allLogs', enabled: true }],
+      ...(metrics ? { metrics: [{ category: 'AllMetrics', enabled: true }] } : {}),
+    });
+
+  const metricAlert = (
+    name: string,
+    description: string,
+    scope: pulumi.Input<string>,
+    metric: { namespace: string; name: string; aggregation: string; threshold: number; operator: string },
+    window = 'PT15M',
+  ) =>
+    new monitor.MetricAlert(`alert-${name}`, {
+      resourceGroupName,
+      ruleName: `alert-${name}-${cfg.env}`,
+      description,
+      location: 'global',
+      enabled: true,
+      severity: 2,
+      scopes: [scope],
+      evaluationFrequency: 'PT5M',
+      windowSize: window,
+      criteria: {
+        odataType: 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion',
+            name: metric.name,
+            metricNamespace: metric.namespace,
+            metricName: metric.name,
+            operator: metric.operator,
+            threshold: metric.threshold,
+            timeAggregation: metric.aggregation,
+          },
+        ],
+      },
+      actions: [{ actionGroupId: actionGroup.id }],
+    });
+
+  const budget = (scope: pulumi.Input<string>) =>
+    new consumption.Budget('budget', {
+      budgetName: `budget-${cfg.prefix}-${cfg.env}`,
+      scope,
+      amount: cfg.monthlyBudgetGbp,
+      category: 'Cost',
+      timeGrain: 'Monthly',
+      timePeriod: { startDate: '2026-12-01T00:00:00Z' },
+      notifications: {
+        actual80: {
+          enabled: true,
+          operator: 'GreaterThan',
+          threshold: 80,
+          contactEmails: [cfg.alertEmail],
+          thresholdType: 'Actual',
+        },
+        forecast100: {
+          enabled: true,
+          operator: 'GreaterThan',
+          threshold: 100,
+          contactEmails: [cfg.alertEmail],
+          thresholdType: 'Forecasted',
+        },
+      },
+    });
+
+  const paymentFailures = () =>
+    new monitor.ScheduledQueryRule('alert-payment-failures', {
+      resourceGroupName,
+      ruleName: `alert-payment-failures-${cfg.env}`,
+      description: 'Payments are failing at GOV.UK Pay or in Doorstep.',
+      enabled: true,
+      severity: 1,
+      scopes: [appInsights.id],
+      evaluationFrequency: 'PT5M',
+      windowSize: 'PT15M',
+      criteria: {
+        allOf: [
+          {
+            query:
+              "union traces, exceptions | where message has 'payment.failed' or customDimensions.event == 'payment.failed'",
+            timeAggregation: 'Count',
+            operator: 'GreaterThan',
+            threshold: 3,
+            failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+          },
+        ],
+      },
+      actions: { actionGroups: [actionGroup.id] },
+    });
+
+  return { workspace, appInsights, actionGroup, diagnostics, metricAlert, budget, paymentFailures };
+}

@@ -1,0 +1,116 @@
+/**
+ * The whole platform in one place: each concern is built by its own module, and
+ * this function wires them in the order Azure needs. Tests call it under mocks.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
+import * as cosmosdb from '@pulumi/azure-native/cosmosdb/index.js';
+import * as managedidentity from '@pulumi/azure-native/managedidentity/index.js';
+import * as resources from '@pulumi/azure-native/resources/index.js';
+import type { InfraConfig } from './config.js';
+import { createCosmos, createStorage, databaseName } from './data.js';
+import { createFunctionApp, createUploadEvents } from './function-app.js';
+import { createMessaging } from './messaging.js';
+import { createMonitoring } from './monitoring.js';
+import { createNetworking } from './networking.js';
+import { grant } from './roles.js';
+import { createKeyVault } from './secrets.js';
+
+/** Cosmos DB Built-in Data Contributor (data plane: items, queries, change feed; no account control). */
+export const cosmosDataContributor = '00000000-0000-0000-0000-000000000002';
+
+export function createPlatform(cfg: InfraConfig) {
+  const client = authorization.getClientConfigOutput();
+  const group = new resources.ResourceGroup('rg', {
+    resourceGroupName: `rg-${cfg.prefix}-${cfg.env}`,
+    location: cfg.location,
+  });
+  const rg = group.name;
+
+  // Identity: one user-assigned identity for the app, granted data-plane roles only.
+  const identity = new managedidentity.UserAssignedIdentity('id-app', {
+    resourceGroupName: rg,
+    resourceName: `id-${cfg.prefix}-app-${cfg.env}`,
+  });
+  const app = { principalId: identity.principalId, subscriptionId: client.subscriptionId };
+
+  const monitoring = createMonitoring(cfg, rg);
+  const net = createNetworking(cfg, rg);
+  const cosmos = createCosmos(cfg, rg, net);
+  const store = createStorage(cfg, rg, net);
+  const messaging = createMessaging(cfg, rg, net, app);
+  const kv = createKeyVault(cfg, rg, client.tenantId, net, app);
+
+  new cosmosdb.SqlResourceSqlRoleAssignment('role-cosmos-data', {
+    resourceGroupName: rg,
+    accountName: cosmos.account.name,
+    principalId: identity.principalId,
+    roleDefinitionId: pulumi.interpolate`${cosmos.account.id}/sqlRoleDefinitions/${cosmosDataContributor}`,
+    scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}`,
+  });
+  for (const [name, container] of Object.entries(store.containers)) {
+    grant(`role-blob-${name}`, { ...app, role: 'storageBlobDataContributor', scope: container.id });
+  }
+  // User delegation SAS for uploads: the delegation key is account-level by design.
+  grant('role-blob-delegator', { ...app, role: 'storageBlobDelegator', scope: store.documentsAccount.id });
+  // The Functions host keeps leases and keys in its own account, nothing else there.
+  grant('role-host-storage', { ...app, role: 'storageBlobDataOwner', scope: store.hostAccount.id });
+  grant('role-appi-publish', { ...app, role: 'monitoringMetricsPublisher', scope: monitoring.appInsights.id });
+
+  const functions = createFunctionApp(cfg, rg, net, {
+    identity: { id: identity.id, clientId: identity.clientId },
+    hostAccountName: store.hostAccount.name,
+    hostBlobEndpoint: store.hostAccount.primaryEndpoints.blob,
+    cosmosEndpoint: cosmos.account.documentEndpoint,
+    cosmosDatabase: databaseName,
+    serviceBusNamespace: messaging.namespace.name,
+    documentsBlobEndpoint: store.documentsAccount.primaryEndpoints.blob,
+    appInsightsConnectionString: monitoring.appInsights.connectionString,
+    secretReferences: kv.references,
+  });
+  if (cfg.uploadEvents) createUploadEvents(cfg, rg, store.documentsAccount.id, functions.app.id);
+
+  // Every data service reports to Log Analytics.
+  monitoring.diagnostics('cosmos', cosmos.account.id);
+  monitoring.diagnostics('st-documents-blob', pulumi.interpolate`${store.documentsAccount.id}/blobServices/default`);
+  monitoring.diagnostics('sb', messaging.namespace.id);
+  monitoring.diagnostics('kv', kv.vault.id);
+  monitoring.diagnostics('func', functions.app.id);
+  monitoring.metricAlert(
+    'dead-letters',
+    'Messages are dead-lettering: a partner message or event could not be processed.',
+    messaging.namespace.id,
+    {
+      namespace: 'Microsoft.ServiceBus/namespaces',
+      name: 'DeadletteredMessages',
+      aggregation: 'Maximum',
+      operator: 'GreaterThan',
+      threshold: 0,
+    },
+  );
+  monitoring.metricAlert(
+    'http-5xx',
+    'The API is returning server errors.',
+    functions.app.id,
+    {
+      namespace: 'Microsoft.Web/sites',
+      name: 'Http5xx',
+      aggregation: 'Total',
+      operator: 'GreaterThan',
+      threshold: 10,
+    },
+    'PT5M',
+  );
+  monitoring.paymentFailures();
+  monitoring.budget(group.id);
+
+  return {
+    resourceGroupName: rg,
+    functionAppName: functions.app.name,
+    apiUrl: pulumi.interpolate`https://${functions.app.defaultHostName}/api`,
+    deploymentContainer: pulumi.interpolate`${store.hostAccount.primaryEndpoints.blob}deployment`,
+    keyVaultName: kv.vault.name,
+    identityClientId: identity.clientId,
+    appSettingNames: Object.keys(functions.settings),
+  };
+}

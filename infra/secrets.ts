@@ -1,0 +1,50 @@
+/**
+ * Key Vault (RBAC mode, purge protection) for the GOV.UK Pay and Notify keys. The
+ * platform team sets the values out of band (`az keyvault secret set`); the app
+ * reads them through Key Vault references, so no secret is ever in app settings,
+ * Pulumi config or state.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as keyvault from '@pulumi/azure-native/keyvault/index.js';
+import type { InfraConfig } from './config.js';
+import type { Networking } from './networking.js';
+import { grant } from './roles.js';
+
+/** App setting name → Key Vault secret name. */
+export const secretSettings = {
+  GOVUK_PAY_API_KEY: 'govuk-pay-api-key',
+  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: 'govuk-pay-webhook-signing-secret',
+  GOVUK_NOTIFY_API_KEY: 'govuk-notify-api-key',
+} as const;
+
+export function createKeyVault(
+  cfg: InfraConfig,
+  resourceGroupName: pulumi.Input<string>,
+  tenantId: pulumi.Input<string>,
+  net: Networking | undefined,
+  app: { principalId: pulumi.Input<string>; subscriptionId: pulumi.Input<string> },
+) {
+  const vault = new keyvault.Vault('kv', {
+    resourceGroupName,
+    vaultName: `kv-${cfg.prefix}-${cfg.env}`,
+    properties: {
+      tenantId,
+      sku: { family: 'A', name: 'standard' },
+      enableRbacAuthorization: true,
+      enablePurgeProtection: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      publicNetworkAccess: net ? 'Disabled' : 'Enabled',
+      networkAcls: { defaultAction: net ? 'Deny' : 'Allow', bypass: 'AzureServices' },
+    },
+  });
+  grant('role-kv-secrets-user', { ...app, role: 'keyVaultSecretsUser', scope: vault.id });
+  net?.privateEndpoint('kv', vault.id, 'vault');
+  const references = Object.fromEntries(
+    Object.entries(secretSettings).map(([setting, secret]) => [
+      setting,
+      pulumi.interpolate`@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secret})`,
+    ]),
+  ) as Record<keyof typeof secretSettings, pulumi.Output<string>>;
+  return { vault, references };
+}

@@ -1,0 +1,274 @@
+/**
+ * The platform's security and consistency invariants, checked for one stack
+ * configuration under Pulumi mocks. Each stack's test file runs them in its own process.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtInRoles } from '../../infra/roles.js';
+import { secretSettings } from '../../infra/secrets.js';
+import { parseConfig } from '../../shared/config.js';
+import { cosmosContainers, type ContainerDefinition } from '../../shared/data/cosmos-containers.js';
+import { documentContainers } from '../../shared/data/blob-containers.js';
+import { topology } from '../../shared/messaging/topology.js';
+import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
+
+type Inputs = Record<string, unknown>;
+const get = (o: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Inputs)[k] : undefined), o);
+
+export function describeStack(stack: 'dev' | 'prod'): void {
+  const cfg = stackConfig(stack);
+  let resources: Recorded[];
+  const ofType = (type: string) => resources.filter((r) => r.type === `azure-native:${type}`);
+  const one = (type: string, name?: string) => {
+    const found = ofType(type).filter((r) => name === undefined || r.name === name);
+    expect(found, `${type} ${name ?? ''}`).toHaveLength(1);
+    return found[0] as Recorded;
+  };
+  const byId = (id: unknown) => resources.find((r) => r.id === id);
+
+  beforeAll(async () => {
+    ({ resources } = await synthesize(stack));
+  }, 60_000);
+
+  describe(`the ${stack} stack`, () => {
+    it('allows no key, shared-key or local authentication anywhere', () => {
+      expect(one('cosmosdb:DatabaseAccount').inputs).toMatchObject({
+        disableLocalAuth: true,
+        disableKeyBasedMetadataWriteAccess: true,
+      });
+      expect(one('servicebus:Namespace').inputs.disableLocalAuth).toBe(true);
+      expect(one('applicationinsights:Component').inputs.disableLocalAuth).toBe(true);
+      const accounts = ofType('storage:StorageAccount');
+      expect(accounts).toHaveLength(2);
+      for (const a of accounts)
+        expect(a.inputs, a.name).toMatchObject({ allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
+      expect(one('web:WebAppFtpAllowed').inputs.allow).toBe(false);
+      expect(one('web:WebAppScmAllowed').inputs.allow).toBe(false);
+    });
+
+    it('allows no public blob access and requires TLS 1.2 or later', () => {
+      for (const a of ofType('storage:StorageAccount'))
+        expect(a.inputs, a.name).toMatchObject({
+          allowBlobPublicAccess: false,
+          minimumTlsVersion: 'TLS1_2',
+          enableHttpsTrafficOnly: true,
+        });
+      for (const c of ofType('storage:BlobContainer')) expect(c.inputs.publicAccess, c.name).toBe('None');
+      expect(one('servicebus:Namespace').inputs.minimumTlsVersion).toBe('1.2');
+      expect(one('cosmosdb:DatabaseAccount').inputs.minimalTlsVersion).toBe('Tls12');
+      const app = one('web:WebApp').inputs;
+      expect(app.httpsOnly).toBe(true);
+      expect(get(app, 'siteConfig.minTlsVersion')).toBe('1.2');
+      expect(get(app, 'siteConfig.ftpsState')).toBe('Disabled');
+    });
+
+    it('scopes every role assignment to the one resource it needs, for the app identity only', () => {
+      const allowed: Record<string, string[]> = {
+        [builtInRoles.storageBlobDataContributor]: ['storage:BlobContainer'],
+        [builtInRoles.storageBlobDelegator]: ['storage:StorageAccount'],
+        [builtInRoles.storageBlobDataOwner]: ['storage:StorageAccount'],
+        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic'],
+        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription'],
+        [builtInRoles.keyVaultSecretsUser]: ['keyvault:Vault'],
+        [builtInRoles.monitoringMetricsPublisher]: ['applicationinsights:Component'],
+      };
+      const assignments = ofType('authorization:RoleAssignment');
+      expect(assignments.length).toBeGreaterThan(8);
+      for (const a of assignments) {
+        // Only the mocks know this principal: the assignment is wired to the app's identity.
+        expect(a.inputs.principalId, a.name).toBe(mocked.principalId('id-app'));
+        expect(a.inputs.principalType).toBe('ServicePrincipal');
+        const role = String(a.inputs.roleDefinitionId).split('/').pop() ?? '';
+        expect(String(a.inputs.roleDefinitionId)).toBe(
+          `/subscriptions/${mocked.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+        );
+        const target = byId(a.inputs.scope);
+        expect(target, `${a.name} is scoped to a resource of this stack`).toBeDefined();
+        expect(allowed[role], `${a.name} uses an allowed role`).toContain(target?.type.replace('azure-native:', ''));
+      }
+      // Owner rights only on the Functions host's own account, delegation only on the documents account.
+      const scopeOf = (role: string) =>
+        assignments
+          .filter((a) => String(a.inputs.roleDefinitionId).endsWith(role))
+          .map((a) => byId(a.inputs.scope)?.name);
+      expect(scopeOf(builtInRoles.storageBlobDataOwner)).toEqual(['st-host']);
+      expect(scopeOf(builtInRoles.storageBlobDelegator)).toEqual(['st-documents']);
+      expect(scopeOf(builtInRoles.storageBlobDataContributor).sort()).toEqual(
+        Object.values(documentContainers)
+          .map((c) => `st-documents-${c}`)
+          .sort(),
+      );
+      const cosmosRole = one('cosmosdb:SqlResourceSqlRoleAssignment').inputs;
+      const account = one('cosmosdb:DatabaseAccount');
+      expect(cosmosRole.scope).toBe(`${account.id}/dbs/doorstep`);
+      expect(cosmosRole.roleDefinitionId).toBe(`${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`);
+      expect(cosmosRole.principalId).toBe(mocked.principalId('id-app'));
+    });
+
+    it('sets every app setting the code reads, identity-based, with secrets as Key Vault references', () => {
+      const settings = Object.fromEntries(
+        (get(one('web:WebApp').inputs, 'siteConfig.appSettings') as { name: string; value: string }[]).map((s) => [
+          s.name,
+          s.value,
+        ]),
+      );
+      const config = parseConfig(settings);
+      expect(config.cosmos).toMatchObject({ kind: 'identity', database: 'doorstep' });
+      expect(config.serviceBus).toMatchObject({
+        kind: 'identity',
+        endpoint: 'sb-doorstep-' + stack + '.servicebus.windows.net',
+      });
+      expect(config.blob.kind).toBe('identity');
+      expect(settings.AZURE_CLIENT_ID).toBe(mocked.clientId('id-app'));
+      for (const name of ['AzureWebJobsStorage', 'CosmosDb', 'ServiceBus', 'Storage']) {
+        expect(settings[`${name}__credential`]).toBe('managedidentity');
+        expect(settings[`${name}__clientId`]).toBe(mocked.clientId('id-app'));
+      }
+      for (const [setting, secret] of Object.entries(secretSettings))
+        expect(settings[setting]).toBe(`@Microsoft.KeyVault(VaultName=kv-doorstep-${stack};SecretName=${secret})`);
+      for (const [name, value] of Object.entries(settings)) {
+        expect(value, name).not.toMatch(/AccountKey=|SharedAccessKey=|Password=|SharedAccessSignature=/i);
+      }
+      expect(settings.AzureWebJobsStorage).toBeUndefined();
+      expect(settings.FUNCTIONS_WORKER_RUNTIME).toBeUndefined();
+    });
+
+    it('creates exactly the Service Bus entities of the shared topology, with the same settings', () => {
+      const queues = ofType('servicebus:Queue');
+      expect(queues.map((q) => q.inputs.queueName).sort()).toEqual(topology.queues.map((q) => q.name).sort());
+      for (const q of topology.queues) {
+        expect(queues.find((r) => r.inputs.queueName === q.name)?.inputs).toMatchObject({
+          lockDuration: q.lockDuration,
+          maxDeliveryCount: q.maxDeliveryCount,
+          requiresDuplicateDetection: q.requiresDuplicateDetection,
+          deadLetteringOnMessageExpiration: q.deadLetteringOnMessageExpiration,
+        });
+      }
+      expect(ofType('servicebus:Topic').map((t) => t.inputs.topicName)).toEqual(topology.topics.map((t) => t.name));
+      const subscriptions = ofType('servicebus:Subscription');
+      const rules = ofType('servicebus:Rule');
+      for (const t of topology.topics) {
+        for (const s of t.subscriptions) {
+          expect(subscriptions.find((r) => r.inputs.subscriptionName === s.name)?.inputs, s.name).toMatchObject({
+            topicName: t.name,
+            maxDeliveryCount: s.maxDeliveryCount,
+            lockDuration: s.lockDuration,
+          });
+          const rule = rules.find((r) => r.inputs.subscriptionName === s.name);
+          if (s.filter.kind === 'sql') expect(get(rule?.inputs, 'sqlFilter.sqlExpression')).toBe(s.filter.expression);
+          if (s.filter.kind === 'correlation') expect(rule?.inputs.filterType).toBe('CorrelationFilter');
+          if (s.filter.kind === 'true') expect(rule).toBeUndefined();
+        }
+      }
+    });
+
+    it('creates the Cosmos DB containers the code uses, with their partition keys, TTLs and indexes', () => {
+      const containers = ofType('cosmosdb:SqlResourceSqlContainer');
+      expect(containers).toHaveLength(cosmosContainers.length);
+      for (const c of cosmosContainers as readonly ContainerDefinition[]) {
+        const resource = containers.find((r) => r.inputs.containerName === c.name)?.inputs.resource as
+          Inputs | undefined;
+        expect(get(resource, 'partitionKey.paths'), c.name).toEqual([c.partitionKeyPath]);
+        expect(resource?.defaultTtl, c.name).toBe(c.defaultTtlSeconds);
+        expect(get(resource, 'indexingPolicy.compositeIndexes')).toEqual(
+          c.compositeIndexes.map((i) => i.map((p) => ({ path: p.path, order: p.order }))),
+        );
+      }
+      expect(get(one('cosmosdb:DatabaseAccount').inputs, 'backupPolicy.type')).toBe('Continuous');
+    });
+
+    it('keeps documents with versioning and soft delete, scans uploads with Defender, and expires quarantine after a day', () => {
+      expect(one('storage:BlobServiceProperties').inputs).toMatchObject({
+        isVersioningEnabled: true,
+        deleteRetentionPolicy: { enabled: true },
+      });
+      expect(get(one('security:DefenderForStorage').inputs, 'properties.malwareScanning.onUpload.isEnabled')).toBe(
+        true,
+      );
+      const rules = get(one('storage:ManagementPolicy').inputs, 'policy.rules') as {
+        name: string;
+        definition: Inputs;
+      }[];
+      const quarantine = rules.find(
+        (r) =>
+          get(r.definition, 'filters.prefixMatch') !== undefined &&
+          (get(r.definition, 'filters.prefixMatch') as string[]).includes('quarantine/'),
+      );
+      expect(get(quarantine?.definition, 'actions.baseBlob.delete.daysAfterCreationGreaterThan')).toBe(1);
+    });
+
+    it('keeps secrets in an RBAC Key Vault with purge protection', () => {
+      expect(one('keyvault:Vault').inputs.properties).toMatchObject({
+        enableRbacAuthorization: true,
+        enablePurgeProtection: true,
+        enableSoftDelete: true,
+        tenantId: mocked.tenantId,
+      });
+    });
+
+    it('runs the app on Flex Consumption, Node 22, deployed with its managed identity', () => {
+      expect(get(one('web:AppServicePlan').inputs, 'sku')).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
+      const app = one('web:WebApp').inputs;
+      expect(get(app, 'functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
+      expect(get(app, 'functionAppConfig.deployment.storage.authentication.type')).toBe('UserAssignedIdentity');
+      expect(get(app, 'functionAppConfig.deployment.storage.value')).toBe(
+        `https://stdoorstephost${stack}.blob.core.windows.net/deployment`,
+      );
+      expect(get(app, 'functionAppConfig.scaleAndConcurrency.alwaysReady')).toEqual(
+        cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
+      );
+    });
+
+    it('sends every data service’s diagnostics to Log Analytics and alerts on dead letters, 5xx, payment failures and budget', () => {
+      const diagnosed = ofType('monitor:DiagnosticSetting').map(
+        (d) => byId(String(d.inputs.resourceUri).replace(/\/blobServices\/default$/, ''))?.type,
+      );
+      expect(diagnosed.sort()).toEqual(
+        [
+          'azure-native:cosmosdb:DatabaseAccount',
+          'azure-native:keyvault:Vault',
+          'azure-native:servicebus:Namespace',
+          'azure-native:storage:StorageAccount',
+          'azure-native:web:WebApp',
+        ].sort(),
+      );
+      expect(ofType('monitor:MetricAlert').map((a) => get(a.inputs, 'criteria.allOf.0.metricName'))).toEqual(
+        expect.arrayContaining(['DeadletteredMessages', 'Http5xx']),
+      );
+      expect(ofType('monitor:ScheduledQueryRule')).toHaveLength(1);
+      expect(one('consumption:Budget').inputs.amount).toBe(cfg.monthlyBudgetGbp);
+    });
+
+    it(
+      stack === 'prod'
+        ? 'closes public network access and reaches every data service through private endpoints'
+        : 'leaves networking off and Cosmos serverless',
+      () => {
+        const endpoints = ofType('network:PrivateEndpoint');
+        const publicAccess = [
+          one('cosmosdb:DatabaseAccount'),
+          one('servicebus:Namespace'),
+          ...ofType('storage:StorageAccount'),
+        ].map((r) => r.inputs.publicNetworkAccess);
+        if (stack === 'prod') {
+          expect(endpoints.map((e) => get(e.inputs, 'privateLinkServiceConnections.0.groupIds.0')).sort()).toEqual([
+            'Sql',
+            'blob',
+            'blob',
+            'namespace',
+            'vault',
+          ]);
+          expect(publicAccess.every((v) => v === 'Disabled')).toBe(true);
+          expect(get(one('keyvault:Vault').inputs, 'properties.publicNetworkAccess')).toBe('Disabled');
+          expect(one('web:WebApp').inputs.virtualNetworkSubnetId).toBe(one('network:Subnet', 'snet-app').id);
+          expect(get(one('cosmosdb:SqlResourceSqlDatabase').inputs, 'options.autoscaleSettings.maxThroughput')).toBe(
+            cfg.cosmosMaxThroughput,
+          );
+        } else {
+          expect(endpoints).toHaveLength(0);
+          expect(one('cosmosdb:DatabaseAccount').inputs.capabilities).toEqual([{ name: 'EnableServerless' }]);
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,3 @@
+import { describeStack } from './invariants.js';
+
+describeStack('prod');

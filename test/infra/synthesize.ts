@@ -1,0 +1,126 @@
+/**
+ * Runs the Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) for a
+ * stack's configuration file, and records every resource with its resolved inputs.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseInfraConfig, type InfraConfig } from '../../infra/config.js';
+
+export interface Recorded {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export const mocked = {
+  subscriptionId: 'sub-mock',
+  tenantId: 'tenant-mock',
+  principalId: (name: string) => `principal-of-${name}`,
+  clientId: (name: string) => `client-of-${name}`,
+};
+
+export function stackConfig(stack: 'dev' | 'prod'): InfraConfig {
+  const file = parse(readFileSync(join(import.meta.dirname, `../../infra/Pulumi.${stack}.yaml`), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  const values = Object.fromEntries(
+    Object.entries(file.config)
+      .filter(([k]) => k.startsWith('doorstep:'))
+      .map(([k, v]) => [k.slice('doorstep:'.length), String(v)]),
+  );
+  return parseInfraConfig(values);
+}
+
+const nameKeys = [
+  'name',
+  'containerName',
+  'queueName',
+  'subscriptionName',
+  'ruleName',
+  'topicName',
+  'databaseName',
+  'subnetName',
+  'privateEndpointName',
+  'privateZoneName',
+  'eventSubscriptionName',
+  'systemTopicName',
+  'vaultName',
+  'workspaceName',
+  'actionGroupName',
+  'budgetName',
+  'resourceName',
+  'namespaceName',
+  'accountName',
+  'virtualNetworkName',
+  'resourceGroupName',
+];
+
+/** What Azure would compute: only the outputs the program reads. */
+function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const own = nameKeys.map((k) => inputs[k]).find((v) => typeof v === 'string');
+  const state: Record<string, unknown> = { name: own ?? name };
+  if (type === 'azure-native:managedidentity:UserAssignedIdentity')
+    Object.assign(state, { principalId: mocked.principalId(name), clientId: mocked.clientId(name) });
+  if (type === 'azure-native:cosmosdb:DatabaseAccount')
+    state.documentEndpoint = `https://${String(own)}.documents.azure.com:443/`;
+  if (type === 'azure-native:storage:StorageAccount')
+    state.primaryEndpoints = { blob: `https://${String(own)}.blob.core.windows.net/` };
+  if (type === 'azure-native:applicationinsights:Component')
+    state.connectionString =
+      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
+  if (type === 'azure-native:web:WebApp') state.defaultHostName = `${String(own)}.azurewebsites.net`;
+  return state;
+}
+
+export async function synthesize(
+  stack: 'dev' | 'prod',
+): Promise<{ resources: Recorded[]; outputs: Record<string, unknown> }> {
+  const resources: Recorded[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const id = `mock:${args.type}:${args.name}`;
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, unknown> });
+        return {
+          id,
+          state: {
+            ...(args.inputs as object),
+            ...computed(args.type, args.name, args.inputs as Record<string, unknown>),
+          },
+        };
+      },
+      call(args) {
+        if (args.token === 'azure-native:authorization:getClientConfig') {
+          return {
+            subscriptionId: mocked.subscriptionId,
+            tenantId: mocked.tenantId,
+            clientId: 'deployer',
+            objectId: 'deployer',
+          };
+        }
+        return args.inputs as Record<string, unknown>;
+      },
+    },
+    'doorstep',
+    stack,
+    false,
+  );
+  // Loaded after the mocks exist, so that resources register with them.
+  const { createPlatform } = await import('../../infra/platform.js');
+  const result = createPlatform(stackConfig(stack));
+  const outputs = await new Promise<Record<string, unknown>>((resolve) => {
+    pulumi.output(result).apply((values) => {
+      resolve(values);
+    });
+  });
+  // Resources whose inputs depend on others register as those resolve: wait until none arrive.
+  let count = -1;
+  while (count !== resources.length) {
+    count = resources.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { resources, outputs };
+}
