@@ -80,6 +80,9 @@ export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Inp
       actions: [{ actionGroupId: actionGroup.id }],
     });
 
+  // Azure wants a budget to start on the first of a month; later runs keep the first start.
+  const now = new Date();
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
   const budget = (scope: pulumi.Input<string>) =>
     new consumption.Budget('budget', {
       budgetName: `budget-${cfg.prefix}-${cfg.env}`,
@@ -87,7 +90,7 @@ export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Inp
       amount: cfg.monthlyBudgetGbp,
       category: 'Cost',
       timeGrain: 'Monthly',
-      timePeriod: { startDate: '2026-12-01T00:00:00Z' },
+      timePeriod: { startDate: monthStart },
       notifications: {
         actual80: {
           enabled: true,
