@@ -5,7 +5,8 @@
  * - the owner's My Account entry: `residents`, pk = resident (single-partition list);
  * - the nearby pin of an open request: `requests`, pk = grid cell.
  */
-import type { Container, JSONObject, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, SqlParameter } from '@azure/cosmos';
+import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
 import { badRequest } from '../errors.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
@@ -54,41 +55,15 @@ function decodeToken(token: string | undefined): string | undefined {
 }
 
 const statusCode = (error: unknown) => (error as { code?: unknown }).code;
-/** Batch bodies are JSON; our documents are plain data. */
-const json = (value: object) => value as unknown as JSONObject;
 
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
   return {
-    async create(doc, events) {
-      const operations: OperationInput[] = [
-        { operationType: 'Create', resourceBody: json(doc) },
-        ...events.map((e): OperationInput => ({ operationType: 'Create', resourceBody: json(e) })),
-      ];
-      const response = await requests.items.batch(operations, doc.pk);
-      const results = response.result ?? [];
-      if (results[0]?.statusCode === 409) return 'exists';
-      const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-      if (failed)
-        throw Object.assign(new Error(`Cosmos batch failed with ${failed.statusCode}`), { code: failed.statusCode });
-      return (results[0]?.resourceBody as unknown as ServiceRequestDoc | undefined) ?? doc;
-    },
+    create: (doc, events) => createWithEvents(requests, doc, events),
     async get(id) {
       const { resource } = await requests.item(id, id).read<ServiceRequestDoc>();
       return resource?.type === 'request' ? resource : undefined;
     },
-    async replace(doc, ifMatch, events) {
-      const operations: OperationInput[] = [
-        { operationType: 'Replace', id: doc.id, partitionKey: doc.pk, ifMatch, resourceBody: json(doc) },
-        ...events.map((e): OperationInput => ({ operationType: 'Create', resourceBody: json(e) })),
-      ];
-      const response = await requests.items.batch(operations, doc.pk);
-      const first = response.result?.[0];
-      if (first?.statusCode === 412) return 'stale';
-      const failed = response.result?.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-      if (failed)
-        throw Object.assign(new Error(`Cosmos batch failed with ${failed.statusCode}`), { code: failed.statusCode });
-      return (first?.resourceBody as unknown as ServiceRequestDoc | undefined) ?? doc;
-    },
+    replace: (doc, ifMatch, events) => replaceWithEvents(requests, doc, ifMatch, events),
     async putMyEntry(entry) {
       await residents.items.upsert(entry);
     },
