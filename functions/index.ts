@@ -3,8 +3,8 @@
  * every function Doorstep exposes, with its trigger, in one place. Handlers live
  * in `functions/<area>.ts` and load on first use (see `lazy.ts`).
  */
-import { app, type HttpHandler, type HttpMethod } from '@azure/functions';
-import { lazyHttp } from './lazy.js';
+import { app, type EventGridEvent, type HttpHandler, type HttpMethod, type InvocationContext } from '@azure/functions';
+import { lazy, lazyHttp } from './lazy.js';
 
 const http = (name: string, methods: HttpMethod[], route: string, handler: HttpHandler) => {
   app.http(name, { methods, route, authLevel: 'anonymous', handler });
@@ -124,6 +124,44 @@ http(
   'admin/open311-clients',
   lazyHttp(() => import('./open311.js'), 'createOpen311Client'),
 );
+
+// Uploads: straight to Blob Storage, checked before anyone sees them.
+http(
+  'uploads-create',
+  ['POST'],
+  'uploads',
+  lazyHttp(() => import('./uploads.js'), 'createUpload'),
+);
+http(
+  'documents-get',
+  ['GET'],
+  'documents/{id}',
+  lazyHttp(() => import('./uploads.js'), 'getOneDocument'),
+);
+http(
+  'documents-content',
+  ['GET'],
+  'documents/{id}/content',
+  lazyHttp(() => import('./uploads.js'), 'getDocumentContent'),
+);
+http(
+  'me-documents',
+  ['GET'],
+  'me/documents',
+  lazyHttp(() => import('./uploads.js'), 'getMyDocuments'),
+);
+http(
+  'request-photo',
+  ['GET'],
+  'media/requests/{id}/photos/{index:int}',
+  lazyHttp(() => import('./uploads.js'), 'getRequestPhoto'),
+);
+app.eventGrid('scan-upload', {
+  handler: lazy<[EventGridEvent, InvocationContext], typeof import('./uploads.js'), 'scanUpload'>(
+    () => import('./uploads.js'),
+    'scanUpload',
+  ),
+});
 
 // Last in precedence: problem+json for anything else.
 http(

@@ -25,3 +25,17 @@ export function lazyHttp<M extends Record<K, HttpHandler>, K extends keyof M>(
     return (await handler)(request, context);
   };
 }
+
+/** The same for non-HTTP triggers: failures propagate, so the trigger's retry applies. */
+export function lazy<A extends unknown[], M extends Record<K, (...args: A) => Promise<void>>, K extends keyof M>(
+  load: Loader<M>,
+  exportName: K,
+): (...args: A) => Promise<void> {
+  let handler: Promise<(...args: A) => Promise<void>> | undefined;
+  return async (...args: A) => {
+    handler ??= load().then((m) => m[exportName]);
+    await (
+      await handler
+    )(...args);
+  };
+}

@@ -46,6 +46,8 @@ function open311(handler: Open311Handler) {
   };
 }
 
+const apiBase = (request: HttpRequest) => new URL('/api', request.url).href;
+
 async function readForm(request: HttpRequest): Promise<URLSearchParams> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded')
@@ -90,7 +92,13 @@ function xmlDefinition(definition: ReturnType<typeof toOpen311Definition>): Http
 export const requestsList = open311(async (request, format) => {
   const deps = await appDeps();
   const found = await listRequests(request.query, deps);
-  return respond(format, 200, 'service_requests', 'request', found.map(toOpen311Request));
+  return respond(
+    format,
+    200,
+    'service_requests',
+    'request',
+    found.map((r) => toOpen311Request(r, apiBase(request))),
+  );
 });
 
 export const requestsCreate = open311(async (request, format) => {
@@ -104,7 +112,7 @@ export const requestsCreate = open311(async (request, format) => {
 export const requestGet = open311(async (request, format) => {
   const deps = await appDeps();
   return respond(format, 200, 'service_requests', 'request', [
-    toOpen311Request(await getRequest(request.params.id ?? '', deps)),
+    toOpen311Request(await getRequest(request.params.id ?? '', deps), apiBase(request)),
   ]);
 });
 

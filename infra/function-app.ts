@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as eventgrid from '@pulumi/azure-native/eventgrid/index.js';
 import * as web from '@pulumi/azure-native/web/index.js';
+import { blobEventSubscriptions } from '../shared/events/event-subscriptions.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 
@@ -40,6 +41,7 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     AZURE_CLIENT_ID: i.identity.clientId,
     APPLICATIONINSIGHTS_CONNECTION_STRING: i.appInsightsConnectionString,
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: pulumi.interpolate`ClientId=${i.identity.clientId};Authorization=AAD`,
+    UPLOAD_SCANNER: 'defender',
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
     COUNCIL_NAME: cfg.councilName,
@@ -116,20 +118,22 @@ export function createUploadEvents(
     topicType: 'Microsoft.Storage.StorageAccounts',
     location: cfg.location,
   });
-  new eventgrid.SystemTopicEventSubscription('egsub-scan-upload', {
-    resourceGroupName,
-    systemTopicName: topic.name,
-    eventSubscriptionName: 'scan-upload',
-    destination: {
-      endpointType: 'AzureFunction',
-      resourceId: pulumi.interpolate`${appId}/functions/scan-upload`,
-      maxEventsPerBatch: 1,
-    },
-    filter: {
-      includedEventTypes: ['Microsoft.Storage.BlobCreated'],
-      subjectBeginsWith: '/blobServices/default/containers/quarantine/',
-    },
-    retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
-  });
+  for (const s of blobEventSubscriptions) {
+    new eventgrid.SystemTopicEventSubscription(`egsub-${s.name}`, {
+      resourceGroupName,
+      systemTopicName: topic.name,
+      eventSubscriptionName: s.name,
+      destination: {
+        endpointType: 'AzureFunction',
+        resourceId: pulumi.interpolate`${appId}/functions/${s.functionName}`,
+        maxEventsPerBatch: 1,
+      },
+      filter: {
+        includedEventTypes: [...s.eventTypes],
+        subjectBeginsWith: `/blobServices/default/containers/${s.container}/`,
+      },
+      retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
+    });
+  }
   return topic;
 }

@@ -107,6 +107,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       COUNCIL_NAME: 'Doorstep Borough Council',
       // A bounding box around Bristol stands in for a council boundary locally.
       COUNCIL_BOUNDARY: localCouncilBoundary,
+      // Defender for Storage does not run locally: a signature scanner (EICAR at least) stands in.
+      UPLOAD_SCANNER: 'signatures',
     };
     return {
       endpoints,

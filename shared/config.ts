@@ -76,6 +76,8 @@ const plainSettings = z.object({
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
+  UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
 });
 
 export interface Config {
@@ -87,6 +89,7 @@ export interface Config {
   readonly identity: { readonly issuer: string; readonly audience: string };
   readonly dependencyTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly uploadScanner: 'defender' | 'signatures';
 }
 
 export class ConfigError extends Error {
@@ -123,6 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     identity: Object.freeze({ issuer: p.OIDC_ISSUER, audience: p.OIDC_AUDIENCE }),
     dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
+    uploadScanner: p.UPLOAD_SCANNER,
   });
 }
 

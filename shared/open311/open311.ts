@@ -43,7 +43,8 @@ export const toOpen311Definition = (s: StoredService) => ({
 });
 
 /** The public view: no reporter, no internal notes. */
-export const toOpen311Request = (r: ServiceRequestDoc) => {
+/** `apiBase` is the API's absolute URL: a photo's media_url points at its checked copy there. */
+export const toOpen311Request = (r: ServiceRequestDoc, apiBase: string) => {
   const lastUpdate = [...r.timeline].reverse().find((t) => t.text);
   return {
     service_request_id: r.id,
@@ -62,7 +63,7 @@ export const toOpen311Request = (r: ServiceRequestDoc) => {
     zipcode: null,
     lat: r.location.lat ?? null,
     long: r.location.long ?? null,
-    media_url: r.mediaUrls?.[0] ?? null,
+    media_url: r.photos.length > 0 ? `${apiBase}/media/requests/${r.id}/photos/0` : (r.mediaUrls?.[0] ?? null),
   };
 };
 

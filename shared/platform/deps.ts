@@ -2,6 +2,7 @@
  * The use cases' dependencies, built once from the platform's clients. Handlers
  * call `appDeps()`; tests of pure logic pass plain fakes to the use cases instead.
  */
+import type { Container } from '@azure/cosmos';
 import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogue.js';
 import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
@@ -9,6 +10,9 @@ import type { Boundary } from '../geo/area.js';
 import { cosmosOpen311ClientStore, type Open311ClientStore } from '../open311/clients.js';
 import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
 import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
+import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
+import { defenderTagScanner, signatureScanner, type MalwareScanner } from '../uploads/scanner.js';
+import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
 import { platform, type Platform } from './clients.js';
 
 export interface AppDeps {
@@ -19,6 +23,10 @@ export interface AppDeps {
   readonly profiles: ProfileStore;
   readonly idempotency: IdempotencyStore;
   readonly open311Clients: Open311ClientStore;
+  readonly documents: DocumentStore;
+  readonly blobs: UploadBlobs;
+  readonly scanner: MalwareScanner;
+  readonly residents: Container;
   readonly boundary: Boundary;
   readonly now: () => Date;
 }
@@ -36,10 +44,10 @@ export function appDeps(): Promise<AppDeps> {
 async function build(): Promise<AppDeps> {
   const p = platform();
   const { config } = p;
-  const [requests, residents, catalogue, idempotency] = await Promise.all(
-    ['requests', 'residents', 'catalogue', 'idempotency'].map((name) => p.container(name)),
+  const [requests, residents, catalogue, idempotency, documents] = await Promise.all(
+    ['requests', 'residents', 'catalogue', 'idempotency', 'documents'].map((name) => p.container(name)),
   );
-  if (!requests || !residents || !catalogue || !idempotency) throw new Error('containers missing');
+  if (!requests || !residents || !catalogue || !idempotency || !documents) throw new Error('containers missing');
   return {
     platform: p,
     verify: createTokenVerifier({
@@ -52,6 +60,10 @@ async function build(): Promise<AppDeps> {
     profiles: cosmosProfileStore(residents),
     idempotency: cosmosIdempotencyStore(idempotency),
     open311Clients: cosmosOpen311ClientStore(catalogue),
+    documents: cosmosDocumentStore(documents),
+    blobs: azureUploadBlobs(await p.blobService(), config.blob.kind === 'identity' ? 'user-delegation' : 'account-key'),
+    scanner: config.uploadScanner === 'defender' ? defenderTagScanner : signatureScanner,
+    residents,
     boundary: config.boundary,
     now: () => new Date(),
   };

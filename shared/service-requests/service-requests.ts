@@ -12,6 +12,8 @@ import { isStaff, requireRole, type Principal } from '../identity/principal.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { NewServiceRequest, StaffUpdate } from './schemas.js';
 import { canMove, isOpen, statuses, type Status } from './status.js';
+import type { DocumentStore } from '../uploads/store.js';
+import { checkPhotos } from '../uploads/uploads.js';
 import type { Page, RequestStore } from './store.js';
 
 export interface ServiceRequestDeps {
@@ -19,6 +21,7 @@ export interface ServiceRequestDeps {
   readonly catalogue: CatalogueStore;
   readonly idempotency: IdempotencyStore;
   readonly boundary: Boundary;
+  readonly documents: DocumentStore;
   readonly now: () => Date;
 }
 
@@ -111,7 +114,7 @@ export async function submitServiceRequest(
     });
   }
   const attributes = service ? checkAttributes(service, body.attributes) : { errors: [], clean: {} };
-  errors.push(...attributes.errors);
+  errors.push(...attributes.errors, ...(await checkPhotos(body.photos, principal, deps)));
   if (errors.length > 0 || !service) throw validationFailed(errors);
 
   const { resourceId, replay } = await claimIdempotencyKey(

@@ -7,15 +7,12 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
-import { badRequest } from '../errors.js';
+import { decodeToken, encodeToken, listEntries, putEntry, type Page } from '../residents/my-account.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { Status } from './status.js';
 
-export interface Page<T> {
-  readonly items: T[];
-  readonly continuation?: string;
-}
+export type { Page };
 
 export interface StaffFilters {
   readonly status?: Status;
@@ -41,19 +38,6 @@ export interface RequestStore {
   staffList(filters: StaffFilters, pageSize: number, continuation?: string): Promise<Page<ServiceRequestDoc>>;
 }
 
-// Continuation tokens are Cosmos' own JSON; clients get them opaque.
-const encodeToken = (token: string | undefined) => (token ? Buffer.from(token).toString('base64url') : undefined);
-function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  try {
-    JSON.parse(text);
-  } catch {
-    throw badRequest('The continuation token is not one this API issued.');
-  }
-  return text;
-}
-
 const statusCode = (error: unknown) => (error as { code?: unknown }).code;
 
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
@@ -64,23 +48,9 @@ export function cosmosRequestStore(requests: Container, residents: Container): R
       return resource?.type === 'request' ? resource : undefined;
     },
     replace: (doc, ifMatch, events) => replaceWithEvents(requests, doc, ifMatch, events),
-    async putMyEntry(entry) {
-      await residents.items.upsert(entry);
-    },
-    async listMine(residentId, pageSize, continuation) {
-      const iterator = residents.items.query<MyRequestEntry>(
-        {
-          query: 'SELECT * FROM c WHERE c.residentId = @r AND c.kind = @kind ORDER BY c.at DESC',
-          parameters: [
-            { name: '@r', value: residentId },
-            { name: '@kind', value: 'request' },
-          ],
-        },
-        { partitionKey: residentId, maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
-      );
-      const page = await iterator.fetchNext();
-      return { items: page.resources, continuation: encodeToken(page.continuationToken) };
-    },
+    putMyEntry: (entry) => putEntry(residents, entry),
+    listMine: (residentId, pageSize, continuation) =>
+      listEntries<MyRequestEntry>(residents, residentId, 'request', pageSize, continuation),
     async putPin(pin) {
       await requests.items.upsert(pin);
     },

@@ -21,7 +21,12 @@ const MB = 1024 * 1024;
 
 export const uploadPolicies: Readonly<Record<Purpose, PurposePolicy>> = {
   photo: { types: ['image/jpeg', 'image/png'], maxBytes: 10 * MB, folder: 'photos', stripMetadata: true },
-  evidence: { types: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 20 * MB, folder: 'evidence', stripMetadata: true },
+  evidence: {
+    types: ['application/pdf', 'image/jpeg', 'image/png'],
+    maxBytes: 20 * MB,
+    folder: 'evidence',
+    stripMetadata: true,
+  },
 };
 
 /** How long an upload URL can be used: long enough for a 20 MB upload on a slow phone. */

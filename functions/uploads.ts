@@ -1,0 +1,89 @@
+import type { EventGridEvent, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { documentContainers } from '../shared/data/blob-containers.js';
+import { blobNameOf } from '../shared/events/event-subscriptions.js';
+import { authenticate } from '../shared/identity/principal.js';
+import { parseJson, parseQuery } from '../shared/http/request.js';
+import { json } from '../shared/http/response.js';
+import { logEvent } from '../shared/observability/log.js';
+import { appDeps } from '../shared/platform/deps.js';
+import { listMineQuery } from '../shared/service-requests/schemas.js';
+import { getServiceRequest } from '../shared/service-requests/service-requests.js';
+import { newUploadSchema, toDocumentView } from '../shared/uploads/model.js';
+import {
+  documentDownloadUrl,
+  getDocument,
+  listMyDocuments,
+  processUpload,
+  publicPhotoUrl,
+  requestUpload,
+} from '../shared/uploads/uploads.js';
+import { notFound } from '../shared/errors.js';
+
+export async function createUpload(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const input = await parseJson(request, newUploadSchema, 4 * 1024);
+  const { document, uploadUrl, expiresAt } = await requestUpload(input, principal, deps);
+  return json(
+    201,
+    {
+      document: toDocumentView(document),
+      upload: {
+        url: uploadUrl,
+        method: 'PUT',
+        headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': input.contentType },
+        expiresAt,
+      },
+    },
+    { location: `/api/documents/${document.id}` },
+  );
+}
+
+export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  return json(200, toDocumentView(await getDocument(request.params.id ?? '', principal, deps)));
+}
+
+export async function getDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const url = await documentDownloadUrl(request.params.id ?? '', principal, deps);
+  return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+}
+
+export async function getMyDocuments(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const page = await listMyDocuments(parseQuery(request, listMineQuery), principal, deps);
+  return json(200, {
+    items: page.items.map((e) => ({ id: e.documentId, uploadedAt: e.at, ...e.summary })),
+    ...(page.continuation ? { continuation: page.continuation } : {}),
+  });
+}
+
+/** A report's photo for partners and Open311 clients: only once checked and stripped. */
+export async function getRequestPhoto(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const staffView = { sub: 'public', roles: new Set(['staff'] as const) };
+  const report = await getServiceRequest(request.params.id ?? '', staffView, deps);
+  const photoId = report.photos[Number(request.params.index)];
+  if (!photoId) throw notFound('The photo');
+  return {
+    status: 302,
+    headers: {
+      location: await publicPhotoUrl(photoId, deps),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    },
+  };
+}
+
+/** Event Grid: a blob landed in quarantine. A thrown error makes Event Grid deliver again. */
+export async function scanUpload(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  const blobName = blobNameOf(event.subject, documentContainers.quarantine);
+  if (!blobName) return;
+  const deps = await appDeps();
+  const outcome = await processUpload(blobName, deps);
+  logEvent(context, 'info', 'upload.processed', { outcome });
+}

@@ -1,0 +1,58 @@
+/**
+ * My Account entries: one per request, payment or document, in the resident's
+ * own partition of the `residents` container, so "mine" is one single-partition
+ * query, newest first, paged with opaque continuation tokens.
+ */
+import type { Container } from '@azure/cosmos';
+import { badRequest } from '../errors.js';
+
+export interface MyAccountEntry {
+  readonly id: string;
+  readonly residentId: string;
+  readonly kind: 'request' | 'document' | 'payment';
+  readonly at: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly continuation?: string;
+}
+
+// Continuation tokens are Cosmos' own JSON; clients get them opaque.
+export const encodeToken = (token: string | undefined) =>
+  token ? Buffer.from(token).toString('base64url') : undefined;
+export function decodeToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    throw badRequest('The continuation token is not one this API issued.');
+  }
+  return text;
+}
+
+export async function putEntry(residents: Container, entry: MyAccountEntry): Promise<void> {
+  await residents.items.upsert(entry);
+}
+
+export async function listEntries<T extends MyAccountEntry>(
+  residents: Container,
+  residentId: string,
+  kind: MyAccountEntry['kind'],
+  pageSize: number,
+  continuation?: string,
+): Promise<Page<T>> {
+  const iterator = residents.items.query<T>(
+    {
+      query: 'SELECT * FROM c WHERE c.residentId = @r AND c.kind = @kind ORDER BY c.at DESC',
+      parameters: [
+        { name: '@r', value: residentId },
+        { name: '@kind', value: kind },
+      ],
+    },
+    { partitionKey: residentId, maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
+  );
+  const page = await iterator.fetchNext();
+  return { items: page.resources, continuation: encodeToken(page.continuationToken) };
+}

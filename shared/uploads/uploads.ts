@@ -1,0 +1,217 @@
+/**
+ * Uploads: residents get a short-lived, write-only URL into quarantine; the bytes
+ * never pass through a function. When the blob lands, `processUpload` checks its
+ * real content (signature, size, malware verdict), strips photo metadata, moves
+ * it to the private documents container and marks it available, or rejects it and
+ * deletes the blob. Nothing rejected, and nothing unchecked, is ever served.
+ */
+import type { Container } from '@azure/cosmos';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError, conflict, notFound } from '../errors.js';
+import { outboxEvent } from '../events/cloud-event.js';
+import { isStaff, type Principal } from '../identity/principal.js';
+import { listEntries, putEntry, type MyAccountEntry, type Page } from '../residents/my-account.js';
+import type { UploadBlobs } from './blob-store.js';
+import { sniffType } from './file-signature.js';
+import type { DocumentDoc, NewUpload, RejectionReason } from './model.js';
+import { downloadUrlTtlMs, uploadPolicies, uploadUrlTtlMs } from './policy.js';
+import type { MalwareScanner } from './scanner.js';
+import type { DocumentStore } from './store.js';
+import { stripJpeg, stripPng, UnreadableImageError } from './strip-metadata.js';
+import { validationFailed } from '../errors.js';
+
+export interface UploadDeps {
+  readonly documents: DocumentStore;
+  readonly blobs: UploadBlobs;
+  readonly scanner: MalwareScanner;
+  readonly residents: Container;
+  readonly now: () => Date;
+}
+
+export interface MyDocumentEntry extends MyAccountEntry {
+  readonly kind: 'document';
+  readonly documentId: string;
+  readonly summary: { readonly purpose: string; readonly fileName: string; readonly status: string };
+}
+
+const idPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export async function requestUpload(
+  input: NewUpload,
+  principal: Principal,
+  deps: UploadDeps,
+): Promise<{ document: DocumentDoc; uploadUrl: string; expiresAt: string }> {
+  const policy = uploadPolicies[input.purpose];
+  if (!policy.types.includes(input.contentType)) {
+    throw validationFailed([
+      { pointer: '/contentType', detail: `A ${input.purpose} must be ${policy.types.join(' or ')}.` },
+    ]);
+  }
+  if (input.size > policy.maxBytes) {
+    throw validationFailed([
+      { pointer: '/size', detail: `A ${input.purpose} can be at most ${policy.maxBytes / 1024 / 1024} MB.` },
+    ]);
+  }
+  const now = deps.now();
+  const id = randomUUID();
+  const expires = new Date(now.getTime() + uploadUrlTtlMs);
+  const document = await deps.documents.create({
+    id,
+    pk: id,
+    type: 'document',
+    ownerId: principal.sub,
+    purpose: input.purpose,
+    fileName: input.fileName,
+    declaredType: input.contentType,
+    declaredSize: input.size,
+    status: 'pending',
+    // The blob's name is ours alone: nothing the resident sends becomes part of a path.
+    quarantineBlob: `${input.purpose}/${id}`,
+    createdAt: now.toISOString(),
+    uploadExpiresAt: expires.toISOString(),
+  });
+  const uploadUrl = await deps.blobs.uploadUrl(document.quarantineBlob, input.contentType, expires);
+  return { document, uploadUrl, expiresAt: expires.toISOString() };
+}
+
+export type ProcessOutcome = 'available' | `rejected:${RejectionReason}` | 'ignored';
+
+/** Handles a blob that landed in quarantine (Event Grid BlobCreated). Safe to run twice. */
+export async function processUpload(blobName: string, deps: UploadDeps): Promise<ProcessOutcome> {
+  const id = /^(photo|evidence)\/([0-9a-f-]{36})$/.exec(blobName)?.[2];
+  const doc = id && idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  if (!doc || doc.quarantineBlob !== blobName || doc.status !== 'pending') {
+    // Unknown, or a second upload to a finished document's URL: it is never served.
+    await deps.blobs.deleteQuarantine(blobName);
+    return 'ignored';
+  }
+  const policy = uploadPolicies[doc.purpose];
+  const read = await deps.blobs.readQuarantine(blobName, policy.maxBytes);
+  if (read === undefined) return 'ignored';
+  const reject = (reason: RejectionReason) =>
+    finish(doc, { status: 'rejected', rejection: reason }, deps).then(() => `rejected:${reason}` as const);
+  if (read === 'too-large') return reject('too-large');
+  if (read.size === 0) return reject('empty');
+  const actual = sniffType(read.bytes);
+  if (actual !== doc.declaredType) return reject('type-mismatch');
+  const verdict = await deps.scanner.scan({ bytes: read.bytes, tags: () => deps.blobs.quarantineTags(blobName) });
+  if (verdict === 'pending')
+    throw new AppError('dependency-unavailable', 'The malware scan has not finished; Event Grid will deliver again.');
+  if (verdict === 'malicious') return reject('malware');
+  let clean: Buffer;
+  try {
+    clean = !policy.stripMetadata
+      ? read.bytes
+      : actual === 'image/jpeg'
+        ? stripJpeg(read.bytes)
+        : actual === 'image/png'
+          ? stripPng(read.bytes)
+          : read.bytes;
+  } catch (error) {
+    if (error instanceof UnreadableImageError) return reject('unreadable');
+    throw error;
+  }
+  const blob = `${policy.folder}/${doc.id}`;
+  await deps.blobs.putDocument(blob, clean, actual, doc.fileName);
+  await finish(
+    doc,
+    {
+      status: 'available',
+      blobName: blob,
+      size: clean.length,
+      sha256: createHash('sha256').update(clean).digest('hex'),
+    },
+    deps,
+  );
+  return 'available';
+}
+
+async function finish(doc: DocumentDoc, change: Partial<DocumentDoc>, deps: UploadDeps): Promise<void> {
+  const now = deps.now();
+  const next: DocumentDoc = { ...doc, ...change, checkedAt: now.toISOString() };
+  const event = outboxEvent({
+    partition: doc.pk,
+    family: 'document',
+    name: next.status === 'available' ? 'available' : 'rejected',
+    subject: doc.id,
+    now,
+    routing: { purpose: doc.purpose },
+    data: {
+      documentId: doc.id,
+      purpose: doc.purpose,
+      status: next.status,
+      ...(next.rejection ? { reason: next.rejection } : {}),
+    },
+  });
+  const saved = await deps.documents.replace(next, doc._etag ?? '', [event]);
+  // Stale: another delivery of the same event finished it first; that one's result stands.
+  if (saved !== 'stale') {
+    const entry: MyDocumentEntry = {
+      id: `document:${doc.id}`,
+      residentId: doc.ownerId,
+      kind: 'document',
+      at: doc.createdAt,
+      documentId: doc.id,
+      summary: { purpose: doc.purpose, fileName: doc.fileName, status: saved.status },
+    };
+    await putEntry(deps.residents, entry);
+  }
+  await deps.blobs.deleteQuarantine(doc.quarantineBlob);
+}
+
+export async function getDocument(
+  id: string,
+  principal: Principal,
+  deps: Pick<UploadDeps, 'documents'>,
+): Promise<DocumentDoc> {
+  const doc = idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  if (!doc || (doc.ownerId !== principal.sub && !isStaff(principal))) throw notFound('The document');
+  return doc;
+}
+
+/** A read-only link valid for minutes, for the owner or staff, once the file is available. */
+export async function documentDownloadUrl(id: string, principal: Principal, deps: UploadDeps): Promise<string> {
+  const doc = await getDocument(id, principal, deps);
+  if (doc.status !== 'available' || !doc.blobName)
+    throw conflict(
+      doc.status === 'pending' ? 'The file is still being checked.' : 'The file was rejected and is not kept.',
+    );
+  return deps.blobs.downloadUrl(doc.blobName, doc.fileName, new Date(deps.now().getTime() + downloadUrlTtlMs));
+}
+
+export async function listMyDocuments(
+  query: { pageSize: number; continuation?: string | undefined },
+  principal: Principal,
+  deps: Pick<UploadDeps, 'residents'>,
+): Promise<Page<MyDocumentEntry>> {
+  return listEntries<MyDocumentEntry>(deps.residents, principal.sub, 'document', query.pageSize, query.continuation);
+}
+
+/** Checks photos a resident attaches to a report: theirs, photos, and not rejected. */
+export async function checkPhotos(
+  ids: readonly string[],
+  principal: Principal,
+  deps: Pick<UploadDeps, 'documents'>,
+): Promise<{ pointer: string; detail: string }[]> {
+  const docs = await Promise.all(ids.map((id) => deps.documents.get(id)));
+  return docs.flatMap((doc, i) =>
+    !doc || doc.ownerId !== principal.sub || doc.purpose !== 'photo' || doc.status === 'rejected'
+      ? [
+          {
+            pointer: `/photos/${i}`,
+            detail:
+              doc?.status === 'rejected'
+                ? 'This photo failed its checks; upload another.'
+                : 'Upload the photo through /api/uploads first.',
+          },
+        ]
+      : [],
+  );
+}
+
+/** A photo on a report, for partners (Open311 media_url): only once checked and stripped. */
+export async function publicPhotoUrl(id: string, deps: UploadDeps): Promise<string> {
+  const doc = idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  if (!doc || doc.purpose !== 'photo' || doc.status !== 'available' || !doc.blobName) throw notFound('The photo');
+  return deps.blobs.downloadUrl(doc.blobName, doc.fileName, new Date(deps.now().getTime() + downloadUrlTtlMs));
+}
