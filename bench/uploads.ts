@@ -17,20 +17,33 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const photos = Number(process.env.BENCH_PHOTOS ?? 10);
 
-const stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined, sweepTtl: false });
+const stack = await startLocalStack({
+  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 },
+  log: () => undefined,
+  sweepTtl: false,
+});
 Object.assign(process.env, stack.appSettings);
-const host = await startFunctionsHost({ entry: join(import.meta.dirname, '../functions/index.ts'), port: 0, log: () => undefined });
+const host = await startFunctionsHost({
+  entry: join(import.meta.dirname, '../functions/index.ts'),
+  port: 0,
+  log: () => undefined,
+});
 const api = `${host.url}/api`;
 const token = await requestDevToken(stack.endpoints.identity.issuer, 'bench-uploader', ['resident']);
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 interface Issued {
   document: { id: string };
   upload: { url: string; headers: Record<string, string> };
 }
 const issue = async (size: number): Promise<Issued> => {
-  const response = await fetch(`${api}/uploads`, { method: 'POST', headers, body: JSON.stringify({ purpose: 'photo', fileName: 'photo.jpg', contentType: 'image/jpeg', size }) });
+  const response = await fetch(`${api}/uploads`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ purpose: 'photo', fileName: 'photo.jpg', contentType: 'image/jpeg', size }),
+  });
   if (response.status !== 201) throw new Error(`upload URL: ${response.status}`);
   return (await response.json()) as Issued;
 };
@@ -61,7 +74,9 @@ for (let i = 0; i < photos; i++) {
   if (put.status !== 201) throw new Error(`PUT: ${put.status}`);
   putMs.push(performance.now() - t0);
   for (;;) {
-    const view = (await (await fetch(`${api}/documents/${issued.document.id}`, { headers })).json()) as { status: string };
+    const view = (await (await fetch(`${api}/documents/${issued.document.id}`, { headers })).json()) as {
+      status: string;
+    };
     if (view.status === 'available') break;
     if (view.status === 'rejected') throw new Error('rejected');
     await new Promise((r) => setTimeout(r, 10));
@@ -70,8 +85,12 @@ for (let i = 0; i < photos; i++) {
 }
 
 console.log(`\nUploads benchmark (node ${process.version}, local host + Azurite)\n`);
-console.log(`  upload URL issuance: ${concurrency} clients for ${seconds} s: ${(latencies.length / elapsed).toFixed(0)} req/s, p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`);
-console.log(`  5 MB photo (${photos} runs): PUT p50 ${pct(putMs, 50).toFixed(0)} ms; PUT start -> available p50 ${pct(totalMs, 50).toFixed(0)} ms, max ${Math.max(...totalMs).toFixed(0)} ms`);
+console.log(
+  `  upload URL issuance: ${concurrency} clients for ${seconds} s: ${(latencies.length / elapsed).toFixed(0)} req/s, p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+);
+console.log(
+  `  5 MB photo (${photos} runs): PUT p50 ${pct(putMs, 50).toFixed(0)} ms; PUT start -> available p50 ${pct(totalMs, 50).toFixed(0)} ms, max ${Math.max(...totalMs).toFixed(0)} ms`,
+);
 console.log('  (local blob events come from a 200 ms container poll; Event Grid takes its place in Azure)');
 
 await host.close();
