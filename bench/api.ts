@@ -18,7 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const residents = 50;
 
 const stack = await startLocalStack({
-  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 },
+  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
   log: () => undefined,
   sweepTtl: false,
 });

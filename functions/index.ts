@@ -3,7 +3,14 @@
  * every function Doorstep exposes, with its trigger, in one place. Handlers live
  * in `functions/<area>.ts` and load on first use (see `lazy.ts`).
  */
-import { app, type EventGridEvent, type HttpHandler, type HttpMethod, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type EventGridEvent,
+  type HttpHandler,
+  type HttpMethod,
+  type InvocationContext,
+  type Timer,
+} from '@azure/functions';
 import { lazy, lazyHttp } from './lazy.js';
 
 const http = (name: string, methods: HttpMethod[], route: string, handler: HttpHandler) => {
@@ -160,6 +167,51 @@ app.eventGrid('scan-upload', {
   handler: lazy<[EventGridEvent, InvocationContext], typeof import('./uploads.js'), 'scanUpload'>(
     () => import('./uploads.js'),
     'scanUpload',
+  ),
+});
+
+// Payments through GOV.UK Pay.
+http(
+  'payable-items',
+  ['GET'],
+  'payable-items',
+  lazyHttp(() => import('./payments.js'), 'getPayableItems'),
+);
+http(
+  'payments-create',
+  ['POST'],
+  'payments',
+  lazyHttp(() => import('./payments.js'), 'createPayment'),
+);
+http(
+  'payments-webhook',
+  ['POST'],
+  'payments/webhook',
+  lazyHttp(() => import('./payments.js'), 'paymentWebhook'),
+);
+http(
+  'payments-get',
+  ['GET'],
+  'payments/{id}',
+  lazyHttp(() => import('./payments.js'), 'getOnePayment'),
+);
+http(
+  'staff-refunds-create',
+  ['POST'],
+  'staff/payments/{id}/refunds',
+  lazyHttp(() => import('./payments.js'), 'createRefund'),
+);
+http(
+  'me-payments',
+  ['GET'],
+  'me/payments',
+  lazyHttp(() => import('./payments.js'), 'getMyPayments'),
+);
+app.timer('payments-sweep', {
+  schedule: '0 */5 * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./payments.js'), 'sweepPayments'>(
+    () => import('./payments.js'),
+    'sweepPayments',
   ),
 });
 

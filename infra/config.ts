@@ -30,6 +30,9 @@ export const infraConfigSchema = z.object({
   councilBoundary: z.string().min(7),
   alertEmail: z.email(),
   monthlyBudgetGbp: int(10, 1_000_000),
+  /** Where GOV.UK Pay returns residents (the council's front end). */
+  paymentReturnUrl: z.url(),
+  govukPayBaseUrl: z.url().default('https://publicapi.payments.service.gov.uk'),
   /** The blob-created → scan-upload Event Grid subscription; needs the code deployed first. */
   uploadEvents: flag.default(true),
   /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */

@@ -42,6 +42,8 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     APPLICATIONINSIGHTS_CONNECTION_STRING: i.appInsightsConnectionString,
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: pulumi.interpolate`ClientId=${i.identity.clientId};Authorization=AAD`,
     UPLOAD_SCANNER: 'defender',
+    GOVUK_PAY_BASE_URL: cfg.govukPayBaseUrl,
+    PAYMENT_RETURN_URL: cfg.paymentReturnUrl,
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
     COUNCIL_NAME: cfg.councilName,

@@ -6,6 +6,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { cosmosCatalogueStore } from '../shared/catalogue/catalogue.js';
 import { serviceDefinitionSchema } from '../shared/catalogue/service-definition.js';
 import { starterServices } from '../shared/catalogue/starter-services.js';
+import { payableItemSchema, starterPayableItems, starterPenaltyNotices } from '../shared/payments/payable-items.js';
 import { emulatorKey } from './cosmos.js';
 import type { LocalStack } from './stack.js';
 
@@ -26,7 +27,27 @@ const serviceCatalogue: Seeder = async (stack) => {
   }
 };
 
-const seeders: Seeder[] = [serviceCatalogue];
+const payables: Seeder = async (stack) => {
+  const client = new CosmosClient({
+    endpoint: stack.endpoints.cosmos.endpoint,
+    key: emulatorKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  try {
+    const catalogue = client.database(stack.endpoints.cosmos.database).container('catalogue');
+    for (const item of starterPayableItems) {
+      const parsed = payableItemSchema.parse(item);
+      await catalogue.items.upsert({ ...parsed, id: parsed.code, kind: 'payable-item' });
+    }
+    for (const notice of starterPenaltyNotices)
+      await catalogue.items.upsert({ ...notice, id: notice.reference, kind: 'penalty-notice' });
+    return `${starterPayableItems.length} payable items, ${starterPenaltyNotices.length} penalty notices`;
+  } finally {
+    client.dispose();
+  }
+};
+
+const seeders: Seeder[] = [serviceCatalogue, payables];
 
 /** Runs every seeder; returns one line per seeder saying what it seeded. */
 export async function seedLocalData(stack: LocalStack): Promise<string[]> {

@@ -15,6 +15,7 @@ import { documentContainers } from '../shared/data/blob-containers.js';
 import { topology } from '../shared/messaging/topology.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
+import { startGovUkPay, type GovUkPayStandIn } from './govuk-pay/server.js';
 import { startIdentityProvider, type IdentityProvider } from './identity/provider.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from './service-bus/amqp-server.js';
 
@@ -23,6 +24,7 @@ export interface StackPorts {
   readonly blob: number;
   readonly serviceBus: number;
   readonly identity: number;
+  readonly govukPay: number;
 }
 
 export interface LocalEndpoints {
@@ -38,6 +40,9 @@ export interface LocalStack {
   readonly appSettings: Readonly<Record<string, string>>;
   readonly serviceBus: ServiceBusEmulator;
   readonly cosmos: CosmosEmulator;
+  readonly govukPay: GovUkPayStandIn;
+  /** Where the GOV.UK Pay stand-in sends webhooks (the host's URL, known once it listens). */
+  setPaymentWebhookTarget(url: string): void;
   /** Stops one dependency, leaving the rest up (outage tests). */
   stop(component: keyof StackPorts): Promise<void>;
   close(): Promise<void>;
@@ -56,7 +61,7 @@ export interface StackOptions {
 
 export const localCouncilBoundary = '-2.72,51.40,-2.50,51.54';
 
-export const defaultPorts: StackPorts = { cosmos: 8081, blob: 10000, serviceBus: 5672, identity: 7072 };
+export const defaultPorts: StackPorts = { cosmos: 8081, blob: 10000, serviceBus: 5672, identity: 7072, govukPay: 7073 };
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
   const ports = { ...defaultPorts, ...options.ports };
@@ -84,6 +89,10 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         startIdentityProvider({ port: ports.identity, audience }).then((s) => (started.push(closeOnce(s)), s)),
       ]);
 
+    let webhookTarget: string | undefined;
+    const govukPay = closeOnce(await startGovUkPay({ port: ports.govukPay, webhookUrl: () => webhookTarget }));
+    started.push(govukPay);
+
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
     if (options.sweepTtl !== false)
       started.push({ close: startTtlSweeper(cosmos.endpoint, database, cosmosContainers) });
@@ -109,14 +118,22 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       COUNCIL_BOUNDARY: localCouncilBoundary,
       // Defender for Storage does not run locally: a signature scanner (EICAR at least) stands in.
       UPLOAD_SCANNER: 'signatures',
+      GOVUK_PAY_BASE_URL: govukPay.url,
+      GOVUK_PAY_API_KEY: govukPay.apiKey,
+      GOVUK_PAY_WEBHOOK_SIGNING_SECRET: govukPay.webhookSecret,
+      PAYMENT_RETURN_URL: 'http://127.0.0.1:3000/pay/return',
     };
     return {
       endpoints,
       appSettings,
       serviceBus,
       cosmos,
+      govukPay,
+      setPaymentWebhookTarget(url) {
+        webhookTarget = url;
+      },
       async stop(component) {
-        await { cosmos, blob: azurite, serviceBus, identity }[component].close();
+        await { cosmos, blob: azurite, serviceBus, identity, govukPay }[component].close();
       },
       async close() {
         for (const s of started.reverse()) await s.close();

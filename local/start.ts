@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole platform on the embedded stack, on loopback.
  * Ports: DOORSTEP_PORT_FUNCTIONS (7071), DOORSTEP_PORT_COSMOS (8081),
- * DOORSTEP_PORT_BLOB (10000), DOORSTEP_PORT_SERVICEBUS (5672), DOORSTEP_PORT_IDENTITY (7072).
+ * DOORSTEP_PORT_BLOB (10000), DOORSTEP_PORT_SERVICEBUS (5672), DOORSTEP_PORT_IDENTITY (7072),
+ * DOORSTEP_PORT_GOVUKPAY (7073).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { closeTriggerClients, startFunctionsHost } from './host/functions-host.j
 import { devAccounts } from './identity/dev-accounts.js';
 import { defaultPorts, startLocalStack } from './stack.js';
 import { seedLocalData } from './seed.js';
+import { testCards } from './govuk-pay/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = (name: string, fallback: number) => {
@@ -27,6 +29,7 @@ const stack = await startLocalStack({
     blob: port('BLOB', defaultPorts.blob),
     serviceBus: port('SERVICEBUS', defaultPorts.serviceBus),
     identity: port('IDENTITY', defaultPorts.identity),
+    govukPay: port('GOVUKPAY', defaultPorts.govukPay),
   },
 });
 // The app reads its configuration from the environment, as in Azure.
@@ -37,6 +40,7 @@ const host = await startFunctionsHost({
   port: port('FUNCTIONS', 7071),
 });
 
+stack.setPaymentWebhookTarget(`${host.url}/api/payments/webhook`);
 const endpoints = { functions: `${host.url}/api`, ...stack.endpoints, appSettings: stack.appSettings };
 await mkdir(join(root, '.local'), { recursive: true });
 await writeFile(join(root, '.local/endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
@@ -49,6 +53,7 @@ Doorstep is running locally (${Date.now() - started} ms).
   Cosmos DB      ${stack.endpoints.cosmos.endpoint}   database: ${stack.endpoints.cosmos.database}
   Blob Storage   ${stack.endpoints.blob.endpoint}
   Service Bus    127.0.0.1:${stack.endpoints.serviceBus.port} (AMQP, UseDevelopmentEmulator)
+  GOV.UK Pay     ${stack.govukPay.url} (local stand-in: card ${testCards.success} succeeds, ${testCards.declined} is declined)
 
   Functions:     ${host.functions.map((f) => f.name).join(', ')}
   Seeded:        ${seeded.join('; ') || 'nothing'}

@@ -76,6 +76,12 @@ const plainSettings = z.object({
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  GOVUK_PAY_BASE_URL: z.url().default('https://publicapi.payments.service.gov.uk'),
+  /** A Key Vault reference in Azure (see infra/secrets.ts); never a literal there. */
+  GOVUK_PAY_API_KEY: z.string().min(1),
+  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: z.string().min(1),
+  /** Where GOV.UK Pay sends the resident back; Doorstep adds `?payment=<id>`. */
+  PAYMENT_RETURN_URL: z.url(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
 });
@@ -90,6 +96,12 @@ export interface Config {
   readonly dependencyTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
+  readonly payments: {
+    readonly baseUrl: string;
+    readonly apiKey: string;
+    readonly webhookSecret: string;
+    readonly returnUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -127,6 +139,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
+    payments: Object.freeze({
+      baseUrl: p.GOVUK_PAY_BASE_URL,
+      apiKey: p.GOVUK_PAY_API_KEY,
+      webhookSecret: p.GOVUK_PAY_WEBHOOK_SIGNING_SECRET,
+      returnUrl: p.PAYMENT_RETURN_URL,
+    }),
   });
 }
 

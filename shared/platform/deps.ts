@@ -13,6 +13,7 @@ import { cosmosRequestStore, type RequestStore } from '../service-requests/store
 import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
 import { defenderTagScanner, signatureScanner, type MalwareScanner } from '../uploads/scanner.js';
 import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
+import { govUkPayClient, type PaymentProvider } from '../payments/govuk-pay-client.js';
 import { platform, type Platform } from './clients.js';
 
 export interface AppDeps {
@@ -27,6 +28,11 @@ export interface AppDeps {
   readonly blobs: UploadBlobs;
   readonly scanner: MalwareScanner;
   readonly residents: Container;
+  readonly payments: Container;
+  readonly catalogueContainer: Container;
+  readonly provider: PaymentProvider;
+  readonly returnUrl: string;
+  readonly webhookSecret: string;
   readonly boundary: Boundary;
   readonly now: () => Date;
 }
@@ -44,10 +50,11 @@ export function appDeps(): Promise<AppDeps> {
 async function build(): Promise<AppDeps> {
   const p = platform();
   const { config } = p;
-  const [requests, residents, catalogue, idempotency, documents] = await Promise.all(
-    ['requests', 'residents', 'catalogue', 'idempotency', 'documents'].map((name) => p.container(name)),
+  const [requests, residents, catalogue, idempotency, documents, payments] = await Promise.all(
+    ['requests', 'residents', 'catalogue', 'idempotency', 'documents', 'payments'].map((name) => p.container(name)),
   );
-  if (!requests || !residents || !catalogue || !idempotency || !documents) throw new Error('containers missing');
+  if (!requests || !residents || !catalogue || !idempotency || !documents || !payments)
+    throw new Error('containers missing');
   return {
     platform: p,
     verify: createTokenVerifier({
@@ -64,6 +71,15 @@ async function build(): Promise<AppDeps> {
     blobs: azureUploadBlobs(await p.blobService(), config.blob.kind === 'identity' ? 'user-delegation' : 'account-key'),
     scanner: config.uploadScanner === 'defender' ? defenderTagScanner : signatureScanner,
     residents,
+    payments,
+    catalogueContainer: catalogue,
+    provider: govUkPayClient({
+      baseUrl: config.payments.baseUrl,
+      apiKey: config.payments.apiKey,
+      timeoutMs: config.dependencyTimeoutMs,
+    }),
+    returnUrl: config.payments.returnUrl,
+    webhookSecret: config.payments.webhookSecret,
     boundary: config.boundary,
     now: () => new Date(),
   };

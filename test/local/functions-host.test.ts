@@ -23,7 +23,10 @@ async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void>
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: () => undefined });
+  stack = await startLocalStack({
+    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+    log: () => undefined,
+  });
   Object.assign(process.env, stack.appSettings);
   host = await startFunctionsHost({
     entry: join(import.meta.dirname, '../fixtures/trigger-app.ts'),

@@ -11,13 +11,17 @@ import { startLocalStack } from '../../local/stack.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     hostUrl: string;
+    govukPayUrl: string;
     appSettings: Record<string, string>;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const quiet = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
-  const stack = await startLocalStack({ ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 }, log: quiet });
+  const stack = await startLocalStack({
+    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+    log: quiet,
+  });
   Object.assign(process.env, stack.appSettings);
   await seedLocalData(stack);
   const host = await startFunctionsHost({
@@ -25,7 +29,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     port: 0,
     log: quiet,
   });
+  stack.setPaymentWebhookTarget(`${host.url}/api/payments/webhook`);
   project.provide('hostUrl', host.url);
+  project.provide('govukPayUrl', stack.govukPay.url);
   project.provide('appSettings', { ...stack.appSettings });
   return async () => {
     await host.close();

@@ -13,7 +13,7 @@ export interface TestPlatform {
 
 export async function startTestPlatform(entry: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
   const stack = await startLocalStack({
-    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0 },
+    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
     log: () => undefined,
   });
   Object.assign(process.env, stack.appSettings, settings);

@@ -8,6 +8,9 @@ const azure = {
   OIDC_ISSUER: 'https://doorstep.ciamlogin.com/tenant-id/v2.0',
   OIDC_AUDIENCE: 'api://doorstep',
   COUNCIL_BOUNDARY: '-2.72,51.40,-2.50,51.54',
+  GOVUK_PAY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-api-key)',
+  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-webhook-signing-secret)',
+  PAYMENT_RETURN_URL: 'https://council.example/pay/return',
 };
 
 const local = {
@@ -20,6 +23,10 @@ const local = {
   OIDC_AUDIENCE: 'api://doorstep',
   COUNCIL_BOUNDARY:
     '{"type":"Polygon","coordinates":[[[-2.72,51.40],[-2.50,51.40],[-2.50,51.54],[-2.72,51.54],[-2.72,51.40]]]}',
+  GOVUK_PAY_BASE_URL: 'http://127.0.0.1:7073',
+  GOVUK_PAY_API_KEY: 'api_test_local',
+  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: 'local',
+  PAYMENT_RETURN_URL: 'http://127.0.0.1:3000/pay/return',
 };
 
 describe('parseConfig', () => {
@@ -41,6 +48,7 @@ describe('parseConfig', () => {
     expect(config.cosmos).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:8081/' });
     expect(config.serviceBus.kind).toBe('emulator');
     expect(config.blob).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:10000/devstoreaccount1' });
+    expect(config.payments).toMatchObject({ baseUrl: 'http://127.0.0.1:7073', returnUrl: 'http://127.0.0.1:3000/pay/return' });
   });
 
   it('when a connection string points at a real account, then it is refused (no keys in app settings)', () => {
@@ -67,6 +75,8 @@ describe('parseConfig', () => {
       expect(issues).toMatch(/ServiceBus__fullyQualifiedNamespace/);
       expect(issues).toMatch(/Storage__blobServiceUri/);
       expect(issues).toMatch(/COUNCIL_BOUNDARY/);
+      expect(issues).toMatch(/GOVUK_PAY_API_KEY/);
+      expect(issues).toMatch(/PAYMENT_RETURN_URL/);
     }
   });
 });

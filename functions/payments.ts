@@ -1,0 +1,85 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import { badRequest } from '../shared/errors.js';
+import { authenticate } from '../shared/identity/principal.js';
+import { idempotencyKey, parseJson, parseQuery, readBody } from '../shared/http/request.js';
+import { json, publicJson } from '../shared/http/response.js';
+import { logEvent } from '../shared/observability/log.js';
+import {
+  applyWebhook,
+  getPayment,
+  listMyPayments,
+  listPayableItems,
+  newPaymentSchema,
+  refundPayment,
+  refundSchema,
+  startPayment,
+  sweepUnfinished,
+  toPaymentView,
+} from '../shared/payments/payments.js';
+import { appDeps, type AppDeps } from '../shared/platform/deps.js';
+import { listMineQuery } from '../shared/service-requests/schemas.js';
+
+const paymentDeps = (d: AppDeps) => ({ ...d, catalogue: d.catalogueContainer });
+
+export async function getPayableItems(): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  return publicJson({ items: await listPayableItems(deps) }, 60);
+}
+
+export async function createPayment(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  const principal = await authenticate(request, deps.verify);
+  const key = idempotencyKey(request);
+  const body = await parseJson(request, newPaymentSchema, 4 * 1024);
+  const { payment, replay } = await startPayment({ body, idempotencyKey: key }, principal, deps);
+  return json(201, toPaymentView(payment), {
+    location: `/api/payments/${payment.id}`,
+    ...(replay ? { 'idempotent-replayed': 'true' } : {}),
+  });
+}
+
+export async function getOnePayment(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  const principal = await authenticate(request, deps.verify);
+  return json(200, toPaymentView(await getPayment(request.params.id ?? '', principal, deps)));
+}
+
+/** GOV.UK Pay webhooks: the signature is checked over the raw body, before anything is parsed. */
+export async function paymentWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  const raw = await readBody(request, 64 * 1024);
+  const outcome = await applyWebhook(raw, request.headers.get('pay-signature'), deps);
+  logEvent(context, 'info', 'payment.webhook', { outcome });
+  return { status: 200 };
+}
+
+export async function createRefund(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  const principal = await authenticate(request, deps.verify);
+  const key = idempotencyKey(request);
+  if (!key) throw badRequest('Send an Idempotency-Key header with every refund.');
+  const body = await parseJson(request, refundSchema, 4 * 1024);
+  const payment = await refundPayment(
+    { id: request.params.id ?? '', amount: body.amount, reason: body.reason, idempotencyKey: key },
+    principal,
+    deps,
+  );
+  return json(201, toPaymentView(payment));
+}
+
+export async function getMyPayments(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = paymentDeps(await appDeps());
+  const principal = await authenticate(request, deps.verify);
+  const page = await listMyPayments(parseQuery(request, listMineQuery), principal, deps);
+  return json(200, {
+    items: page.items.map((e) => ({ id: e.paymentId, at: e.at, ...e.summary })),
+    ...(page.continuation ? { continuation: page.continuation } : {}),
+  });
+}
+
+/** Timer: webhooks can be lost; payments unfinished after 15 minutes are asked about. */
+export async function sweepPayments(_timer: Timer, context: InvocationContext): Promise<void> {
+  const deps = paymentDeps(await appDeps());
+  const changed = await sweepUnfinished(15 * 60_000, deps);
+  logEvent(context, 'info', 'payments.swept', { changed });
+}

@@ -1,0 +1,487 @@
+/**
+ * Taking payments through GOV.UK Pay without ever losing or double-taking one.
+ *
+ * The payment is recorded (`creating`) before GOV.UK Pay is called, with its own
+ * id as GOV.UK Pay's `reference`. Only the holder of a short lease on the record
+ * may call GOV.UK Pay, and any attempt after the first looks the payment up by
+ * reference before creating one, so concurrent or retried requests, provider
+ * timeouts and 5xx all end in exactly one payment, here and at the provider.
+ * States only move forward, whoever reports them (return, webhook, sweep).
+ */
+import type { Container } from '@azure/cosmos';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
+import { AppError, conflict, notFound, validationFailed } from '../errors.js';
+import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
+import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
+import { isStaff, requireRole, type Principal } from '../identity/principal.js';
+import { listEntries, putEntry, type MyAccountEntry, type Page } from '../residents/my-account.js';
+import { ProviderRejected, type PaymentProvider, type ProviderPayment } from './govuk-pay-client.js';
+import { payableItemSchema, type PayableItem, type PenaltyNotice } from './payable-items.js';
+import { isFinal, movesForward, providerStatus, type PaymentStatus } from './status.js';
+
+export const newPaymentSchema = z.strictObject({
+  itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+  quantity: z.int().min(1).max(100).optional(),
+  /** The penalty notice (PCN) reference, for items priced by notice. */
+  reference: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678')
+    .optional(),
+});
+export type NewPayment = z.output<typeof newPaymentSchema>;
+
+export const refundSchema = z.strictObject({
+  amount: z.int().min(1).max(10_000_000),
+  reason: z.string().trim().min(1).max(500),
+});
+
+export interface PaymentDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly type: 'payment';
+  readonly ownerId: string;
+  readonly itemCode: string;
+  readonly description: string;
+  readonly amount: number;
+  readonly noticeReference?: string;
+  readonly status: PaymentStatus;
+  readonly providerId?: string;
+  readonly nextUrl?: string;
+  readonly providerCode?: string;
+  /** Lease on calling GOV.UK Pay: who may create the provider payment, and since when. */
+  readonly attempt: number;
+  readonly attemptAt?: string | null;
+  readonly refunds: readonly {
+    readonly id: string;
+    readonly amount: number;
+    readonly status: string;
+    readonly at: string;
+    readonly by: string;
+    readonly key: string;
+  }[];
+  readonly audit: readonly {
+    readonly at: string;
+    readonly by: string;
+    readonly action: string;
+    readonly detail?: string;
+  }[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly _etag?: string;
+}
+
+export interface PaymentDeps {
+  readonly payments: Container;
+  readonly catalogue: Container;
+  readonly residents: Container;
+  readonly idempotency: IdempotencyStore;
+  readonly provider: PaymentProvider;
+  readonly returnUrl: string;
+  readonly webhookSecret: string;
+  readonly now: () => Date;
+}
+
+const leaseMs = 30_000;
+
+export const toPaymentView = (p: PaymentDoc) => ({
+  id: p.id,
+  itemCode: p.itemCode,
+  description: p.description,
+  amount: p.amount,
+  status: p.status,
+  finished: isFinal(p.status),
+  ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
+  ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
+  refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+async function readDoc<T extends object>(container: Container, id: string, pk: string): Promise<T | undefined> {
+  const { resource } = await container.item(id, pk).read<T>();
+  return resource;
+}
+
+async function priceOf(
+  body: NewPayment,
+  deps: PaymentDeps,
+): Promise<{ item: PayableItem; amount: number; notice?: PenaltyNotice }> {
+  const raw = await readDoc<Record<string, unknown>>(deps.catalogue, body.itemCode, 'payable-item');
+  const parsed = raw
+    ? payableItemSchema.safeParse(
+        Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
+      )
+    : undefined;
+  if (!parsed?.success || !parsed.data.active)
+    throw validationFailed([{ pointer: '/itemCode', detail: 'Choose something to pay for from /api/payable-items.' }]);
+  const item = parsed.data;
+  switch (item.pricing.kind) {
+    case 'fixed':
+      if (body.quantity !== undefined && body.quantity !== 1)
+        throw validationFailed([{ pointer: '/quantity', detail: 'This is bought one at a time.' }]);
+      return { item, amount: item.pricing.amountPence };
+    case 'per-unit': {
+      const quantity = body.quantity ?? 1;
+      if (quantity > item.pricing.maxUnits)
+        throw validationFailed([{ pointer: '/quantity', detail: `At most ${item.pricing.maxUnits}.` }]);
+      return { item, amount: item.pricing.unitPence * quantity };
+    }
+    case 'penalty-notice': {
+      if (!body.reference)
+        throw validationFailed([
+          { pointer: '/reference', detail: 'Enter the reference on the penalty charge notice.' },
+        ]);
+      const notice = await readDoc<PenaltyNotice>(deps.catalogue, body.reference, 'penalty-notice');
+      if (!notice || notice.paid)
+        throw validationFailed([{ pointer: '/reference', detail: 'There is nothing to pay on this reference.' }]);
+      return { item, amount: notice.amountPence, notice };
+    }
+  }
+}
+
+async function save(
+  doc: PaymentDoc,
+  next: PaymentDoc,
+  deps: PaymentDeps,
+  events: OutboxDoc[] = [],
+): Promise<PaymentDoc | 'stale'> {
+  return replaceWithEvents(deps.payments, next, doc._etag ?? '', events);
+}
+
+const finalEvent = (p: PaymentDoc, now: Date): OutboxDoc =>
+  outboxEvent({
+    partition: p.pk,
+    family: 'payment',
+    name: 'finished',
+    subject: p.id,
+    now,
+    routing: { itemCode: p.itemCode },
+    data: {
+      paymentId: p.id,
+      itemCode: p.itemCode,
+      amount: p.amount,
+      status: p.status,
+      providerId: p.providerId,
+      providerCode: p.providerCode,
+      at: p.updatedAt,
+    },
+  });
+
+async function project(p: PaymentDoc, deps: PaymentDeps): Promise<void> {
+  const entry: MyAccountEntry & Record<string, unknown> = {
+    id: `payment:${p.id}`,
+    residentId: p.ownerId,
+    kind: 'payment',
+    at: p.createdAt,
+    paymentId: p.id,
+    summary: {
+      description: p.description,
+      amount: p.amount,
+      status: p.status,
+      refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
+    },
+  };
+  await putEntry(deps.residents, entry);
+}
+
+/** Applies what GOV.UK Pay reports, if it moves the payment forward. */
+async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: PaymentDeps): Promise<PaymentDoc> {
+  let current = doc;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const status = providerStatus(provider.state.status);
+    const adopt = current.providerId === undefined;
+    if (!adopt && (current.providerId !== provider.payment_id || !movesForward(current.status, status))) return current;
+    const now = deps.now();
+    const next: PaymentDoc = {
+      ...current,
+      status: movesForward(current.status, status) ? status : current.status,
+      providerId: provider.payment_id,
+      ...(provider._links?.next_url?.href ? { nextUrl: provider._links.next_url.href } : {}),
+      ...(provider.state.code ? { providerCode: provider.state.code } : {}),
+      attemptAt: null,
+      updatedAt: now.toISOString(),
+    };
+    const saved = await save(
+      current,
+      next,
+      deps,
+      isFinal(next.status) && !isFinal(current.status) ? [finalEvent(next, now)] : [],
+    );
+    if (saved !== 'stale') {
+      await project(saved, deps);
+      return saved;
+    }
+    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    if (!reread) throw notFound('The payment');
+    current = reread;
+  }
+  throw new AppError('dependency-unavailable', 'The payment is being updated; try again.', { retryAfterSeconds: 1 });
+}
+
+/** Calls GOV.UK Pay for a recorded payment, if this caller holds the lease. */
+async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, alreadyLeased: boolean): Promise<PaymentDoc> {
+  let current = doc;
+  if (!alreadyLeased) {
+    const now = deps.now();
+    const leased = current.attemptAt && now.getTime() - Date.parse(current.attemptAt) < leaseMs;
+    if (leased) return waitForProvider(current, deps);
+    const next: PaymentDoc = {
+      ...current,
+      attempt: current.attempt + 1,
+      attemptAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    const saved = await save(current, next, deps);
+    if (saved === 'stale') {
+      const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+      return reread?.providerId ? reread : waitForProvider(reread ?? doc, deps);
+    }
+    current = saved;
+  }
+  try {
+    // After any earlier attempt the outcome may be unclear: look before creating again.
+    const existing = current.attempt > 1 ? await deps.provider.findByReference(current.id) : undefined;
+    const provider =
+      existing ??
+      (await deps.provider.create({
+        amount: current.amount,
+        reference: current.id,
+        description: current.description,
+        returnUrl: `${deps.returnUrl}${deps.returnUrl.includes('?') ? '&' : '?'}payment=${current.id}`,
+        metadata: { doorstepPaymentId: current.id, itemCode: current.itemCode },
+      }));
+    return await applyProvider(current, provider, deps);
+  } catch (error) {
+    // Release the lease so that a retry can look the payment up straight away.
+    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    if (reread && !reread.providerId) await save(reread, { ...reread, attemptAt: null }, deps).catch(() => undefined);
+    if (error instanceof ProviderRejected)
+      throw new AppError('internal', 'GOV.UK Pay refused the payment request.', { cause: error });
+    throw error;
+  }
+}
+
+async function waitForProvider(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    if (reread?.providerId) return reread;
+    if (reread && !reread.attemptAt) return ensureProviderPayment(reread, deps, false);
+  }
+  throw new AppError('dependency-unavailable', 'The payment is still being set up with GOV.UK Pay; try again.', {
+    retryAfterSeconds: 5,
+  });
+}
+
+export async function startPayment(
+  input: { body: NewPayment; idempotencyKey: string | undefined },
+  principal: Principal,
+  deps: PaymentDeps,
+): Promise<{ payment: PaymentDoc; replay: boolean }> {
+  const { item, amount, notice } = await priceOf(input.body, deps);
+  const { resourceId, replay } = await claimIdempotencyKey(
+    deps.idempotency,
+    `payments:${principal.sub}`,
+    input.idempotencyKey,
+    input.body,
+    randomUUID,
+  );
+  const now = deps.now();
+  const doc: PaymentDoc = {
+    id: resourceId,
+    pk: resourceId,
+    type: 'payment',
+    ownerId: principal.sub,
+    itemCode: item.code,
+    description: notice ? `${item.name} ${notice.reference}` : item.name,
+    amount,
+    ...(notice ? { noticeReference: notice.reference } : {}),
+    status: 'creating',
+    attempt: 1,
+    attemptAt: now.toISOString(),
+    refunds: [],
+    audit: [{ at: now.toISOString(), by: principal.sub, action: 'created', detail: `${amount} pence` }],
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const created = await createWithEvents(deps.payments, doc, []);
+  if (created !== 'exists') {
+    await project(created, deps);
+    return { payment: await ensureProviderPayment(created, deps, true), replay };
+  }
+  const existing = await readDoc<PaymentDoc>(deps.payments, resourceId, resourceId);
+  if (!existing) throw new AppError('internal', 'The payment could not be read back.');
+  if (existing.ownerId !== principal.sub) throw notFound('The payment');
+  return { payment: existing.providerId ? existing : await ensureProviderPayment(existing, deps, false), replay: true };
+}
+
+/** The payment, refreshed from GOV.UK Pay while it is not final (the resident's return). */
+export async function getPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
+  const doc = /^[0-9a-f-]{36}$/.test(id) ? await readDoc<PaymentDoc>(deps.payments, id, id) : undefined;
+  if (doc?.type !== 'payment' || (doc.ownerId !== principal.sub && !isStaff(principal))) throw notFound('The payment');
+  return refresh(doc, deps);
+}
+
+async function refresh(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
+  if (isFinal(doc.status)) return doc;
+  if (!doc.providerId) return ensureProviderPayment(doc, deps, false);
+  return applyProvider(doc, await deps.provider.get(doc.providerId), deps);
+}
+
+export function verifyPaySignature(rawBody: string, signature: string | null, secret: string): boolean {
+  if (!signature || !/^[0-9a-f]{64}$/i.test(signature.trim())) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  return timingSafeEqual(expected, Buffer.from(signature.trim(), 'hex'));
+}
+
+/** A GOV.UK Pay webhook: only with a valid signature; duplicates and late arrivals change nothing. */
+export async function applyWebhook(
+  rawBody: string,
+  signature: string | null,
+  deps: PaymentDeps,
+): Promise<'applied' | 'unchanged'> {
+  if (!verifyPaySignature(rawBody, signature, deps.webhookSecret))
+    throw new AppError('unauthorized', 'The Pay-Signature header is missing or wrong.');
+  let message: { resource_type?: unknown; resource?: ProviderPayment };
+  try {
+    message = JSON.parse(rawBody) as typeof message;
+  } catch {
+    throw new AppError('bad-request', 'The webhook body is not JSON.');
+  }
+  const resource = message.resource;
+  if (message.resource_type !== 'payment' || !resource || typeof resource.reference !== 'string')
+    throw new AppError('bad-request', 'Not a payment webhook.');
+  const doc = /^[0-9a-f-]{36}$/.test(resource.reference)
+    ? await readDoc<PaymentDoc>(deps.payments, resource.reference, resource.reference)
+    : undefined;
+  if (doc?.type !== 'payment' || (doc.providerId !== undefined && doc.providerId !== resource.payment_id))
+    throw notFound('The payment');
+  const after = await applyProvider(doc, resource, deps);
+  return after.status !== doc.status ? 'applied' : 'unchanged';
+}
+
+/** Timer: payments still unfinished after `olderThanMs` are asked about (webhooks can be lost). */
+export async function sweepUnfinished(olderThanMs: number, deps: PaymentDeps): Promise<number> {
+  const before = new Date(deps.now().getTime() - olderThanMs).toISOString();
+  const { resources } = await deps.payments.items
+    .query<PaymentDoc>({
+      query:
+        "SELECT * FROM c WHERE c.type = 'payment' AND NOT ARRAY_CONTAINS(@final, c.status) AND c.createdAt < @before",
+      parameters: [
+        { name: '@final', value: ['success', 'failed', 'cancelled', 'error'] },
+        { name: '@before', value: before },
+      ],
+    })
+    .fetchAll();
+  let changed = 0;
+  for (const doc of resources) {
+    const after = await refresh(doc, deps).catch(() => doc);
+    if (after.status !== doc.status) changed++;
+  }
+  return changed;
+}
+
+/** Staff refunds: never more than is still available, idempotent per key, audited. */
+export async function refundPayment(
+  input: { id: string; amount: number; reason: string; idempotencyKey: string },
+  principal: Principal,
+  deps: PaymentDeps,
+): Promise<PaymentDoc> {
+  requireRole(principal, 'staff');
+  let doc = await getPayment(input.id, principal, deps);
+  const done = doc.refunds.find((r) => r.key === input.idempotencyKey);
+  if (done) return doc;
+  if (doc.status !== 'success' || !doc.providerId) throw conflict('Only a successful payment can be refunded.');
+  const provider = await deps.provider.get(doc.providerId);
+  const available = provider.refund_summary?.amount_available ?? 0;
+  if (input.amount > available)
+    throw validationFailed([{ pointer: '/amount', detail: `At most ${available} pence can still be refunded.` }]);
+  const refund = await deps.provider.refund(doc.providerId, input.amount, available);
+  if (refund === 'available-changed')
+    throw conflict('Another refund changed the amount available; read the payment again.');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = deps.now();
+    const next: PaymentDoc = {
+      ...doc,
+      refunds: [
+        ...doc.refunds,
+        {
+          id: refund.refund_id,
+          amount: refund.amount,
+          status: refund.status,
+          at: now.toISOString(),
+          by: principal.sub,
+          key: input.idempotencyKey,
+        },
+      ],
+      audit: [
+        ...doc.audit,
+        {
+          at: now.toISOString(),
+          by: principal.sub,
+          action: 'refunded',
+          detail: `${refund.amount} pence: ${input.reason}`,
+        },
+      ],
+      updatedAt: now.toISOString(),
+    };
+    const event = outboxEvent({
+      partition: doc.pk,
+      family: 'payment',
+      name: 'refunded',
+      subject: doc.id,
+      now,
+      routing: { itemCode: doc.itemCode },
+      data: { paymentId: doc.id, refundId: refund.refund_id, amount: refund.amount },
+    });
+    const saved = await save(doc, next, deps, [event]);
+    if (saved !== 'stale') {
+      await project(saved, deps);
+      return saved;
+    }
+    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    if (!reread) throw notFound('The payment');
+    doc = reread;
+  }
+  throw new AppError(
+    'dependency-unavailable',
+    'The refund was made but could not be recorded yet; it will be on the next read.',
+  );
+}
+
+export interface MyPaymentEntry extends MyAccountEntry {
+  readonly paymentId: string;
+  readonly summary: {
+    readonly description: string;
+    readonly amount: number;
+    readonly status: string;
+    readonly refunded: number;
+  };
+}
+
+export async function listMyPayments(
+  query: { pageSize: number; continuation?: string | undefined },
+  principal: Principal,
+  deps: Pick<PaymentDeps, 'residents'>,
+): Promise<Page<MyPaymentEntry>> {
+  return listEntries<MyPaymentEntry>(deps.residents, principal.sub, 'payment', query.pageSize, query.continuation);
+}
+
+export async function listPayableItems(deps: Pick<PaymentDeps, 'catalogue'>): Promise<PayableItem[]> {
+  const { resources } = await deps.catalogue.items
+    .query<Record<string, unknown>>(
+      { query: "SELECT * FROM c WHERE c.kind = 'payable-item'" },
+      { partitionKey: 'payable-item' },
+    )
+    .fetchAll();
+  return resources
+    .map((r) =>
+      payableItemSchema.safeParse(
+        Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
+      ),
+    )
+    .flatMap((r) => (r.success && r.data.active ? [r.data] : []));
+}

@@ -1,0 +1,41 @@
+/**
+ * GOV.UK Pay's payment states, as a closed set. A state only moves forward: a
+ * late or replayed webhook, or a stale read, can never take a payment back.
+ */
+export const paymentStatuses = [
+  'creating',
+  'created',
+  'started',
+  'submitted',
+  'capturable',
+  'success',
+  'failed',
+  'cancelled',
+  'error',
+] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** `creating`: recorded by Doorstep, not yet confirmed by GOV.UK Pay. */
+const rank: Readonly<Record<PaymentStatus, number>> = {
+  creating: 0,
+  created: 1,
+  started: 2,
+  submitted: 3,
+  capturable: 4,
+  success: 9,
+  failed: 9,
+  cancelled: 9,
+  error: 9,
+};
+
+export const isFinal = (s: PaymentStatus) => rank[s] === 9;
+
+/** Whether a report of `next` may replace `current`. */
+export const movesForward = (current: PaymentStatus, next: PaymentStatus) =>
+  !isFinal(current) && rank[next] > rank[current];
+
+export function providerStatus(value: unknown): PaymentStatus {
+  return typeof value === 'string' && (paymentStatuses as readonly string[]).includes(value) && value !== 'creating'
+    ? (value as PaymentStatus)
+    : 'error';
+}
