@@ -48,7 +48,10 @@ describe('parseConfig', () => {
     expect(config.cosmos).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:8081/' });
     expect(config.serviceBus.kind).toBe('emulator');
     expect(config.blob).toMatchObject({ kind: 'emulator', endpoint: 'http://127.0.0.1:10000/devstoreaccount1' });
-    expect(config.payments).toMatchObject({ baseUrl: 'http://127.0.0.1:7073', returnUrl: 'http://127.0.0.1:3000/pay/return' });
+    expect(config.payments).toMatchObject({
+      baseUrl: 'http://127.0.0.1:7073',
+      returnUrl: 'http://127.0.0.1:3000/pay/return',
+    });
   });
 
   it('when a connection string points at a real account, then it is refused (no keys in app settings)', () => {
