@@ -77,9 +77,9 @@ export async function getMyPayments(request: HttpRequest): Promise<HttpResponseI
   });
 }
 
-/** Timer: webhooks can be lost; payments unfinished after 15 minutes are asked about. */
+/** Timer: webhooks can be lost; payments unfinished after PAYMENT_SWEEP_AFTER_MINUTES are asked about. */
 export async function sweepPayments(_timer: Timer, context: InvocationContext): Promise<void> {
   const deps = paymentDeps(await appDeps());
-  const changed = await sweepUnfinished(15 * 60_000, deps);
+  const changed = await sweepUnfinished(deps.platform.config.payments.sweepAfterMs, deps);
   logEvent(context, 'info', 'payments.swept', { changed });
 }

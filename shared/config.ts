@@ -80,6 +80,13 @@ const plainSettings = z.object({
   /** A Key Vault reference in Azure (see infra/secrets.ts); never a literal there. */
   GOVUK_PAY_API_KEY: z.string().min(1),
   GOVUK_PAY_WEBHOOK_SIGNING_SECRET: z.string().min(1),
+  /** Payments unfinished after this long are asked about by the sweep timer (webhooks can be lost). */
+  PAYMENT_SWEEP_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
   /** Where GOV.UK Pay sends the resident back; Doorstep adds `?payment=<id>`. */
   PAYMENT_RETURN_URL: z.url(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
@@ -101,6 +108,7 @@ export interface Config {
     readonly apiKey: string;
     readonly webhookSecret: string;
     readonly returnUrl: string;
+    readonly sweepAfterMs: number;
   };
 }
 
@@ -144,6 +152,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       apiKey: p.GOVUK_PAY_API_KEY,
       webhookSecret: p.GOVUK_PAY_WEBHOOK_SIGNING_SECRET,
       returnUrl: p.PAYMENT_RETURN_URL,
+      sweepAfterMs: p.PAYMENT_SWEEP_AFTER_MINUTES * 60_000,
     }),
   });
 }

@@ -187,6 +187,16 @@ async function project(p: PaymentDoc, deps: PaymentDeps): Promise<void> {
   await putEntry(deps.residents, entry);
 }
 
+/** A paid penalty notice cannot be paid again (the parking system hears of it through the event). */
+async function markNoticePaid(reference: string, deps: PaymentDeps): Promise<void> {
+  const notice = await readDoc<PenaltyNotice & { id: string; kind: string }>(
+    deps.catalogue,
+    reference,
+    'penalty-notice',
+  );
+  if (notice && !notice.paid) await deps.catalogue.items.upsert({ ...notice, paid: true });
+}
+
 /** Applies what GOV.UK Pay reports, if it moves the payment forward. */
 async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: PaymentDeps): Promise<PaymentDoc> {
   let current = doc;
@@ -212,6 +222,7 @@ async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: P
     );
     if (saved !== 'stale') {
       await project(saved, deps);
+      if (saved.status === 'success' && saved.noticeReference) await markNoticePaid(saved.noticeReference, deps);
       return saved;
     }
     const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
