@@ -19,7 +19,11 @@ import {
 import { appDeps, type AppDeps } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 
-const paymentDeps = (d: AppDeps) => ({ ...d, catalogue: d.catalogueContainer });
+const paymentDeps = (d: AppDeps) => ({
+  ...d,
+  catalogue: d.catalogueContainer,
+  coolOffMs: d.platform.config.dependencyTimeoutMs,
+});
 
 export async function getPayableItems(): Promise<HttpResponseInit> {
   const deps = paymentDeps(await appDeps());

@@ -51,9 +51,9 @@ export interface PaymentDoc {
   readonly providerId?: string;
   readonly nextUrl?: string;
   readonly providerCode?: string;
-  /** Lease on calling GOV.UK Pay: who may create the provider payment, and since when. */
+  /** Lease on calling GOV.UK Pay: while it runs, only its holder may create the provider payment. */
   readonly attempt: number;
-  readonly attemptAt?: string | null;
+  readonly leaseUntil?: string | null;
   readonly refunds: readonly {
     readonly id: string;
     readonly amount: number;
@@ -81,10 +81,13 @@ export interface PaymentDeps {
   readonly provider: PaymentProvider;
   readonly returnUrl: string;
   readonly webhookSecret: string;
+  /** How long an unclear GOV.UK Pay call might still take effect (the call's own timeout). */
+  readonly coolOffMs: number;
   readonly now: () => Date;
 }
 
 const leaseMs = 30_000;
+const leased = (p: PaymentDoc, now: Date) => p.leaseUntil != null && Date.parse(p.leaseUntil) > now.getTime();
 
 export const toPaymentView = (p: PaymentDoc) => ({
   id: p.id,
@@ -211,7 +214,7 @@ async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: P
       providerId: provider.payment_id,
       ...(provider._links?.next_url?.href ? { nextUrl: provider._links.next_url.href } : {}),
       ...(provider.state.code ? { providerCode: provider.state.code } : {}),
-      attemptAt: null,
+      leaseUntil: null,
       updatedAt: now.toISOString(),
     };
     const saved = await save(
@@ -237,12 +240,11 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
   let current = doc;
   if (!alreadyLeased) {
     const now = deps.now();
-    const leased = current.attemptAt && now.getTime() - Date.parse(current.attemptAt) < leaseMs;
-    if (leased) return waitForProvider(current, deps);
+    if (leased(current, now)) return waitForProvider(current, deps);
     const next: PaymentDoc = {
       ...current,
       attempt: current.attempt + 1,
-      attemptAt: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
       updatedAt: now.toISOString(),
     };
     const saved = await save(current, next, deps);
@@ -266,12 +268,21 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
       }));
     return await applyProvider(current, provider, deps);
   } catch (error) {
-    // Release the lease so that a retry can look the payment up straight away.
+    // A refusal is definite: release the lease. A timeout or 5xx is not: GOV.UK Pay may still
+    // create the payment, so the lease runs on for a cool-off before anyone looks it up again.
+    const definite = error instanceof ProviderRejected;
+    const until = definite ? null : new Date(deps.now().getTime() + deps.coolOffMs).toISOString();
     const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
-    if (reread && !reread.providerId) await save(reread, { ...reread, attemptAt: null }, deps).catch(() => undefined);
-    if (error instanceof ProviderRejected)
-      throw new AppError('internal', 'GOV.UK Pay refused the payment request.', { cause: error });
-    throw error;
+    if (reread && !reread.providerId) await save(reread, { ...reread, leaseUntil: until }, deps).catch(() => undefined);
+    if (definite) throw new AppError('internal', 'GOV.UK Pay refused the payment request.', { cause: error });
+    throw new AppError(
+      'dependency-unavailable',
+      'GOV.UK Pay did not answer clearly. Try again shortly: the payment will not be taken twice.',
+      {
+        retryAfterSeconds: Math.ceil(deps.coolOffMs / 1000),
+        cause: error,
+      },
+    );
   }
 }
 
@@ -280,7 +291,7 @@ async function waitForProvider(doc: PaymentDoc, deps: PaymentDeps): Promise<Paym
     await new Promise((r) => setTimeout(r, 250));
     const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
     if (reread?.providerId) return reread;
-    if (reread && !reread.attemptAt) return ensureProviderPayment(reread, deps, false);
+    if (reread && !leased(reread, deps.now())) return ensureProviderPayment(reread, deps, false);
   }
   throw new AppError('dependency-unavailable', 'The payment is still being set up with GOV.UK Pay; try again.', {
     retryAfterSeconds: 5,
@@ -312,7 +323,7 @@ export async function startPayment(
     ...(notice ? { noticeReference: notice.reference } : {}),
     status: 'creating',
     attempt: 1,
-    attemptAt: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
     refunds: [],
     audit: [{ at: now.toISOString(), by: principal.sub, action: 'created', detail: `${amount} pence` }],
     createdAt: now.toISOString(),

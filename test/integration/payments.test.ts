@@ -120,6 +120,22 @@ describe('paying through GOV.UK Pay', () => {
   });
 });
 
+describe('GOV.UK Pay timing out', () => {
+  it('when the create call times out but GOV.UK Pay creates the payment later, the retry finds it instead of making another', async () => {
+    const who = resident();
+    const key = `slow-${randomUUID()}`;
+    // Longer than DEPENDENCY_TIMEOUT_MS (3 s): Doorstep gives up, GOV.UK Pay carries on.
+    await control({ createDelayMs: 4000 });
+    const first = await start(who, { itemCode: 'garden-waste' }, key);
+    await control({ createDelayMs: 0 });
+    expect(first.response.status).toBe(503);
+    expect(Number(first.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(3);
+    const retry = await start(who, { itemCode: 'garden-waste' }, key);
+    expect(retry.response.status).toBe(201);
+    expect(await atProvider(retry.body.id)).toHaveLength(1);
+  });
+});
+
 describe('GOV.UK Pay webhooks', () => {
   const paymentMessage = (reference: string, paymentId: string, status: string) => ({
     webhook_message_id: randomUUID(),
