@@ -215,6 +215,34 @@ app.timer('payments-sweep', {
   ),
 });
 
+// The outbox: each container's change feed publishes its pending events to the `events` topic.
+for (const [container, exportName] of [
+  ['requests', 'publishRequests'],
+  ['payments', 'publishPayments'],
+  ['documents', 'publishDocuments'],
+] as const) {
+  app.cosmosDB(`outbox-${container}`, {
+    connection: 'CosmosDb',
+    databaseName: 'doorstep',
+    containerName: container,
+    leaseContainerName: 'leases',
+    leaseContainerPrefix: `${container}-`,
+    createLeaseContainerIfNotExists: false,
+    startFromBeginning: true,
+    // A failed batch (Service Bus down) is delivered again until it is published.
+    retry: {
+      strategy: 'exponentialBackoff',
+      maxRetryCount: -1,
+      minimumInterval: { seconds: 2 },
+      maximumInterval: { minutes: 5 },
+    },
+    handler: lazy<[unknown[], InvocationContext], typeof import('./outbox.js'), typeof exportName>(
+      () => import('./outbox.js'),
+      exportName,
+    ),
+  });
+}
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

@@ -1,0 +1,98 @@
+import { CosmosClient } from '@azure/cosmos';
+import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { emulatorKey } from '../../local/cosmos.js';
+import { aServiceRequest, call } from '../support/api.js';
+
+interface CloudEventBody {
+  specversion: string;
+  id: string;
+  type: string;
+  subject: string;
+  source: string;
+  data: { requestId: string; serviceGroup: string };
+}
+
+/** Everything on a subscription about `subject`, collected for a while. */
+async function eventsAbout(subject: string, subscription: string, waitMs = 2500): Promise<ServiceBusReceivedMessage[]> {
+  const client = new ServiceBusClient(inject('appSettings').ServiceBus ?? '');
+  const receiver = client.createReceiver('events', subscription);
+  const found: ServiceBusReceivedMessage[] = [];
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    for (const m of await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 })) {
+      if (m.correlationId === subject) {
+        found.push(m);
+        await receiver.completeMessage(m);
+      } else await receiver.abandonMessage(m);
+    }
+  }
+  await receiver.close();
+  await client.close();
+  return found;
+}
+
+describe('the outbox publisher', () => {
+  it('publishes a new request once, as a CloudEvent, to the subscriptions whose filters match', async () => {
+    const created = await call('POST', 'requests', {
+      as: `resident-${randomUUID().slice(0, 8)}`,
+      body: aServiceRequest(),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const [crm, roads, waste] = await Promise.all([
+      eventsAbout(id, 'crm'),
+      eventsAbout(id, 'highways-contractor'),
+      eventsAbout(id, 'waste-contractor', 1500),
+    ]);
+    expect(crm).toHaveLength(1);
+    const event = crm[0]?.body as CloudEventBody;
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: 'uk.gov.doorstep.request.submitted',
+      subject: id,
+      source: '/doorstep/requests',
+      data: { requestId: id, serviceGroup: 'roads' },
+    });
+    expect(crm[0]?.messageId).toBe(event.id);
+    expect(crm[0]?.contentType).toMatch(/^application\/cloudevents\+json/);
+    expect(JSON.stringify(event)).not.toContain('resident-');
+    expect(roads).toHaveLength(1);
+    expect(waste).toHaveLength(0);
+  });
+
+  it('when the publisher runs again for an entry it already sent (a crash before marking), subscribers still get it once', async () => {
+    const created = await call('POST', 'requests', {
+      as: `resident-${randomUUID().slice(0, 8)}`,
+      body: aServiceRequest({ serviceCode: 'graffiti', attributes: { offensive: 'no' } }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const cosmos = new CosmosClient({
+      endpoint: inject('appSettings').CosmosDb?.match(/AccountEndpoint=([^;]+)/)?.[1] ?? '',
+      key: emulatorKey,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const outbox = cosmos.database('doorstep').container('requests');
+    let entry: Record<string, unknown> | undefined;
+    for (let i = 0; i < 50 && entry?.state !== 'sent'; i++) {
+      ({
+        resources: [entry],
+      } = await outbox.items
+        .query<Record<string, unknown>>({
+          query: "SELECT * FROM c WHERE c.pk = @p AND c.type = 'outbox'",
+          parameters: [{ name: '@p', value: id }],
+        })
+        .fetchAll());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entry?.state).toBe('sent');
+    cosmos.dispose();
+    // The same entry, as the change feed would deliver it again after a crash before the mark.
+    const replay = await fetch(`${inject('hostUrl')}/admin/functions/outbox-requests`, {
+      method: 'POST',
+      body: JSON.stringify({ input: [{ ...entry, state: 'pending' }] }),
+    });
+    expect(replay.status).toBe(202);
+    expect(await eventsAbout(id, 'crm')).toHaveLength(1);
+  });
+});
