@@ -135,6 +135,10 @@ export interface ServiceBusEmulator {
   readonly port: number;
   readonly connectionString: string;
   readonly broker: Broker;
+  /** An outage: stops accepting and drops every connection, keeping every message. */
+  suspend(): Promise<void>;
+  /** Back on the same port, with the same messages. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -479,37 +483,55 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     log(`error: ${String(error)}`);
   });
 
-  const server = container.listen({
-    port: options.port ?? 0,
-    host: options.host ?? '127.0.0.1',
-    autoaccept: false,
-    treat_modified_as_released: false,
-  } as never) as unknown as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
   const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (socket: import('node:net').Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const listen = async (port: number): Promise<Server> => {
+    const server = container.listen({
+      port,
+      host,
+      autoaccept: false,
+      treat_modified_as_released: false,
+    } as never) as unknown as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    server.on('connection', (socket: import('node:net').Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    return server;
+  };
+  const stopListening = (server: Server) =>
+    new Promise<void>((resolve) => {
+      for (const c of connections) c.close();
+      server.close(() => {
+        resolve();
+      });
+      // Clients reconnect as soon as they are told to close: cut every socket.
+      for (const socket of sockets) socket.destroy();
+    });
+  let server = await listen(options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  let suspended = false;
 
   return {
     port,
     broker,
     connectionString: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`,
+    async suspend() {
+      if (suspended) return;
+      suspended = true;
+      await stopListening(server);
+    },
+    async resume() {
+      if (!suspended) return;
+      server = await listen(port);
+      suspended = false;
+    },
     async close() {
       broker.close();
-      for (const c of connections) c.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        // Clients reconnect as soon as they are told to close: cut every socket.
-        for (const socket of sockets) socket.destroy();
-      });
+      if (!suspended) await stopListening(server);
     },
   };
 }
