@@ -7,7 +7,6 @@ import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
 import { appDeps } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
-import { getServiceRequest } from '../shared/service-requests/service-requests.js';
 import { newUploadSchema, toDocumentView } from '../shared/uploads/model.js';
 import {
   documentDownloadUrl,
@@ -65,9 +64,9 @@ export async function getMyDocuments(request: HttpRequest): Promise<HttpResponse
 /** A report's photo for partners and Open311 clients: only once checked and stripped. */
 export async function getRequestPhoto(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
-  const staffView = { sub: 'public', roles: new Set(['staff'] as const) };
-  const report = await getServiceRequest(request.params.id ?? '', staffView, deps);
-  const photoId = report.photos[Number(request.params.index)];
+  const id = request.params.id ?? '';
+  const report = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  const photoId = report?.photos[Number(request.params.index)];
   if (!photoId) throw notFound('The photo');
   return {
     status: 302,

@@ -7,7 +7,7 @@
  */
 import type { Container } from '@azure/cosmos';
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, conflict, notFound } from '../errors.js';
+import { AppError, conflict, notFound, validationFailed } from '../errors.js';
 import { outboxEvent } from '../events/cloud-event.js';
 import { isStaff, type Principal } from '../identity/principal.js';
 import { listEntries, putEntry, type MyAccountEntry, type Page } from '../residents/my-account.js';
@@ -18,7 +18,6 @@ import { downloadUrlTtlMs, uploadPolicies, uploadUrlTtlMs } from './policy.js';
 import type { MalwareScanner } from './scanner.js';
 import type { DocumentStore } from './store.js';
 import { stripJpeg, stripPng, UnreadableImageError } from './strip-metadata.js';
-import { validationFailed } from '../errors.js';
 
 export interface UploadDeps {
   readonly documents: DocumentStore;
