@@ -23,6 +23,7 @@ import * as core from '@azure/functions-core';
 import type { FunctionCallback, FunctionMetadata, RpcBindingInfo, RpcTypedData } from '@azure/functions-core';
 import { compareRoutes, compileRoute, type CompiledRoute } from './route-template.js';
 import { parseNcrontab } from './ncrontab.js';
+import { connectionStringParts } from '../../shared/config.js';
 import { blobEventSubscriptions, type BlobEventSubscription } from '../../shared/events/event-subscriptions.js';
 
 export interface HostOptions {
@@ -415,6 +416,25 @@ function startTimerTrigger(
   };
 }
 
+/** Runs `poll` every `intervalMs`, one run at a time; the returned function stops it and waits for the last run. */
+function startPoller(
+  intervalMs: number,
+  poll: () => Promise<void>,
+  onError: (error: unknown) => void,
+): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (!stopped) running = running.then(poll).catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
 /** Doorstep's containers are partitioned by `pk`, `residentId`, `kind` or `id`. */
 const partitionKeyOf = (d: Record<string, unknown>) => ['pk', 'residentId', 'kind'].find((k) => k in d) ?? 'id';
 
@@ -435,12 +455,7 @@ async function startChangeFeed(
     return () => Promise.resolve();
   }
   const { CosmosClient } = await import('@azure/cosmos');
-  const parts = new Map(
-    connectionString
-      .split(';')
-      .filter(Boolean)
-      .map((p) => [p.slice(0, p.indexOf('=')).toLowerCase(), p.slice(p.indexOf('=') + 1)] as const),
-  );
+  const parts = connectionStringParts(connectionString);
   const client = new CosmosClient({
     endpoint: parts.get('accountendpoint') ?? '',
     key: parts.get('accountkey') ?? '',
@@ -455,8 +470,6 @@ async function startChangeFeed(
   let pending: Record<string, unknown>[] | undefined;
   let failures = 0;
   let nextTry = 0;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
   const poll = async () => {
     if (Date.now() < nextTry) return;
     if (!pending) {
@@ -490,17 +503,11 @@ async function startChangeFeed(
       );
     }
   };
-  const timer = setInterval(() => {
-    if (!stopped)
-      running = running.then(poll).catch((error: unknown) => {
-        log(`[host] ${fn.name}: change feed read failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-  }, 200);
-  timer.unref();
+  const stop = startPoller(200, poll, (error) => {
+    log(`[host] ${fn.name}: change feed read failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
   return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
+    await stop();
     client.dispose();
   };
 }
@@ -524,8 +531,6 @@ async function startBlobEvents(
   const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(subscription.container);
   const delivered = new Map<string, string>();
   const retries = new Map<string, { attempts: number; next: number }>();
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
   const poll = async () => {
     const present = new Set<string>();
     for await (const blob of container.listBlobsFlat()) {
@@ -568,15 +573,7 @@ async function startBlobEvents(
     }
     for (const name of delivered.keys()) if (!present.has(name)) delivered.delete(name);
   };
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(poll).catch(() => undefined);
-  }, 200);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startPoller(200, poll, () => undefined);
 }
 
 /** Closes the Service Bus clients the triggers opened. */
