@@ -243,6 +243,55 @@ for (const [container, exportName] of [
   });
 }
 
+// Dispatch: each new request goes to its back office as a work order.
+app.cosmosDB('dispatch-requests', {
+  connection: 'CosmosDb',
+  databaseName: 'doorstep',
+  containerName: 'requests',
+  leaseContainerName: 'leases',
+  leaseContainerPrefix: 'dispatch-',
+  createLeaseContainerIfNotExists: false,
+  startFromBeginning: true,
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: -1,
+    minimumInterval: { seconds: 2 },
+    maximumInterval: { minutes: 5 },
+  },
+  handler: lazy<[unknown[], InvocationContext], typeof import('./dispatch.js'), 'dispatchRequests'>(
+    () => import('./dispatch.js'),
+    'dispatchRequests',
+  ),
+});
+app.timer('dispatch-retry', {
+  schedule: '0 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./dispatch.js'), 'retryDispatches'>(
+    () => import('./dispatch.js'),
+    'retryDispatches',
+  ),
+});
+http(
+  'staff-dispatches',
+  ['GET'],
+  'staff/dispatches',
+  lazyHttp(() => import('./dispatch.js'), 'getDispatches'),
+);
+http(
+  'staff-dispatch-resend',
+  ['POST'],
+  'staff/requests/{id}/dispatch',
+  lazyHttp(() => import('./dispatch.js'), 'resendRequestDispatch'),
+);
+
+// Partners and back offices answer on partner-inbound (drained with the SDK: see the handler).
+app.timer('partner-inbound', {
+  schedule: '*/10 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./partner-inbound.js'), 'drainPartnerInbound'>(
+    () => import('./partner-inbound.js'),
+    'drainPartnerInbound',
+  ),
+});
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { toDispatchView } from '../shared/dispatch/dispatch.js';
 import { authenticate, isStaff } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
@@ -35,7 +36,14 @@ export async function getOneServiceRequest(request: HttpRequest): Promise<HttpRe
   const deps = await appDeps();
   const principal = await authenticate(request, deps.verify);
   const found = await getServiceRequest(request.params.id ?? '', principal, deps);
-  return json(200, isStaff(principal) ? toStaffView(found) : toResidentView(found), { etag: etagOf(found) });
+  if (!isStaff(principal)) return json(200, toResidentView(found), { etag: etagOf(found) });
+  // Staff also see where it was sent and how that went.
+  const dispatch = await deps.dispatches.get(found.id);
+  return json(
+    200,
+    { ...toStaffView(found), dispatch: dispatch ? toDispatchView(dispatch) : null },
+    { etag: etagOf(found) },
+  );
 }
 
 export async function getNearby(request: HttpRequest): Promise<HttpResponseInit> {

@@ -301,7 +301,8 @@ export class MessageStore {
   }
 
   private afterFailedDelivery(m: StoredMessage): void {
-    if (m.deliveryCount >= this.settings.maxDeliveryCount) {
+    // A dead-letter queue keeps its messages however often they are abandoned.
+    if (this.deadLetter && m.deliveryCount >= this.settings.maxDeliveryCount) {
       this.moveToDeadLetter(
         m,
         'MaxDeliveryCountExceeded',

@@ -3,6 +3,7 @@
  * (the questions a report of that kind must answer).
  */
 import { z } from 'zod';
+import { backOfficeIds } from '../dispatch/back-offices.js';
 
 export const serviceGroups = [
   'roads',
@@ -61,6 +62,8 @@ export const serviceDefinitionSchema = z.strictObject({
   agencyResponsible: z.string().trim().max(100).optional(),
   /** Target days to resolve, shown to residents as an expected date. */
   expectedDays: z.int().min(0).max(365).optional(),
+  /** The council system new reports go to; defaults by group (see dispatch/back-offices.ts). */
+  backOffice: z.enum(backOfficeIds).optional(),
 });
 
 export type ServiceDefinition = z.output<typeof serviceDefinitionSchema>;

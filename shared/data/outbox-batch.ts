@@ -1,6 +1,7 @@
 /**
- * A change and the outbox events it causes, written in one transactional batch
- * (same partition), so that neither is stored without the other.
+ * A change and the outbox events it causes (and any other document that must
+ * appear with it, like a new request's dispatch), written in one transactional
+ * batch (same partition), so that none is stored without the others.
  */
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import type { OutboxDoc } from '../events/cloud-event.js';
@@ -28,7 +29,7 @@ async function run(
 export async function createWithEvents<T extends { id: string; pk: string }>(
   container: Container,
   doc: T,
-  events: readonly OutboxDoc[],
+  events: readonly (OutboxDoc | { readonly id: string; readonly pk: string })[],
 ): Promise<T | 'exists'> {
   const { first, status } = await run(container, doc.pk, [
     { operationType: 'Create', resourceBody: json(doc) },

@@ -5,6 +5,8 @@
  * provisions exactly these entities, so local and Azure cannot drift apart.
  */
 
+import { backOffices, backOfficeIds } from '../dispatch/back-offices.js';
+
 /** ISO 8601 durations are what Azure takes; the emulator converts them. */
 export type IsoDuration = `P${string}`;
 
@@ -92,6 +94,21 @@ export const topology: Topology = {
     },
   ],
   topics: [
+    {
+      name: 'work-orders',
+      description: 'New requests sent to the back office responsible for each (see shared/dispatch).',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      defaultMessageTimeToLive: 'P14D',
+      appAccess: ['send'],
+      subscriptions: backOfficeIds.map((id) => ({
+        ...standard,
+        name: id,
+        description: `Work orders for the ${backOffices[id].name.toLowerCase()}.`,
+        filter: { kind: 'correlation', to: id },
+        appReceives: false,
+      })),
+    },
     {
       name: 'events',
       description: 'CloudEvents published from the outbox: every state change partners hear about.',

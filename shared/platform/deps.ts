@@ -3,6 +3,7 @@
  * call `appDeps()`; tests of pure logic pass plain fakes to the use cases instead.
  */
 import type { Container } from '@azure/cosmos';
+import { cosmosDispatchStore, type DispatchStore } from '../dispatch/dispatch.js';
 import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogue.js';
 import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
@@ -21,6 +22,7 @@ export interface AppDeps {
   readonly verify: TokenVerifier;
   readonly catalogue: CatalogueStore;
   readonly requests: RequestStore;
+  readonly dispatches: DispatchStore;
   readonly profiles: ProfileStore;
   readonly idempotency: IdempotencyStore;
   readonly open311Clients: Open311ClientStore;
@@ -64,6 +66,7 @@ async function build(): Promise<AppDeps> {
     }),
     catalogue: cosmosCatalogueStore(catalogue),
     requests: cosmosRequestStore(requests, residents),
+    dispatches: cosmosDispatchStore(requests),
     profiles: cosmosProfileStore(residents),
     idempotency: cosmosIdempotencyStore(idempotency),
     open311Clients: cosmosOpen311ClientStore(catalogue),

@@ -11,6 +11,8 @@ export interface TimelineEntry {
   readonly status?: Status;
   readonly text?: string;
   readonly by: 'resident' | 'council' | 'partner';
+  /** A photo a partner hosts, with its update. */
+  readonly photoUrl?: string;
 }
 
 export interface InternalNote {

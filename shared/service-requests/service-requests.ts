@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { checkAttributes } from '../catalogue/attributes.js';
 import type { CatalogueStore } from '../catalogue/catalogue.js';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../errors.js';
+import { backOfficeFor } from '../dispatch/back-offices.js';
+import { newDispatch } from '../dispatch/dispatch.js';
 import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
 import { cellOf, cellsAround, contains, distanceM, type Boundary } from '../geo/area.js';
 import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
@@ -161,7 +163,11 @@ export async function submitServiceRequest(
       ? { expectedAt: new Date(now.getTime() + service.expectedDays * 86_400_000).toISOString() }
       : {}),
   };
-  const created = await deps.requests.create(doc, [requestEvent(doc, 'submitted', now)]);
+  const created = await deps.requests.create(
+    doc,
+    [requestEvent(doc, 'submitted', now)],
+    newDispatch(doc, backOfficeFor(service), now),
+  );
   const request = created === 'exists' ? await deps.requests.get(resourceId) : created;
   if (!request) throw new AppError('internal', 'The request could not be read back.');
   await project(request, deps.requests);
@@ -262,34 +268,62 @@ export async function listForStaff(
  * an internal note. The ETag the caller read must still be current (412 otherwise).
  */
 export async function updateByStaff(
-  input: {
-    readonly id: string;
-    readonly ifMatch: string;
-    readonly update: StaffUpdate;
-    readonly by?: 'council' | 'partner';
-  },
+  input: { readonly id: string; readonly ifMatch: string; readonly update: StaffUpdate },
   principal: Principal,
   deps: ServiceRequestDeps,
 ): Promise<ServiceRequestDoc> {
-  if (input.by !== 'partner') requireRole(principal, 'staff');
+  requireRole(principal, 'staff');
   const current = await getServiceRequest(input.id, principal, deps);
   const etag = (current._etag ?? '').replace(/"/g, '');
-  if (input.ifMatch.replace(/"/g, '') !== etag)
-    throw new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');
-  const { update } = input;
+  if (input.ifMatch.replace(/"/g, '') !== etag) throw stale();
+  const saved = await applyUpdate(current, { update: input.update, by: 'council', actor: principal.sub }, deps);
+  if (saved === 'stale') throw stale();
+  return saved;
+}
+
+const stale = () =>
+  new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');
+
+/**
+ * The one way a request changes after it is submitted, whoever asks (staff over
+ * HTTP, a partner over Service Bus, an Open311 client): the transition table,
+ * the timeline, the outbox events and the projections. `externalUpdateId` marks
+ * an update from outside so that a repeat has no second effect. Callers check
+ * who may ask; 'stale' means the request changed since `current` was read.
+ */
+export async function applyUpdate(
+  current: ServiceRequestDoc,
+  input: {
+    readonly update: StaffUpdate;
+    readonly by: 'council' | 'partner';
+    /** Who, for internal notes: a staff member's id or a back office's. */
+    readonly actor: string;
+    readonly externalUpdateId?: string;
+    readonly photoUrl?: string;
+  },
+  deps: Pick<ServiceRequestDeps, 'requests' | 'now'>,
+): Promise<ServiceRequestDoc | 'stale'> {
+  const { update, by } = input;
   const now = deps.now();
   const at = now.toISOString();
-  const by = input.by ?? 'council';
   const timeline = [...current.timeline];
   const events: OutboxDoc[] = [];
+  const photo = input.photoUrl ? { photoUrl: input.photoUrl } : {};
   let status = current.status;
   if (update.status && update.status !== current.status) {
     if (!canMove(current.status, update.status))
       throw conflict(`A request that is ${current.status} cannot become ${update.status}.`);
     status = update.status;
-    timeline.push({ at, kind: 'status', status, by, ...(update.publicUpdate ? { text: update.publicUpdate } : {}) });
+    timeline.push({
+      at,
+      kind: 'status',
+      status,
+      by,
+      ...(update.publicUpdate ? { text: update.publicUpdate } : {}),
+      ...photo,
+    });
   } else if (update.publicUpdate) {
-    timeline.push({ at, kind: 'update', text: update.publicUpdate, by });
+    timeline.push({ at, kind: 'update', text: update.publicUpdate, by, ...photo });
   }
   if (timeline.length > 500) throw conflict('This request has too many updates; close it and open a new one.');
   const next: ServiceRequestDoc = {
@@ -298,17 +332,19 @@ export async function updateByStaff(
     timeline,
     ...(update.assignedTo !== undefined ? { assignedTo: update.assignedTo } : {}),
     internalNotes: update.internalNote
-      ? [...current.internalNotes, { at, by: principal.sub, text: update.internalNote }]
+      ? [...current.internalNotes, { at, by: input.actor, text: update.internalNote }]
       : current.internalNotes,
+    ...(input.externalUpdateId
+      ? { externalUpdateIds: [...(current.externalUpdateIds ?? []), input.externalUpdateId] }
+      : {}),
     updatedAt: at,
   };
   if (status !== current.status)
-    events.push(requestEvent(next, 'status-changed', now, { previousStatus: current.status }));
+    events.push(requestEvent(next, 'status-changed', now, { previousStatus: current.status, by }));
   if (update.publicUpdate)
-    events.push(requestEvent(next, 'update-added', now, { update: { at, text: update.publicUpdate } }));
+    events.push(requestEvent(next, 'update-added', now, { update: { at, text: update.publicUpdate, by } }));
   const saved = await deps.requests.replace(next, current._etag ?? '', events);
-  if (saved === 'stale')
-    throw new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');
+  if (saved === 'stale') return 'stale';
   await project(saved, deps.requests);
   return saved;
 }

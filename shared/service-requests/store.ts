@@ -8,6 +8,7 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
 import { decodeToken, encodeToken, listEntries, putEntry, type Page } from '../residents/my-account.js';
+import type { DispatchDoc } from '../dispatch/dispatch.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { Status } from './status.js';
@@ -25,8 +26,12 @@ export interface StaffFilters {
 }
 
 export interface RequestStore {
-  /** Creates the request with its events; 'exists' if a request with that id is already stored. */
-  create(doc: ServiceRequestDoc, events: readonly OutboxDoc[]): Promise<ServiceRequestDoc | 'exists'>;
+  /** Creates the request with its events and dispatch; 'exists' if a request with that id is already stored. */
+  create(
+    doc: ServiceRequestDoc,
+    events: readonly OutboxDoc[],
+    dispatch?: DispatchDoc,
+  ): Promise<ServiceRequestDoc | 'exists'>;
   get(id: string): Promise<ServiceRequestDoc | undefined>;
   /** Replaces the request if its ETag is still `ifMatch`, with its events; 'stale' otherwise. */
   replace(doc: ServiceRequestDoc, ifMatch: string, events: readonly OutboxDoc[]): Promise<ServiceRequestDoc | 'stale'>;
@@ -42,7 +47,7 @@ const statusCode = (error: unknown) => (error as { code?: unknown }).code;
 
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
   return {
-    create: (doc, events) => createWithEvents(requests, doc, events),
+    create: (doc, events, dispatch) => createWithEvents(requests, doc, dispatch ? [...events, dispatch] : events),
     async get(id) {
       const { resource } = await requests.item(id, id).read<ServiceRequestDoc>();
       return resource?.type === 'request' ? resource : undefined;

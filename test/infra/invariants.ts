@@ -149,12 +149,14 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const rules = ofType('servicebus:Rule');
       for (const t of topology.topics) {
         for (const s of t.subscriptions) {
-          expect(subscriptions.find((r) => r.inputs.subscriptionName === s.name)?.inputs, s.name).toMatchObject({
+          const ofTopic = (r: { inputs: Record<string, unknown> }) =>
+            r.inputs.subscriptionName === s.name && r.inputs.topicName === t.name;
+          expect(subscriptions.find(ofTopic)?.inputs, `${t.name}/${s.name}`).toMatchObject({
             topicName: t.name,
             maxDeliveryCount: s.maxDeliveryCount,
             lockDuration: s.lockDuration,
           });
-          const rule = rules.find((r) => r.inputs.subscriptionName === s.name);
+          const rule = rules.find(ofTopic);
           if (s.filter.kind === 'sql') expect(get(rule?.inputs, 'sqlFilter.sqlExpression')).toBe(s.filter.expression);
           if (s.filter.kind === 'correlation') expect(rule?.inputs.filterType).toBe('CorrelationFilter');
           if (s.filter.kind === 'true') expect(rule).toBeUndefined();

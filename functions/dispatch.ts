@@ -1,0 +1,65 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import { z } from 'zod';
+import {
+  dispatchChanged,
+  dispatchStates,
+  listDispatches,
+  resendDispatch,
+  retryDue,
+  toDispatchView,
+  type DispatchDeps,
+} from '../shared/dispatch/dispatch.js';
+import { parseQuery } from '../shared/http/request.js';
+import { json } from '../shared/http/response.js';
+import { authenticate } from '../shared/identity/principal.js';
+import { logEvent } from '../shared/observability/log.js';
+import { appDeps, type AppDeps } from '../shared/platform/deps.js';
+
+async function dispatchDeps(d: AppDeps): Promise<DispatchDeps> {
+  const sender = await d.platform.sender('work-orders');
+  return {
+    dispatches: d.dispatches,
+    getRequest: (id) => d.requests.get(id),
+    sendWorkOrder: (message) => sender.sendMessages(message),
+    now: d.now,
+  };
+}
+
+const count = (results: readonly string[]) =>
+  Object.fromEntries(['sent', 'retrying', 'failed'].map((r) => [r, results.filter((x) => x === r).length]));
+
+/** Change feed of `requests`: a new (or resent) dispatch goes out at once. */
+export async function dispatchRequests(documents: unknown[], context: InvocationContext): Promise<void> {
+  const results = await dispatchChanged(documents, await dispatchDeps(await appDeps()));
+  if (results.some((r) => r !== 'skipped')) logEvent(context, 'info', 'dispatch.attempted', count(results));
+}
+
+/** Retries the dispatches whose back-off has passed. */
+export async function retryDispatches(_timer: Timer, context: InvocationContext): Promise<void> {
+  const results = await retryDue(await dispatchDeps(await appDeps()));
+  if (results.length > 0) logEvent(context, 'info', 'dispatch.retried', count(results));
+  if (results.includes('failed')) logEvent(context, 'warn', 'dispatch.gave-up', { failed: count(results).failed });
+}
+
+const listQuery = z.strictObject({
+  state: z.enum(dispatchStates).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  continuation: z.string().min(1).max(4000).optional(),
+});
+
+export async function getDispatches(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const page = await listDispatches(parseQuery(request, listQuery), principal, deps);
+  return json(200, {
+    items: page.items.map(toDispatchView),
+    ...(page.continuation ? { continuation: page.continuation } : {}),
+  });
+}
+
+export async function resendRequestDispatch(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const saved = await resendDispatch(request.params.id ?? '', principal, deps);
+  return json(202, toDispatchView(saved));
+}

@@ -1,0 +1,231 @@
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { partnerMessageSchemaId } from '../../shared/partners/contract.js';
+import { aServiceRequest, call, staff } from '../support/api.js';
+
+const bus = new ServiceBusClient(inject('appSettings').ServiceBus ?? '');
+afterAll(() => bus.close());
+
+interface DispatchView {
+  state: string;
+  backOffice: string;
+  attempts: number;
+  partnerReference: string | null;
+}
+interface StaffView {
+  status: string;
+  timeline: { kind: string; status?: string; text?: string; by: string; photoUrl?: string }[];
+  dispatch: DispatchView | null;
+}
+
+async function report(overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await call('POST', 'requests', {
+    as: `resident-${randomUUID().slice(0, 8)}`,
+    body: aServiceRequest(overrides),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function staffView(id: string): Promise<StaffView> {
+  const res = await call('GET', `requests/${id}`, { as: staff });
+  expect(res.status).toBe(200);
+  return (await res.json()) as StaffView;
+}
+
+/** Polls the staff view until `done` holds (the change feed and timers are asynchronous). */
+async function until(id: string, done: (v: StaffView) => boolean, timeoutMs = 8000): Promise<StaffView> {
+  const deadline = Date.now() + timeoutMs;
+  let view = await staffView(id);
+  while (!done(view) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    view = await staffView(id);
+  }
+  return view;
+}
+
+/** Runs the partner-inbound drain now, through the host's admin endpoint, as an operator would. */
+async function drain(): Promise<void> {
+  const res = await fetch(`${inject('hostUrl')}/admin/functions/partner-inbound`, { method: 'POST', body: '{}' });
+  expect(res.status).toBe(202);
+}
+
+async function sendPartner(...messages: ServiceBusMessage[]): Promise<void> {
+  const sender = bus.createSender('partner-inbound');
+  await sender.sendMessages(messages);
+  await sender.close();
+}
+
+const partnerMessage = (body: Record<string, unknown>, messageId = randomUUID()): ServiceBusMessage => ({
+  messageId,
+  contentType: 'application/json',
+  body: { schema: partnerMessageSchemaId, partner: 'highways-contractor', sentAt: new Date().toISOString(), ...body },
+});
+
+async function workOrdersFor(requestId: string, subscription: string, waitMs = 2000) {
+  const receiver = bus.createReceiver('work-orders', subscription);
+  const found: ServiceBusReceivedMessage[] = [];
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    for (const m of await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 })) {
+      if (m.correlationId === requestId) {
+        found.push(m);
+        await receiver.completeMessage(m);
+      } else await receiver.abandonMessage(m);
+    }
+  }
+  await receiver.close();
+  return found;
+}
+
+/** Everything in the dead-letter queue, by message id, without settling anything (peek). */
+async function deadLetters(): Promise<Map<string, ServiceBusReceivedMessage>> {
+  const receiver = bus.createReceiver('partner-inbound', { subQueueType: 'deadLetter' });
+  const found = new Map<string, ServiceBusReceivedMessage>();
+  try {
+    // Each peek continues where the last one stopped.
+    for (let page = await receiver.peekMessages(100); page.length > 0; page = await receiver.peekMessages(100))
+      for (const m of page) found.set(String(m.messageId), m);
+    return found;
+  } finally {
+    await receiver.close();
+  }
+}
+
+describe('dispatch to back offices', () => {
+  it('sends a new request to its back office as a work order, once, and shows staff the send state', async () => {
+    const id = await report();
+    const view = await until(id, (v) => v.dispatch?.state === 'sent');
+    expect(view.dispatch).toMatchObject({ state: 'sent', backOffice: 'highways-contractor', attempts: 1 });
+    const [highways, waste] = await Promise.all([
+      workOrdersFor(id, 'highways-contractor'),
+      workOrdersFor(id, 'waste-contractor', 1000),
+    ]);
+    expect(highways).toHaveLength(1);
+    expect(waste).toHaveLength(0);
+    const order = highways[0]?.body as Record<string, unknown>;
+    expect(order).toMatchObject({ requestId: id, serviceCode: 'pothole', replyTo: 'partner-inbound' });
+    expect(highways[0]?.messageId).toBe(`work-order:${id}.1`);
+    expect(JSON.stringify(order)).not.toContain('resident-');
+
+    const other = await call('GET', `requests/${id}`, { as: 'someone-else' });
+    expect(other.status).toBe(404);
+  });
+
+  it('lets staff resend a work order, which goes out again under a new id', async () => {
+    const id = await report({
+      serviceCode: 'fly-tipping',
+      attributes: { what: ['tyres'], amount: 'car_boot', hazardous: 'no' },
+    });
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const asResident = await call('POST', `staff/requests/${id}/dispatch`, { as: 'nosy' });
+    expect(asResident.status).toBe(403);
+    const resent = await call('POST', `staff/requests/${id}/dispatch`, { as: staff });
+    expect(resent.status).toBe(202);
+    const view = await until(id, (v) => v.dispatch?.state === 'sent' && v.dispatch.attempts === 1);
+    expect(view.dispatch?.backOffice).toBe('waste-contractor');
+    const orders = await workOrdersFor(id, 'waste-contractor');
+    expect(orders.map((o) => o.messageId).sort()).toEqual([`work-order:${id}.1`, `work-order:${id}.2`]);
+    const list = await call('GET', 'staff/dispatches?state=sent&pageSize=100', { as: staff });
+    expect(list.status).toBe(200);
+  });
+});
+
+describe('partner-inbound', () => {
+  it('applies an acknowledgement, a status change by the partner reference, and a completion with a photo', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const ref = `HW-${randomUUID().slice(0, 8)}`;
+    await sendPartner(partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: ref }));
+    await drain();
+    let view = await until(id, (v) => v.dispatch?.state === 'acknowledged');
+    expect(view.dispatch?.partnerReference).toBe(ref);
+
+    await sendPartner(
+      partnerMessage({
+        kind: 'status-change',
+        partnerReference: ref,
+        status: 'action-scheduled',
+        publicUpdate: 'Gang booked for Tuesday.',
+      }),
+    );
+    await drain();
+    view = await until(id, (v) => v.status === 'action-scheduled');
+    expect(view.timeline.at(-1)).toMatchObject({
+      kind: 'status',
+      status: 'action-scheduled',
+      by: 'partner',
+      text: 'Gang booked for Tuesday.',
+    });
+
+    await sendPartner(
+      partnerMessage({
+        kind: 'completion',
+        requestId: id,
+        notes: 'Patched and sealed.',
+        photoUrl: 'https://contractor.example.com/p/1.jpg',
+      }),
+    );
+    await drain();
+    view = await until(id, (v) => v.status === 'fixed');
+    expect(view.timeline.at(-1)).toMatchObject({
+      status: 'fixed',
+      by: 'partner',
+      photoUrl: 'https://contractor.example.com/p/1.jpg',
+    });
+  });
+
+  it('applies a duplicate once: the same message id twice, and the same update id in two messages', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const before = (await staffView(id)).timeline.length;
+    const same = partnerMessage({ kind: 'public-update', requestId: id, text: 'Inspector visiting today.' });
+    await sendPartner(same);
+    await sendPartner(same);
+    await sendPartner(
+      partnerMessage({ kind: 'public-update', requestId: id, text: 'Cones placed.', updateId: 'U-1' }),
+      partnerMessage({ kind: 'public-update', requestId: id, text: 'Cones placed.', updateId: 'U-1' }),
+    );
+    await drain();
+    await drain();
+    const view = await until(id, (v) => v.timeline.length >= before + 2);
+    await new Promise((r) => setTimeout(r, 500));
+    const texts = (await staffView(id)).timeline.slice(before).map((t) => t.text);
+    expect(texts.sort()).toEqual(['Cones placed.', 'Inspector visiting today.']);
+    expect(view.timeline.length).toBe(before + 2);
+  });
+
+  it('dead-letters messages that can never apply, each with a reason, and changes nothing', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const cases: [ServiceBusMessage, string][] = [
+      [{ messageId: randomUUID(), body: 'not json {', contentType: 'text/plain' }, 'InvalidJson'],
+      [partnerMessage({ kind: 'public-update', requestId: id, text: 'x', colour: 'red' }), 'SchemaValidationFailed'],
+      [partnerMessage({ kind: 'status-change', requestId: id, status: 'demolished' }), 'SchemaValidationFailed'],
+      [partnerMessage({ kind: 'public-update', requestId: randomUUID(), text: 'Who?' }), 'UnknownRequest'],
+      [
+        partnerMessage({ kind: 'public-update', requestId: id, text: 'Not mine', partner: 'waste-contractor' }),
+        'NotSentToThisPartner',
+      ],
+      [partnerMessage({ kind: 'status-change', requestId: id, status: 'fixed' }), ''],
+      [partnerMessage({ kind: 'status-change', requestId: id, status: 'action-scheduled' }), 'TransitionNotAllowed'],
+    ];
+    const before = await staffView(id);
+    // Sent one by one: the valid "fixed" must land before the impossible "fixed → action-scheduled".
+    for (const [message] of cases) {
+      await sendPartner(message);
+      await drain();
+    }
+    const dead = await deadLetters();
+    for (const [message, reason] of cases) {
+      if (!reason) continue;
+      const entry = dead.get(String(message.messageId));
+      expect(entry?.deadLetterReason, reason).toBe(reason);
+      expect(entry?.deadLetterErrorDescription).toBeTruthy();
+    }
+    const after = await staffView(id);
+    expect(after.status).toBe('fixed');
+    expect(after.timeline.length).toBe(before.timeline.length + 1);
+  });
+});

@@ -1,0 +1,46 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { partnerMessageSchema, publishedContracts, workOrderSchema } from '../../shared/partners/contract.js';
+
+const dir = join(import.meta.dirname, '..', '..', 'contracts');
+const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+
+describe('the published message contracts', () => {
+  it('are exactly what the code validates with (run `npm run contracts` after changing a schema)', async () => {
+    for (const [file, schema] of Object.entries(publishedContracts())) {
+      expect(await readJson(join(dir, file)), file).toEqual(JSON.parse(JSON.stringify(schema)));
+    }
+  });
+
+  it('accept every example, through the JSON Schema partners use and through the code', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const partner = ajv.compile(await readJson(join(dir, 'partner-message.v1.schema.json')));
+    const examples = await readdir(join(dir, 'examples', 'partner-message'));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const file of examples) {
+      const example = await readJson(join(dir, 'examples', 'partner-message', file));
+      expect(partner(example), `${file}: ${ajv.errorsText(partner.errors)}`).toBe(true);
+      expect(partnerMessageSchema.safeParse(example).success, file).toBe(true);
+    }
+    const workOrder = ajv.compile(await readJson(join(dir, 'work-order.v1.schema.json')));
+    const order = await readJson(join(dir, 'examples', 'work-order.json'));
+    expect(workOrder(order), ajv.errorsText(workOrder.errors)).toBe(true);
+    expect(workOrderSchema.safeParse(order).success).toBe(true);
+  });
+
+  it('reject, in both, a message with no key, an unknown field or a plain-http photo', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const partner = ajv.compile(await readJson(join(dir, 'partner-message.v1.schema.json')));
+    const good = await readJson(join(dir, 'examples', 'partner-message', 'public-update.json'));
+    const { partnerReference: _dropped, ...noKey } = good;
+    for (const bad of [noKey, { ...good, colour: 'red' }, { ...good, photoUrl: 'http://example.com/a.jpg' }]) {
+      expect(partnerMessageSchema.safeParse(bad).success).toBe(false);
+      expect(partner(bad)).toBe(false);
+    }
+  });
+});
