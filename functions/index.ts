@@ -215,54 +215,58 @@ app.timer('payments-sweep', {
   ),
 });
 
-// The outbox: each container's change feed publishes its pending events to the `events` topic.
-for (const [container, exportName] of [
-  ['requests', 'publishRequests'],
-  ['payments', 'publishPayments'],
-  ['documents', 'publishDocuments'],
-] as const) {
-  app.cosmosDB(`outbox-${container}`, {
+/**
+ * A change-feed trigger on one container. Each consumer keeps its own leases
+ * (by prefix); a failed batch is delivered again, with back-off, until it succeeds.
+ */
+const changeFeed = (
+  name: string,
+  containerName: string,
+  handler: (documents: unknown[], context: InvocationContext) => Promise<void>,
+) => {
+  app.cosmosDB(name, {
     connection: 'CosmosDb',
     databaseName: 'doorstep',
-    containerName: container,
+    containerName,
     leaseContainerName: 'leases',
-    leaseContainerPrefix: `${container}-`,
+    leaseContainerPrefix: `${name}-`,
     createLeaseContainerIfNotExists: false,
     startFromBeginning: true,
-    // A failed batch (Service Bus down) is delivered again until it is published.
     retry: {
       strategy: 'exponentialBackoff',
       maxRetryCount: -1,
       minimumInterval: { seconds: 2 },
       maximumInterval: { minutes: 5 },
     },
-    handler: lazy<[unknown[], InvocationContext], typeof import('./outbox.js'), typeof exportName>(
+    handler,
+  });
+};
+
+// The outbox: each container's change feed publishes its pending events to the `events` topic.
+for (const [container, exportName] of [
+  ['requests', 'publishRequests'],
+  ['payments', 'publishPayments'],
+  ['documents', 'publishDocuments'],
+] as const) {
+  changeFeed(
+    `outbox-${container}`,
+    container,
+    lazy<[unknown[], InvocationContext], typeof import('./outbox.js'), typeof exportName>(
       () => import('./outbox.js'),
       exportName,
     ),
-  });
+  );
 }
 
 // Dispatch: each new request goes to its back office as a work order.
-app.cosmosDB('dispatch-requests', {
-  connection: 'CosmosDb',
-  databaseName: 'doorstep',
-  containerName: 'requests',
-  leaseContainerName: 'leases',
-  leaseContainerPrefix: 'dispatch-',
-  createLeaseContainerIfNotExists: false,
-  startFromBeginning: true,
-  retry: {
-    strategy: 'exponentialBackoff',
-    maxRetryCount: -1,
-    minimumInterval: { seconds: 2 },
-    maximumInterval: { minutes: 5 },
-  },
-  handler: lazy<[unknown[], InvocationContext], typeof import('./dispatch.js'), 'dispatchRequests'>(
+changeFeed(
+  'dispatch-requests',
+  'requests',
+  lazy<[unknown[], InvocationContext], typeof import('./dispatch.js'), 'dispatchRequests'>(
     () => import('./dispatch.js'),
     'dispatchRequests',
   ),
-});
+);
 app.timer('dispatch-retry', {
   schedule: '0 * * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./dispatch.js'), 'retryDispatches'>(

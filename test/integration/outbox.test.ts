@@ -1,9 +1,9 @@
 import { CosmosClient } from '@azure/cosmos';
-import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { emulatorKey } from '../../local/cosmos.js';
 import { aServiceRequest, call } from '../support/api.js';
+import { messagesAbout } from '../support/service-bus.js';
 
 interface CloudEventBody {
   specversion: string;
@@ -14,24 +14,8 @@ interface CloudEventBody {
   data: { requestId: string; serviceGroup: string };
 }
 
-/** Everything on a subscription about `subject`, collected for a while. */
-async function eventsAbout(subject: string, subscription: string, waitMs = 2500): Promise<ServiceBusReceivedMessage[]> {
-  const client = new ServiceBusClient(inject('appSettings').ServiceBus ?? '');
-  const receiver = client.createReceiver('events', subscription);
-  const found: ServiceBusReceivedMessage[] = [];
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    for (const m of await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 })) {
-      if (m.correlationId === subject) {
-        found.push(m);
-        await receiver.completeMessage(m);
-      } else await receiver.abandonMessage(m);
-    }
-  }
-  await receiver.close();
-  await client.close();
-  return found;
-}
+const eventsAbout = (subject: string, subscription: string, waitMs?: number) =>
+  messagesAbout('events', subscription, subject, waitMs);
 
 describe('the outbox publisher', () => {
   it('publishes a new request once, as a CloudEvent, to the subscriptions whose filters match', async () => {

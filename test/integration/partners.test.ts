@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { partnerMessageSchemaId } from '../../shared/partners/contract.js';
 import { aServiceRequest, call, staff } from '../support/api.js';
+import { messagesAbout } from '../support/service-bus.js';
 
 const bus = new ServiceBusClient(inject('appSettings').ServiceBus ?? '');
 afterAll(() => bus.close());
@@ -63,21 +64,8 @@ const partnerMessage = (body: Record<string, unknown>, messageId = randomUUID())
   body: { schema: partnerMessageSchemaId, partner: 'highways-contractor', sentAt: new Date().toISOString(), ...body },
 });
 
-async function workOrdersFor(requestId: string, subscription: string, waitMs = 2000) {
-  const receiver = bus.createReceiver('work-orders', subscription);
-  const found: ServiceBusReceivedMessage[] = [];
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    for (const m of await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 })) {
-      if (m.correlationId === requestId) {
-        found.push(m);
-        await receiver.completeMessage(m);
-      } else await receiver.abandonMessage(m);
-    }
-  }
-  await receiver.close();
-  return found;
-}
+const workOrdersFor = (requestId: string, subscription: string, waitMs = 2000) =>
+  messagesAbout('work-orders', subscription, requestId, waitMs);
 
 /** Everything in the dead-letter queue, by message id, without settling anything (peek). */
 async function deadLetters(): Promise<Map<string, ServiceBusReceivedMessage>> {
