@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
 import { seedLocalData } from '../local/seed.js';
-import { startLocalStack } from '../local/stack.js';
+import { freePorts, startLocalStack } from '../local/stack.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const residents = 50;
 
 const stack = await startLocalStack({
-  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+  ports: freePorts,
   log: () => undefined,
   sweepTtl: false,
 });

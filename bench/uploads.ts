@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { startLocalStack } from '../local/stack.js';
+import { freePorts, startLocalStack } from '../local/stack.js';
 import { jpegWithExif } from '../test/support/files.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -18,7 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const photos = Number(process.env.BENCH_PHOTOS ?? 10);
 
 const stack = await startLocalStack({
-  ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+  ports: freePorts,
   log: () => undefined,
   sweepTtl: false,
 });

@@ -296,6 +296,25 @@ app.timer('partner-inbound', {
   ),
 });
 
+// Resident notifications: events → jobs per channel → GOV.UK Notify.
+app.serviceBusTopic('notify-residents', {
+  connection: 'ServiceBus',
+  topicName: 'events',
+  subscriptionName: 'notify-residents',
+  handler: lazy<[unknown, InvocationContext], typeof import('./notifications.js'), 'planResidentNotifications'>(
+    () => import('./notifications.js'),
+    'planResidentNotifications',
+  ),
+});
+app.serviceBusQueue('send-notification', {
+  connection: 'ServiceBus',
+  queueName: 'notifications',
+  handler: lazy<[unknown, InvocationContext], typeof import('./notifications.js'), 'sendResidentNotification'>(
+    () => import('./notifications.js'),
+    'sendResidentNotification',
+  ),
+});
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

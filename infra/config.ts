@@ -33,6 +33,10 @@ export const infraConfigSchema = z.object({
   /** Where GOV.UK Pay returns residents (the council's front end). */
   paymentReturnUrl: z.url(),
   govukPayBaseUrl: z.url().default('https://publicapi.payments.service.gov.uk'),
+  /** The resident-facing My Account page that notifications link to. */
+  myAccountUrl: z.url(),
+  /** JSON: notification kind → { email?, sms? } GOV.UK Notify template ids (not secrets). */
+  notifyTemplates: z.string().default('{}'),
   /** The blob-created → scan-upload Event Grid subscription; needs the code deployed first. */
   uploadEvents: flag.default(true),
   /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */

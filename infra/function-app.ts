@@ -44,6 +44,8 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     UPLOAD_SCANNER: 'defender',
     GOVUK_PAY_BASE_URL: cfg.govukPayBaseUrl,
     PAYMENT_RETURN_URL: cfg.paymentReturnUrl,
+    MY_ACCOUNT_URL: cfg.myAccountUrl,
+    GOVUK_NOTIFY_TEMPLATES: cfg.notifyTemplates,
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
     COUNCIL_NAME: cfg.councilName,

@@ -17,6 +17,7 @@ import { startAzurite, type Azurite } from './azurite.js';
 import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
 import { startGovUkPay, type GovUkPayStandIn } from './govuk-pay/server.js';
 import { startIdentityProvider, type IdentityProvider } from './identity/provider.js';
+import { startGovUkNotify, type GovUkNotifyStandIn } from './govuk-notify/server.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from './service-bus/amqp-server.js';
 
 export interface StackPorts {
@@ -25,6 +26,7 @@ export interface StackPorts {
   readonly serviceBus: number;
   readonly identity: number;
   readonly govukPay: number;
+  readonly govukNotify: number;
 }
 
 export interface LocalEndpoints {
@@ -41,6 +43,7 @@ export interface LocalStack {
   readonly serviceBus: ServiceBusEmulator;
   readonly cosmos: CosmosEmulator;
   readonly govukPay: GovUkPayStandIn;
+  readonly govukNotify: GovUkNotifyStandIn;
   /** Where the GOV.UK Pay stand-in sends webhooks (the host's URL, known once it listens). */
   setPaymentWebhookTarget(url: string): void;
   /** Stops one dependency, leaving the rest up (outage tests). */
@@ -61,7 +64,16 @@ export interface StackOptions {
 
 export const localCouncilBoundary = '-2.72,51.40,-2.50,51.54';
 
-export const defaultPorts: StackPorts = { cosmos: 8081, blob: 10000, serviceBus: 5672, identity: 7072, govukPay: 7073 };
+export const defaultPorts: StackPorts = {
+  cosmos: 8081,
+  blob: 10000,
+  serviceBus: 5672,
+  identity: 7072,
+  govukPay: 7073,
+  govukNotify: 7074,
+};
+/** Every component on a free port the OS picks (tests and benchmarks). */
+export const freePorts: StackPorts = { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0, govukNotify: 0 };
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
   const ports = { ...defaultPorts, ...options.ports };
@@ -92,6 +104,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     let webhookTarget: string | undefined;
     const govukPay = closeOnce(await startGovUkPay({ port: ports.govukPay, webhookUrl: () => webhookTarget }));
     started.push(govukPay);
+    const govukNotify = closeOnce(await startGovUkNotify({ port: ports.govukNotify }));
+    started.push(govukNotify);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
     if (options.sweepTtl !== false)
@@ -122,6 +136,10 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       GOVUK_PAY_API_KEY: govukPay.apiKey,
       GOVUK_PAY_WEBHOOK_SIGNING_SECRET: govukPay.webhookSecret,
       PAYMENT_RETURN_URL: 'http://127.0.0.1:3000/pay/return',
+      GOVUK_NOTIFY_BASE_URL: govukNotify.url,
+      GOVUK_NOTIFY_API_KEY: govukNotify.apiKey,
+      GOVUK_NOTIFY_TEMPLATES: JSON.stringify(govukNotify.templates),
+      MY_ACCOUNT_URL: 'http://127.0.0.1:3000/my-account',
     };
     return {
       endpoints,
@@ -129,11 +147,12 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       serviceBus,
       cosmos,
       govukPay,
+      govukNotify,
       setPaymentWebhookTarget(url) {
         webhookTarget = url;
       },
       async stop(component) {
-        await { cosmos, blob: azurite, serviceBus, identity, govukPay }[component].close();
+        await { cosmos, blob: azurite, serviceBus, identity, govukPay, govukNotify }[component].close();
       },
       async close() {
         for (const s of started.reverse()) await s.close();

@@ -30,6 +30,7 @@ const stack = await startLocalStack({
     serviceBus: port('SERVICEBUS', defaultPorts.serviceBus),
     identity: port('IDENTITY', defaultPorts.identity),
     govukPay: port('GOVUKPAY', defaultPorts.govukPay),
+    govukNotify: port('GOVUKNOTIFY', defaultPorts.govukNotify),
   },
 });
 // The app reads its configuration from the environment, as in Azure.
@@ -54,6 +55,7 @@ Doorstep is running locally (${Date.now() - started} ms).
   Blob Storage   ${stack.endpoints.blob.endpoint}
   Service Bus    127.0.0.1:${stack.endpoints.serviceBus.port} (AMQP, UseDevelopmentEmulator)
   GOV.UK Pay     ${stack.govukPay.url} (local stand-in: card ${testCards.success} succeeds, ${testCards.declined} is declined)
+  GOV.UK Notify  ${stack.govukNotify.url} (local stand-in: open it to read what residents would have been sent)
 
   Functions:     ${host.functions.map((f) => f.name).join(', ')}
   Seeded:        ${seeded.join('; ') || 'nothing'}

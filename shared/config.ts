@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseBoundary, type Boundary } from './geo/area.js';
+import { notifyTemplatesSchema, type NotifyTemplates } from './notifications/templates.js';
 
 export type Connection<Kind extends string> =
   | { readonly kind: 'identity'; readonly endpoint: string; readonly service: Kind }
@@ -89,6 +90,13 @@ const plainSettings = z.object({
     .default(15),
   /** Where GOV.UK Pay sends the resident back; Doorstep adds `?payment=<id>`. */
   PAYMENT_RETURN_URL: z.url(),
+  GOVUK_NOTIFY_BASE_URL: z.url().default('https://api.notifications.service.gov.uk'),
+  /** A Key Vault reference in Azure, like the GOV.UK Pay key. */
+  GOVUK_NOTIFY_API_KEY: z.string().min(1),
+  /** JSON: notification kind → { email?, sms? } template ids, made in GOV.UK Notify. */
+  GOVUK_NOTIFY_TEMPLATES: z.string().default('{}'),
+  /** The resident-facing My Account page that notifications link to. */
+  MY_ACCOUNT_URL: z.url(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
 });
@@ -103,6 +111,12 @@ export interface Config {
   readonly dependencyTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
+  readonly notifications: {
+    readonly baseUrl: string;
+    readonly apiKey: string;
+    readonly templates: NotifyTemplates;
+    readonly myAccountUrl: string;
+  };
   readonly payments: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -131,6 +145,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
+  let templates: NotifyTemplates;
+  try {
+    templates = notifyTemplatesSchema.parse(JSON.parse(p.GOVUK_NOTIFY_TEMPLATES));
+  } catch {
+    throw new ConfigError([
+      'GOVUK_NOTIFY_TEMPLATES: must be JSON like {"status-changed":{"email":"<template id>","sms":"<template id>"}}',
+    ]);
+  }
   let boundary: Boundary;
   try {
     boundary = parseBoundary(p.COUNCIL_BOUNDARY);
@@ -147,6 +169,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
+    notifications: Object.freeze({
+      baseUrl: p.GOVUK_NOTIFY_BASE_URL,
+      apiKey: p.GOVUK_NOTIFY_API_KEY,
+      templates,
+      myAccountUrl: p.MY_ACCOUNT_URL,
+    }),
     payments: Object.freeze({
       baseUrl: p.GOVUK_PAY_BASE_URL,
       apiKey: p.GOVUK_PAY_API_KEY,

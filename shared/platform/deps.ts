@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly blobs: UploadBlobs;
   readonly scanner: MalwareScanner;
   readonly residents: Container;
+  readonly requestsContainer: Container;
+  readonly documentsContainer: Container;
   readonly payments: Container;
   readonly catalogueContainer: Container;
   readonly provider: PaymentProvider;
@@ -74,6 +76,8 @@ async function build(): Promise<AppDeps> {
     blobs: azureUploadBlobs(await p.blobService(), config.blob.kind === 'identity' ? 'user-delegation' : 'account-key'),
     scanner: config.uploadScanner === 'defender' ? defenderTagScanner : signatureScanner,
     residents,
+    requestsContainer: requests,
+    documentsContainer: documents,
     payments,
     catalogueContainer: catalogue,
     provider: govUkPayClient({

@@ -340,9 +340,21 @@ export async function applyUpdate(
     updatedAt: at,
   };
   if (status !== current.status)
-    events.push(requestEvent(next, 'status-changed', now, { previousStatus: current.status, by }));
+    events.push(
+      requestEvent(next, 'status-changed', now, {
+        previousStatus: current.status,
+        by,
+        ...(update.publicUpdate ? { update: { at, text: update.publicUpdate, by } } : {}),
+      }),
+    );
   if (update.publicUpdate)
-    events.push(requestEvent(next, 'update-added', now, { update: { at, text: update.publicUpdate, by } }));
+    events.push(
+      requestEvent(next, 'update-added', now, {
+        update: { at, text: update.publicUpdate, by },
+        // Subscribers that already told someone about the status change need not repeat its text.
+        withStatusChange: status !== current.status,
+      }),
+    );
   const saved = await deps.requests.replace(next, current._etag ?? '', events);
   if (saved === 'stale') return 'stale';
   await project(saved, deps.requests);

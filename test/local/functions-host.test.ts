@@ -6,7 +6,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.js';
 import type { Seen } from '../fixtures/trigger-app.js';
 
 let stack: LocalStack;
@@ -24,7 +24,7 @@ async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void>
 
 beforeAll(async () => {
   stack = await startLocalStack({
-    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+    ports: freePorts,
     log: () => undefined,
   });
   Object.assign(process.env, stack.appSettings);

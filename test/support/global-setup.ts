@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { closeTriggerClients, startFunctionsHost } from '../../local/host/functions-host.js';
 import { seedLocalData } from '../../local/seed.js';
-import { startLocalStack } from '../../local/stack.js';
+import { freePorts, startLocalStack } from '../../local/stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     hostUrl: string;
     govukPayUrl: string;
+    govukNotifyUrl: string;
     appSettings: Record<string, string>;
   }
 }
@@ -19,7 +20,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const quiet = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
   const stack = await startLocalStack({
-    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+    ports: freePorts,
     log: quiet,
   });
   Object.assign(process.env, stack.appSettings);
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   stack.setPaymentWebhookTarget(`${host.url}/api/payments/webhook`);
   project.provide('hostUrl', host.url);
   project.provide('govukPayUrl', stack.govukPay.url);
+  project.provide('govukNotifyUrl', stack.govukNotify.url);
   project.provide('appSettings', { ...stack.appSettings });
   return async () => {
     await host.close();

@@ -3,7 +3,7 @@
  * stop dependencies, load another entry, or change settings.
  */
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.js';
 
 export interface TestPlatform {
   readonly stack: LocalStack;
@@ -13,7 +13,7 @@ export interface TestPlatform {
 
 export async function startTestPlatform(entry: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
   const stack = await startLocalStack({
-    ports: { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0 },
+    ports: freePorts,
     log: () => undefined,
   });
   Object.assign(process.env, stack.appSettings, settings);

@@ -11,6 +11,9 @@ const azure = {
   GOVUK_PAY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-api-key)',
   GOVUK_PAY_WEBHOOK_SIGNING_SECRET: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-webhook-signing-secret)',
   PAYMENT_RETURN_URL: 'https://council.example/pay/return',
+  GOVUK_NOTIFY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-notify-api-key)',
+  GOVUK_NOTIFY_TEMPLATES: '{"status-changed":{"email":"0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01"}}',
+  MY_ACCOUNT_URL: 'https://council.example/my-account',
 };
 
 const local = {
@@ -27,9 +30,21 @@ const local = {
   GOVUK_PAY_API_KEY: 'api_test_local',
   GOVUK_PAY_WEBHOOK_SIGNING_SECRET: 'local',
   PAYMENT_RETURN_URL: 'http://127.0.0.1:3000/pay/return',
+  GOVUK_NOTIFY_API_KEY: 'local-6c1f4a52-3b7e-4d0a-9c5e-2f8b1d7a9e30-d2b1c7e9-58af-4e36-a1f0-94c3b6e2d785',
+  MY_ACCOUNT_URL: 'http://127.0.0.1:3000/my-account',
 };
 
 describe('parseConfig', () => {
+  it('reads the GOV.UK Notify template ids, and refuses ids that are not UUIDs', () => {
+    expect(parseConfig(azure).notifications.templates).toEqual({
+      'status-changed': { email: '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01' },
+    });
+    expect(() => parseConfig({ ...azure, GOVUK_NOTIFY_TEMPLATES: '{"status-changed":{"email":"welcome"}}' })).toThrow(
+      /GOVUK_NOTIFY_TEMPLATES/,
+    );
+    expect(() => parseConfig({ ...azure, GOVUK_NOTIFY_TEMPLATES: '{"bin-day":{}}' })).toThrow(/GOVUK_NOTIFY_TEMPLATES/);
+  });
+
   it('when identity-based endpoints are set, then every connection uses managed identity', () => {
     const config = parseConfig(azure);
     expect(config.cosmos).toMatchObject({

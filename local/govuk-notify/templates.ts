@@ -1,0 +1,80 @@
+/**
+ * The templates a council would make in GOV.UK Notify for Doorstep, as the local
+ * stand-in knows them. In Azure their ids are configuration (GOVUK_NOTIFY_TEMPLATES).
+ */
+import { placeholders, type Channel, type NotificationKind } from '../../shared/notifications/templates.js';
+
+export interface LocalTemplate {
+  readonly id: string;
+  readonly kind: NotificationKind;
+  readonly type: Channel;
+  readonly name: string;
+  readonly subject?: string;
+  readonly body: string;
+  readonly placeholders: readonly string[];
+}
+
+const t = (
+  id: string,
+  kind: NotificationKind,
+  type: Channel,
+  name: string,
+  body: string,
+  subject?: string,
+): LocalTemplate => ({ id, kind, type, name, body, placeholders: placeholders[kind], ...(subject ? { subject } : {}) });
+
+export const localTemplates: readonly LocalTemplate[] = [
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01',
+    'status-changed',
+    'email',
+    'Report status changed (email)',
+    'Your report about ((service_name)) (reference ((reference))) is now: ((status)).\n\n((update))\n\nSee it in your account: ((link))',
+    'Your ((service_name)) report: ((status))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b02',
+    'status-changed',
+    'sms',
+    'Report status changed (text)',
+    'Your ((service_name)) report ((reference)) is now: ((status)). ((link))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b03',
+    'update-added',
+    'email',
+    'Report update (email)',
+    'There is news about your ((service_name)) report (reference ((reference))):\n\n((update))\n\n((link))',
+    'News about your ((service_name)) report',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b04',
+    'update-added',
+    'sms',
+    'Report update (text)',
+    'News about your ((service_name)) report ((reference)): ((update)) ((link))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b05',
+    'payment-receipt',
+    'email',
+    'Payment receipt (email)',
+    'Thank you. We have received your payment of ((amount)) for ((description)).\n\nPayment reference: ((reference))\n\n((link))',
+    'Payment received: ((description))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b06',
+    'payment-receipt',
+    'sms',
+    'Payment receipt (text)',
+    'Payment of ((amount)) received for ((description)). Reference ((reference)).',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b07',
+    'document-checked',
+    'email',
+    'Upload checked (email)',
+    'The ((file_purpose)) you uploaded ((outcome)).\n\n((link))',
+    'Your upload has been checked',
+  ),
+];

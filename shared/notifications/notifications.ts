@@ -1,0 +1,214 @@
+/**
+ * Resident notifications, in two steps joined by the `notifications` queue:
+ * 1. plan: an event from the `notify-residents` subscription becomes one job per
+ *    channel the resident opted into, sent with the id `<event id>:<channel>` so a
+ *    redelivered event plans nothing twice;
+ * 2. send: each job goes to GOV.UK Notify. The contact details are read at send
+ *    time, so they never travel on a queue and a changed address is honoured.
+ * Failures retry by redelivery on their own queue and never touch the request flow.
+ */
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import type { CloudEvent } from '../events/cloud-event.js';
+import { eventTypePrefix } from '../events/cloud-event.js';
+import type { ProfileDoc, ProfileStore } from '../residents/profile.js';
+import type { Status } from '../service-requests/status.js';
+import { notificationEvents } from '../residents/profile.js';
+import { channels, type Channel, type NotificationKind, type NotifyTemplates } from './templates.js';
+
+export const notificationJobSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  eventId: z.string().min(1).max(100),
+  residentId: z.string().min(1).max(255),
+  kind: z.enum(notificationEvents),
+  channel: z.enum(channels),
+  templateId: z.uuid(),
+  personalisation: z.record(z.string(), z.string().max(5000)),
+});
+export type NotificationJob = z.output<typeof notificationJobSchema>;
+
+/** The part of a CloudEvent the planner reads. */
+export const plannedEventSchema = z.object({
+  id: z.string().min(1).max(100),
+  type: z.string().min(1).max(200),
+  subject: z.string().min(1).max(200),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** What the planner needs to know about the entity an event is about. */
+export interface Subject {
+  readonly residentId: string;
+  readonly personalisation: Readonly<Record<string, string>>;
+}
+
+export interface PlanDeps {
+  readonly profiles: Pick<ProfileStore, 'get'>;
+  readonly templates: NotifyTemplates;
+  /** Reads the entity the event is about; undefined if it is gone. */
+  readonly subject: (
+    kind: NotificationKind,
+    event: CloudEvent<Record<string, unknown>>,
+  ) => Promise<Subject | undefined>;
+}
+
+const statusLabels: Readonly<Record<Status, string>> = {
+  submitted: 'received',
+  investigating: 'being investigated',
+  'action-scheduled': 'scheduled for action',
+  'in-progress': 'in progress',
+  fixed: 'fixed',
+  closed: 'closed',
+  duplicate: 'closed as already reported',
+  'not-councils-responsibility': "closed: it is not the council's responsibility",
+  'no-further-action': 'closed: no further action',
+  referred: 'passed to another organisation',
+};
+export const statusLabel = (s: Status) => statusLabels[s];
+
+/** Which kind of notification an event is, if any. */
+export function kindOf(event: CloudEvent<Record<string, unknown>>): NotificationKind | undefined {
+  const name = event.type.startsWith(eventTypePrefix) ? event.type.slice(eventTypePrefix.length) : '';
+  switch (name) {
+    case 'request.status-changed':
+      return 'status-changed';
+    case 'request.update-added':
+      // An update that came with a status change is in that notification already.
+      return event.data.withStatusChange === true ? undefined : 'update-added';
+    case 'payment.finished':
+      return event.data.status === 'success' ? 'payment-receipt' : undefined;
+    case 'document.available':
+    case 'document.rejected':
+      return 'document-checked';
+    default:
+      return undefined;
+  }
+}
+
+const reachable = (profile: ProfileDoc, channel: Channel) =>
+  profile.preferences[channel] && Boolean(channel === 'email' ? profile.contact.email : profile.contact.phone);
+
+export async function planNotifications(
+  event: CloudEvent<Record<string, unknown>>,
+  deps: PlanDeps,
+): Promise<NotificationJob[]> {
+  const kind = kindOf(event);
+  if (!kind) return [];
+  const subject = await deps.subject(kind, event);
+  if (!subject) return [];
+  const profile = await deps.profiles.get(subject.residentId);
+  if (!profile?.preferences.events.includes(kind)) return [];
+  const jobs: NotificationJob[] = [];
+  for (const channel of ['email', 'sms'] as const) {
+    const templateId = deps.templates[kind]?.[channel];
+    if (!templateId || !reachable(profile, channel)) continue;
+    jobs.push({
+      id: `${event.id}:${channel}`,
+      eventId: event.id,
+      residentId: subject.residentId,
+      kind,
+      channel,
+      templateId,
+      personalisation: subject.personalisation,
+    });
+  }
+  return jobs;
+}
+
+/** A GOV.UK Notify send failed in a way that sending again cannot fix (a bad address, a template error). */
+export class PermanentNotifyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentNotifyError';
+  }
+}
+
+export interface NotifyPort {
+  send(
+    channel: Channel,
+    templateId: string,
+    to: string,
+    personalisation: Record<string, string>,
+    reference: string,
+  ): Promise<void>;
+}
+
+export type SendResult = 'sent' | 'skipped' | 'rejected';
+
+export async function sendNotification(
+  job: NotificationJob,
+  deps: { readonly profiles: Pick<ProfileStore, 'get'>; readonly notify: NotifyPort },
+): Promise<SendResult> {
+  const profile = await deps.profiles.get(job.residentId);
+  // Opted out, or removed the address, since the job was planned.
+  if (!profile || !reachable(profile, job.channel) || !profile.preferences.events.includes(job.kind)) return 'skipped';
+  const to = (job.channel === 'email' ? profile.contact.email : profile.contact.phone) ?? '';
+  try {
+    await deps.notify.send(job.channel, job.templateId, to, { ...job.personalisation }, job.id);
+    return 'sent';
+  } catch (error) {
+    if (error instanceof PermanentNotifyError) return 'rejected';
+    throw error;
+  }
+}
+
+/** Reads the request, payment or document an event is about, from the container it lives in. */
+export function cosmosSubjects(
+  containers: { requests: Container; payments: Container; documents: Container },
+  myAccountUrl: string,
+): PlanDeps['subject'] {
+  const read = async <T extends object>(container: Container, id: string) => {
+    try {
+      return (await container.item(id, id).read<T>()).resource;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return undefined;
+      throw error;
+    }
+  };
+  const link = (path: string) => `${myAccountUrl.replace(/\/$/, '')}/${path}`;
+  return async (kind, event): Promise<Subject | undefined> => {
+    const id = event.subject;
+    switch (kind) {
+      case 'status-changed':
+      case 'update-added': {
+        const r = await read<{ residentId: string; serviceName: string; status: Status }>(containers.requests, id);
+        if (!r) return undefined;
+        const update = (event.data.update as { text?: string } | undefined)?.text ?? '';
+        return {
+          residentId: r.residentId,
+          personalisation: {
+            service_name: r.serviceName,
+            reference: id.slice(0, 8).toUpperCase(),
+            status: statusLabel((event.data.status as Status | undefined) ?? r.status),
+            update,
+            link: link(`requests/${id}`),
+          },
+        };
+      }
+      case 'payment-receipt': {
+        const p = await read<{ ownerId: string; description: string; amount: number }>(containers.payments, id);
+        if (!p) return undefined;
+        return {
+          residentId: p.ownerId,
+          personalisation: {
+            description: p.description,
+            amount: `£${(p.amount / 100).toFixed(2)}`,
+            reference: id.slice(0, 8).toUpperCase(),
+            link: link(`payments/${id}`),
+          },
+        };
+      }
+      case 'document-checked': {
+        const d = await read<{ ownerId: string; purpose: string; status: string }>(containers.documents, id);
+        if (!d) return undefined;
+        return {
+          residentId: d.ownerId,
+          personalisation: {
+            file_purpose: d.purpose === 'photo' ? 'photo' : 'document',
+            outcome: d.status === 'available' ? 'has been accepted' : 'could not be accepted: please upload it again',
+            link: link('documents'),
+          },
+        };
+      }
+    }
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * What residents can be told, and the GOV.UK Notify templates that say it. The
+ * template ids come from configuration (they are made in Notify's own admin);
+ * this file fixes which ((placeholders)) each kind of message fills.
+ */
+import { z } from 'zod';
+import { notificationEvents } from '../residents/profile.js';
+
+export type NotificationKind = (typeof notificationEvents)[number];
+export const channels = ['email', 'sms'] as const;
+export type Channel = (typeof channels)[number];
+
+/** The personalisation each template receives: the same keys for email and text message. */
+export const placeholders: Readonly<Record<NotificationKind, readonly string[]>> = {
+  'status-changed': ['service_name', 'reference', 'status', 'update', 'link'],
+  'update-added': ['service_name', 'reference', 'update', 'link'],
+  'payment-receipt': ['description', 'amount', 'reference', 'link'],
+  'document-checked': ['file_purpose', 'outcome', 'link'],
+};
+
+const templateId = z.uuid();
+export const notifyTemplatesSchema = z.partialRecord(
+  z.enum(notificationEvents),
+  z.strictObject({ email: templateId.optional(), sms: templateId.optional() }),
+);
+export type NotifyTemplates = z.output<typeof notifyTemplatesSchema>;
