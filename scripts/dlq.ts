@@ -7,11 +7,10 @@
  * (a connection string) is set.
  */
 import type { ServiceBusClient, ServiceBusReceiver } from '@azure/service-bus';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { topology } from '../shared/messaging/topology.js';
+import { connect } from './service-bus-connection.js';
 
 export const entities = (): string[] => [
   ...topology.queues.map((q) => q.name),
@@ -126,22 +125,6 @@ export async function runDlq(
     default:
       throw new Error('usage: npm run dlq -- list | show <entity> | replay <entity> | purge <entity> [--max N]');
   }
-}
-
-async function connect(): Promise<ServiceBusClient> {
-  const { ServiceBusClient } = await import('@azure/service-bus');
-  const namespace = process.env.ServiceBus__fullyQualifiedNamespace;
-  if (namespace) {
-    const { DefaultAzureCredential } = await import('@azure/identity');
-    return new ServiceBusClient(namespace, new DefaultAzureCredential());
-  }
-  let connectionString = process.env.ServiceBus;
-  if (!connectionString) {
-    const file = join(dirname(fileURLToPath(import.meta.url)), '../.local/endpoints.json');
-    connectionString = (JSON.parse(await readFile(file, 'utf8')) as { serviceBus: { connectionString: string } })
-      .serviceBus.connectionString;
-  }
-  return new ServiceBusClient(connectionString);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

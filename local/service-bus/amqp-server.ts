@@ -341,6 +341,16 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     }
   }
 
+  /**
+   * In receiver-settles-second mode (the SDK's peek-lock) the client settles after our
+   * settled disposition without another frame, so rhea never sees it remote-settled
+   * and keeps the delivery in the session's 2048-slot window: after 2048 messages on
+   * one session nothing more could be sent. Once the broker has settled, it is done.
+   */
+  const finish = (delivery: Delivery) => {
+    (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
+  };
+
   function onSettlement(context: EventContext, outcome: 'accepted' | 'rejected' | 'modified' | 'released'): void {
     const delivery = context.delivery as Delivery;
     const entry = pending.get(delivery);
@@ -369,6 +379,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         entry.store.deadLetterMessage(entry.lockToken, reason, description, info);
       }
       delivery.update(true, (rhea.message as unknown as Outcomes).accepted().described());
+      finish(delivery);
     } catch (error) {
       const condition = error instanceof BrokerError ? error.condition : 'amqp:internal-error';
       const description = error instanceof Error ? error.message : String(error);
@@ -376,6 +387,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         true,
         (rhea.message as unknown as Outcomes).rejected({ error: { condition, description } }).described(),
       );
+      finish(delivery);
     }
   }
 

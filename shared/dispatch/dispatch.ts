@@ -119,6 +119,8 @@ export interface DispatchStore {
   due(now: Date, limit: number): Promise<DispatchDoc[]>;
   list(state: DispatchState | undefined, pageSize: number, continuation?: string): Promise<Page<DispatchDoc>>;
   byPartnerReference(backOffice: BackOfficeId, reference: string): Promise<DispatchDoc | undefined>;
+  /** Records which request a back office's reference names (before the dispatch says so). */
+  rememberPartnerReference(backOffice: BackOfficeId, reference: string, requestId: string): Promise<void>;
 }
 
 export interface DispatchDeps {
@@ -242,6 +244,8 @@ export const toDispatchView = (d: DispatchDoc) => ({
   updatedAt: d.updatedAt,
 });
 
+const partnerReferenceKey = (backOffice: BackOfficeId, reference: string) => `partner-ref:${backOffice}:${reference}`;
+
 export function cosmosDispatchStore(requests: Container): DispatchStore {
   const query = async (text: string, parameters: SqlParameter[], limit: number) => {
     const { resources } = await requests.items
@@ -249,16 +253,17 @@ export function cosmosDispatchStore(requests: Container): DispatchStore {
       .fetchNext();
     return resources;
   };
+  const get = async (requestId: string) => {
+    try {
+      const { resource } = await requests.item(dispatchId(requestId), requestId).read<DispatchDoc>();
+      return resource;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return undefined;
+      throw error;
+    }
+  };
   return {
-    async get(requestId) {
-      try {
-        const { resource } = await requests.item(dispatchId(requestId), requestId).read<DispatchDoc>();
-        return resource;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 404) return undefined;
-        throw error;
-      }
-    },
+    get,
     async replace(doc, ifMatch) {
       try {
         const { resource } = await requests
@@ -291,16 +296,28 @@ export function cosmosDispatchStore(requests: Container): DispatchStore {
         .fetchNext();
       return { items: page.resources, continuation: encodeToken(page.continuationToken) };
     },
+    // A point read of a small pointer document (its own partition), not a cross-partition query:
+    // most partner messages name the job by the partner's reference.
     async byPartnerReference(backOffice, reference) {
-      const [found] = await query(
-        "SELECT * FROM c WHERE c.type = 'dispatch' AND c.backOffice = @office AND c.partnerReference = @ref",
-        [
-          { name: '@office', value: backOffice },
-          { name: '@ref', value: reference },
-        ],
-        1,
-      );
-      return found;
+      const pk = partnerReferenceKey(backOffice, reference);
+      let requestId: string | undefined;
+      try {
+        requestId = (await requests.item('partner-ref', pk).read<{ requestId: string }>()).resource?.requestId;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 404) throw error;
+      }
+      if (!requestId) return undefined;
+      const dispatch = await get(requestId);
+      // The pointer is written first: until the dispatch records the same reference, it is not known.
+      return dispatch?.partnerReference === reference && dispatch.backOffice === backOffice ? dispatch : undefined;
+    },
+    async rememberPartnerReference(backOffice, reference, requestId) {
+      await requests.items.upsert({
+        id: 'partner-ref',
+        pk: partnerReferenceKey(backOffice, reference),
+        type: 'partner-ref',
+        requestId,
+      });
     },
   };
 }

@@ -24,6 +24,8 @@ export type RejectReason = (typeof rejectReasons)[number];
 
 export type InboundOutcome =
   | { readonly outcome: 'applied' | 'duplicate'; readonly requestId: string }
+  /** Not applicable yet (its acknowledgement has not landed): deliver it again later. */
+  | { readonly outcome: 'later' }
   | { readonly outcome: 'rejected'; readonly reason: RejectReason; readonly description: string };
 
 export interface InboundDeps extends Pick<ServiceRequestDeps, 'requests' | 'now'> {
@@ -49,8 +51,16 @@ function parseBody(body: unknown): unknown {
 /** Concurrent writers (staff, the dispatcher) can make a write stale: read again and retry. */
 const attemptsOnStale = 5;
 
+/**
+ * Service Bus does not promise order: an update keyed by the partner's reference
+ * can arrive before the acknowledgement that made the reference known. It is
+ * delivered again this many times (about two per drain, every 10 s) before it is
+ * dead-lettered as unknown; the queue's max delivery count is 10.
+ */
+export const deliveriesBeforeUnknown = 8;
+
 export async function handlePartnerMessage(
-  message: { readonly messageId: string; readonly body: unknown },
+  message: { readonly messageId: string; readonly body: unknown; readonly deliveryCount: number },
   deps: InboundDeps,
 ): Promise<InboundOutcome> {
   const body = parseBody(message.body);
@@ -62,11 +72,29 @@ export async function handlePartnerMessage(
     return reject('SchemaValidationFailed', fields.join('; '));
   }
   const m = parsed.data;
+  return applyMessage(m, message, deps);
+}
+
+/** Messages about the same job must apply in order; this is the key they share. */
+export function orderingKey(body: unknown): string {
+  const parsed = partnerMessageSchema.safeParse(parseBody(body));
+  if (!parsed.success) return 'invalid';
+  return `${parsed.data.partner}:${parsed.data.requestId ?? parsed.data.partnerReference ?? ''}`;
+}
+
+async function applyMessage(
+  m: PartnerMessage,
+  message: { readonly messageId: string; readonly deliveryCount: number },
+  deps: InboundDeps,
+): Promise<InboundOutcome> {
   for (let attempt = 0; attempt < attemptsOnStale; attempt++) {
     const dispatch = m.requestId
       ? await deps.dispatches.get(m.requestId)
       : await deps.dispatches.byPartnerReference(m.partner, m.partnerReference ?? '');
-    if (!dispatch) return reject('UnknownRequest', 'No request was sent with that requestId or partnerReference.');
+    if (!dispatch) {
+      if (!m.requestId && message.deliveryCount < deliveriesBeforeUnknown) return { outcome: 'later' };
+      return reject('UnknownRequest', 'No request was sent with that requestId or partnerReference.');
+    }
     if (dispatch.backOffice !== m.partner)
       return reject('NotSentToThisPartner', `The request was sent to ${dispatch.backOffice}, not ${m.partner}.`);
     const outcome =
@@ -85,6 +113,7 @@ async function applyAcknowledgement(
 ): Promise<InboundOutcome | 'stale'> {
   if (dispatch.state === 'acknowledged' && dispatch.partnerReference === m.partnerReference)
     return { outcome: 'duplicate', requestId: dispatch.requestId };
+  await deps.dispatches.rememberPartnerReference(m.partner, m.partnerReference, dispatch.requestId);
   const saved = await deps.dispatches.replace(
     acknowledge(dispatch, m.partnerReference, deps.now()),
     dispatch._etag ?? '',

@@ -164,6 +164,44 @@ describe('partner-inbound', () => {
     });
   });
 
+  it('applies a whole sequence sent in one batch, in order, though later messages name the reference the first one gives', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const ref = `HW-${randomUUID().slice(0, 8)}`;
+    await sendPartner(
+      partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: ref }),
+      partnerMessage({
+        kind: 'status-change',
+        partnerReference: ref,
+        status: 'action-scheduled',
+        updateId: `${ref}/1`,
+      }),
+      partnerMessage({ kind: 'status-change', partnerReference: ref, status: 'in-progress', updateId: `${ref}/2` }),
+      partnerMessage({ kind: 'completion', partnerReference: ref, notes: 'Done.', updateId: `${ref}/3` }),
+    );
+    await drain();
+    const view = await until(id, (v) => v.status === 'fixed');
+    expect(view.timeline.filter((t) => t.by === 'partner').map((t) => t.status)).toEqual([
+      'action-scheduled',
+      'in-progress',
+      'fixed',
+    ]);
+    expect(view.dispatch).toMatchObject({ state: 'acknowledged', partnerReference: ref });
+  });
+
+  it('holds back an update whose reference is not known yet, and applies it once the acknowledgement arrives', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const ref = `HW-${randomUUID().slice(0, 8)}`;
+    await sendPartner(partnerMessage({ kind: 'status-change', partnerReference: ref, status: 'in-progress' }));
+    await drain();
+    expect((await staffView(id)).status).toBe('submitted');
+    await sendPartner(partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: ref }));
+    await drain();
+    await drain();
+    expect((await until(id, (v) => v.status === 'in-progress')).status).toBe('in-progress');
+  });
+
   it('applies a duplicate once: the same message id twice, and the same update id in two messages', async () => {
     const id = await report();
     await until(id, (v) => v.dispatch?.state === 'sent');

@@ -137,6 +137,23 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     await receiver.close();
   });
 
+  it('when one receiver settles more messages than the AMQP session window (2048), then it keeps receiving', async () => {
+    const sender = client.createSender('plain');
+    const total = 2300;
+    for (let i = 0; i < total; i += 100)
+      await sender.sendMessages(Array.from({ length: 100 }, (_, j) => ({ body: i + j })));
+    const receiver = client.createReceiver('plain');
+    let completed = 0;
+    while (completed < total) {
+      const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
+      if (batch.length === 0) break;
+      await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+      completed += batch.length;
+    }
+    expect(completed).toBe(total);
+    await receiver.close();
+  });
+
   it('when received in receive-and-delete mode, then the message is gone without settlement', async () => {
     await client.createSender('plain').sendMessages({ body: 'once' });
     const receiver = client.createReceiver('plain', { receiveMode: 'receiveAndDelete' });

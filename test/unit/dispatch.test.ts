@@ -33,6 +33,7 @@ function harness(send: () => Promise<void>) {
       due: () => Promise.resolve([stored]),
       list: () => Promise.resolve({ items: [stored] }),
       byPartnerReference: () => Promise.resolve(undefined),
+      rememberPartnerReference: () => Promise.resolve(),
     },
     getRequest: () => Promise.resolve(request),
     sendWorkOrder: send,

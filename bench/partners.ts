@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:partners`: partner messages applied per second, end to end, next
+ * to what the Service Bus SDK itself does against the same local emulator.
+ *
+ * 1. Raw SDK: BENCH_RAW (default 3000) messages sent in batches of 100 to
+ *    `partner-inbound`, then received and completed (batches of 100), before the
+ *    app is started, so nothing else consumes them.
+ * 2. End to end: BENCH_REQUESTS (default 250) reports made over HTTP and
+ *    dispatched; then a contractor's four messages each (acknowledge, scheduled,
+ *    started, completed: the `npm run partner -- simulate` sequence) are sent, and
+ *    the partner-inbound function drains them through the use cases (Cosmos
+ *    reads, transactional batches with outbox events, projections). The clock runs
+ *    from the first send to the last request fixed. The drain is invoked
+ *    back to back through the admin endpoint, as if the queue were never idle.
+ * Afterwards it checks each request holds exactly three partner updates and the
+ * dead-letter queue is empty.
+ */
+import { CosmosClient } from '@azure/cosmos';
+import { ServiceBusClient, type ServiceBusMessage } from '@azure/service-bus';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { emulatorKey } from '../local/cosmos.js';
+import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
+import { requestDevToken } from '../local/identity/provider.js';
+import { seedLocalData } from '../local/seed.js';
+import { freePorts, startLocalStack } from '../local/stack.js';
+import { partnerMessage } from '../scripts/partner.js';
+
+const rawCount = Number(process.env.BENCH_RAW ?? 3000);
+const requestCount = Number(process.env.BENCH_REQUESTS ?? 250);
+
+const stack = await startLocalStack({ ports: freePorts, log: () => undefined, sweepTtl: false });
+Object.assign(process.env, stack.appSettings);
+await seedLocalData(stack);
+const bus = new ServiceBusClient(stack.appSettings.ServiceBus ?? '');
+const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
+
+// 1. The SDK alone.
+const sender = bus.createSender('partner-inbound');
+const body = { kind: 'noise', padding: 'x'.repeat(300) };
+let t = performance.now();
+for (let i = 0; i < rawCount; i += 100) {
+  await sender.sendMessages(
+    Array.from({ length: Math.min(100, rawCount - i) }, () => ({ messageId: randomUUID(), body })),
+  );
+}
+const rawSendMs = performance.now() - t;
+const receiver = bus.createReceiver('partner-inbound');
+t = performance.now();
+let received = 0;
+while (received < rawCount) {
+  const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
+  if (batch.length === 0) break;
+  await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+  received += batch.length;
+}
+const rawReceiveMs = performance.now() - t;
+await receiver.close();
+
+// 2. End to end through the app.
+const host = await startFunctionsHost({
+  entry: join(import.meta.dirname, '../functions/index.ts'),
+  port: 0,
+  log: () => undefined,
+});
+const api = `${host.url}/api`;
+const tokens = await Promise.all(
+  Array.from({ length: 20 }, (_, i) => requestDevToken(stack.endpoints.identity.issuer, `bench-${i}`, ['resident'])),
+);
+const ids: string[] = [];
+await Promise.all(
+  Array.from({ length: 16 }, async (_, worker) => {
+    for (let n = worker; n < requestCount; n += 16) {
+      const response = await fetch(`${api}/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[n % tokens.length] ?? ''}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          serviceCode: 'pothole',
+          description: 'Benchmark pothole',
+          location: { lat: 51.42 + Math.random() * 0.1, long: -2.7 + Math.random() * 0.18 },
+          attributes: { where: 'road', size: 'small' },
+        }),
+      });
+      if (response.status === 201) ids.push(((await response.json()) as { id: string }).id);
+    }
+  }),
+);
+const cosmos = new CosmosClient({
+  endpoint: stack.endpoints.cosmos.endpoint,
+  key: emulatorKey,
+  connectionPolicy: { enableEndpointDiscovery: false },
+});
+const requests = cosmos.database(stack.endpoints.cosmos.database).container('requests');
+const count = async (where: string) =>
+  (await requests.items.query<number>(`SELECT VALUE COUNT(1) FROM c WHERE ${where}`).fetchAll()).resources[0] ?? 0;
+const waitFor = async (what: () => Promise<boolean>, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await what()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+};
+await waitFor(async () => (await count("c.type = 'dispatch' AND c.state = 'sent'")) >= ids.length, 60_000);
+
+const messages: ServiceBusMessage[] = ids.flatMap((id) => {
+  const ref = `HW-${id.slice(0, 8)}`;
+  return [
+    partnerMessage('highways-contractor', id, { kind: 'acknowledged', partnerReference: ref }),
+    partnerMessage('highways-contractor', ref, {
+      kind: 'status-change',
+      status: 'action-scheduled',
+      publicUpdate: 'Booked.',
+      updateId: `${ref}/1`,
+    }),
+    partnerMessage('highways-contractor', ref, { kind: 'status-change', status: 'in-progress', updateId: `${ref}/2` }),
+    partnerMessage('highways-contractor', ref, { kind: 'completion', notes: 'Repaired.', updateId: `${ref}/3` }),
+  ];
+});
+const drain = () => fetch(`${host.url}/admin/functions/partner-inbound`, { method: 'POST', body: '{}' });
+t = performance.now();
+for (let i = 0; i < messages.length; i += 100) await sender.sendMessages(messages.slice(i, i + 100));
+let fixed = 0;
+const deadline = Date.now() + 300_000;
+while (fixed < ids.length && Date.now() < deadline) {
+  await drain();
+  fixed = await count("c.type = 'request' AND c.status = 'fixed'");
+}
+const e2eMs = performance.now() - t;
+
+const partnerUpdates = (
+  await requests.items
+    .query<{ timeline: { by: string }[] }>("SELECT c.timeline FROM c WHERE c.type = 'request'")
+    .fetchAll()
+).resources.map((r) => r.timeline.filter((e) => e.by === 'partner').length);
+const dead = await bus.createReceiver('partner-inbound', { subQueueType: 'deadLetter' }).peekMessages(100);
+
+console.log(`\nPartner messages: local Service Bus emulator, node ${process.version}\n`);
+console.log('  path                                            messages      ms   msg/s');
+console.log(
+  `  SDK send (batches of 100)                       ${String(rawCount).padStart(8)} ${rawSendMs.toFixed(0).padStart(7)} ${rate(rawCount, rawSendMs).padStart(7)}`,
+);
+console.log(
+  `  SDK receive + complete (batches of 100)         ${String(received).padStart(8)} ${rawReceiveMs.toFixed(0).padStart(7)} ${rate(received, rawReceiveMs).padStart(7)}`,
+);
+console.log(
+  `  End to end: sent → validated → applied → fixed  ${String(messages.length).padStart(8)} ${e2eMs.toFixed(0).padStart(7)} ${rate(messages.length, e2eMs).padStart(7)}`,
+);
+console.log(
+  `\n  ${fixed}/${ids.length} requests fixed; partner updates per request: ${[...new Set(partnerUpdates)].join(', ')} (3 expected, each applied once); dead-lettered: ${dead.length}`,
+);
+console.log('  In Azure the drain runs every 10 s (timer), so a lone message waits up to 10 s before it is applied.\n');
+
+await sender.close();
+await bus.close();
+await host.close();
+await closeTriggerClients();
+await stack.close();
