@@ -8,6 +8,7 @@ import { logEvent } from '../shared/observability/log.js';
 import { issueApiKey, newClientSchema, revokeApiKey } from '../shared/open311/clients.js';
 import { errorResponse, formatOf, Open311Error, respond, toXml, type Format } from '../shared/open311/format.js';
 import {
+  audienceOf,
   getRequest,
   listRequests,
   listUpdates,
@@ -91,13 +92,13 @@ function xmlDefinition(definition: ReturnType<typeof toOpen311Definition>): Http
 
 export const requestsList = open311(async (request, format) => {
   const deps = await appDeps();
-  const found = await listRequests(request.query, deps);
+  const [found, audience] = await Promise.all([listRequests(request.query, deps), audienceOf(request.query, deps)]);
   return respond(
     format,
     200,
     'service_requests',
     'request',
-    found.map((r) => toOpen311Request(r, apiBase(request))),
+    found.map((r) => toOpen311Request(r, apiBase(request), audience)),
   );
 });
 
@@ -111,9 +112,11 @@ export const requestsCreate = open311(async (request, format) => {
 
 export const requestGet = open311(async (request, format) => {
   const deps = await appDeps();
-  return respond(format, 200, 'service_requests', 'request', [
-    toOpen311Request(await getRequest(request.params.id ?? '', deps), apiBase(request)),
+  const [found, audience] = await Promise.all([
+    getRequest(request.params.id ?? '', deps),
+    audienceOf(request.query, deps),
   ]);
+  return respond(format, 200, 'service_requests', 'request', [toOpen311Request(found, apiBase(request), audience)]);
 });
 
 export const token = open311(async (request, format) => {
@@ -125,7 +128,14 @@ export const token = open311(async (request, format) => {
 
 export const updatesList = open311(async (request, format) => {
   const deps = await appDeps();
-  return respond(format, 200, 'service_request_updates', 'request_update', await listUpdates(request.query, deps));
+  const audience = await audienceOf(request.query, deps);
+  return respond(
+    format,
+    200,
+    'service_request_updates',
+    'request_update',
+    await listUpdates(request.query, deps, audience),
+  );
 });
 
 export const updatesCreate = open311(async (request, format) => {

@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import * as core from '@azure/functions-core';
 import type { FunctionCallback, FunctionMetadata, RpcBindingInfo, RpcTypedData } from '@azure/functions-core';
-import { compareRoutes, compileRoute, type CompiledRoute } from './route-template.js';
+import { compareRoutes, compileRoute, lenientDecode, type CompiledRoute } from './route-template.js';
 import { parseNcrontab } from './ncrontab.js';
 import { connectionStringParts } from '../../shared/config.js';
 import { blobEventSubscriptions, type BlobEventSubscription } from '../../shared/events/event-subscriptions.js';
@@ -193,7 +193,7 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
   async function serveAdmin(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<boolean> {
     const adminMatch = /^\/admin\/functions\/([^/]+)$/.exec(path);
     if (adminMatch && req.method === 'POST') {
-      const fn = byName.get(decodeURIComponent(adminMatch[1] ?? '').toLowerCase());
+      const fn = byName.get(lenientDecode(adminMatch[1] ?? '').toLowerCase());
       if (!fn || fn.trigger.type === 'httpTrigger') {
         res.writeHead(404).end();
         return true;

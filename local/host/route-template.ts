@@ -74,11 +74,26 @@ export function compileRoute(template: string): CompiledRoute {
       const params: Record<string, string> = {};
       names.forEach((name, i) => {
         const value = m[i + 1];
-        if (value !== undefined) params[name] = decodeURIComponent(value);
+        if (value !== undefined) params[name] = lenientDecode(value);
       });
       return params;
     },
   };
+}
+
+/** Like ASP.NET Core's routing: a malformed escape such as `%ZZ` stays as it is instead of failing. */
+export function lenientDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value.replace(/%[0-9A-Fa-f]{2}/g, (escape) => {
+      try {
+        return decodeURIComponent(escape);
+      } catch {
+        return escape;
+      }
+    });
+  }
 }
 
 export function compareRoutes(a: CompiledRoute, b: CompiledRoute): number {

@@ -42,9 +42,15 @@ export const toOpen311Definition = (s: StoredService) => ({
   })),
 });
 
-/** The public view: no reporter, no internal notes. */
-/** `apiBase` is the API's absolute URL: a photo's media_url points at its checked copy there. */
-export const toOpen311Request = (r: ServiceRequestDoc, apiBase: string) => {
+/**
+ * What Open311 shows of a request: never the reporter or internal notes. Only a client
+ * with an API key (a partner such as FixMyStreet) sees the resident's own words and
+ * address: anonymous readers get what is needed to see it is known (service, status,
+ * place, dates, the council's notes), since residents type names and addresses into
+ * descriptions. `apiBase` is the API's absolute URL: media_url points at the checked copy.
+ */
+export const toOpen311Request = (r: ServiceRequestDoc, apiBase: string, audience: 'client' | 'public') => {
+  const client = audience === 'client';
   const lastUpdate = [...r.timeline].reverse().find((t) => t.text);
   return {
     service_request_id: r.id,
@@ -52,13 +58,13 @@ export const toOpen311Request = (r: ServiceRequestDoc, apiBase: string) => {
     status_notes: lastUpdate?.text ?? null,
     service_name: r.serviceName,
     service_code: r.serviceCode,
-    description: r.description,
+    description: client ? r.description : null,
     agency_responsible: r.agencyResponsible ?? null,
     service_notice: null,
     requested_datetime: r.createdAt,
     updated_datetime: r.updatedAt,
     expected_datetime: r.expectedAt ?? null,
-    address: r.location.address ?? null,
+    address: client ? (r.location.address ?? null) : null,
     address_id: r.location.uprn ?? null,
     zipcode: null,
     lat: r.location.lat ?? null,
@@ -115,6 +121,11 @@ export async function getRequest(id: string, deps: Open311Deps): Promise<Service
   const found = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
   if (!found) throw new Open311Error(404, `No service request ${id.slice(0, 40)}.`);
   return found;
+}
+
+/** Whether the caller presented a valid API key (reads are open; a key shows more). */
+export async function audienceOf(query: URLSearchParams, deps: Open311Deps): Promise<'client' | 'public'> {
+  return query.get('api_key') && (await clientForKey(query.get('api_key'), deps)) ? 'client' : 'public';
 }
 
 async function requireClient(form: URLSearchParams, deps: Open311Deps) {
@@ -215,7 +226,11 @@ export type Open311Update = {
 };
 
 /** FixMyStreet's GET servicerequestupdates: public updates in a time window. */
-export async function listUpdates(query: URLSearchParams, deps: Open311Deps): Promise<Open311Update[]> {
+export async function listUpdates(
+  query: URLSearchParams,
+  deps: Open311Deps,
+  audience: 'client' | 'public' = 'public',
+): Promise<Open311Update[]> {
   const end = parseDate(query.get('end_date'), 'end_date') ?? deps.now().toISOString();
   const start =
     parseDate(query.get('start_date'), 'start_date') ?? new Date(Date.parse(end) - 86_400_000).toISOString();
@@ -235,7 +250,8 @@ export async function listUpdates(query: URLSearchParams, deps: Open311Deps): Pr
           service_request_id: r.id,
           status: fixMyStreetStatus(status),
           updated_datetime: t.at,
-          description: t.text ?? '',
+          // Residents' own words are for clients with a key, like the report's description.
+          description: t.by === 'resident' && audience === 'public' ? '' : (t.text ?? ''),
           media_url: null,
         });
       });

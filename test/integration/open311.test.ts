@@ -168,12 +168,19 @@ describe('Open311 GeoReport v2', () => {
     const [a] = (await first.json()) as { update_id: string }[];
     const [b] = (await again.json()) as { update_id: string }[];
     expect(b?.update_id).toBe(a?.update_id);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    type Update = { service_request_id: string; status: string; description: string; update_id: string };
     const updates = (await (
-      await fetch(`${base()}/servicerequestupdates.json?start_date=${new Date(Date.now() - 60_000).toISOString()}`)
-    ).json()) as { service_request_id: string; status: string; description: string; update_id: string }[];
+      await fetch(`${base()}/servicerequestupdates.json?start_date=${since}&api_key=${apiKey}`)
+    ).json()) as Update[];
     const mine = updates.filter((u) => u.service_request_id === id);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ status: 'fixed', description: 'Looks fixed to me' });
+    // Without a key, the resident's own words are left out.
+    const anonymous = (await (
+      await fetch(`${base()}/servicerequestupdates.json?start_date=${since}`)
+    ).json()) as Update[];
+    expect(anonymous.find((u) => u.service_request_id === id)).toMatchObject({ status: 'fixed', description: '' });
     const xml = await (
       await fetch(`${base()}/servicerequestupdates.xml?start_date=${new Date(Date.now() - 60_000).toISOString()}`)
     ).text();

@@ -30,4 +30,9 @@ describe('Functions route templates', () => {
     const routes = ['{*path}', 'requests/{id}', 'requests/nearby'].map(compileRoute).sort(compareRoutes);
     expect(routes.map((r) => r.template)).toEqual(['requests/nearby', 'requests/{id}', '{*path}']);
   });
+
+  it('keeps a malformed percent escape as it is, as ASP.NET Core routing does, instead of failing', () => {
+    expect(compileRoute('requests/{id}').match('/requests/%ZZ%41')).toEqual({ id: '%ZZA' });
+    expect(compileRoute('{*path}').match('/a/%E0%A4%A')).toEqual({ path: 'a/%E0%A4%A' });
+  });
 });

@@ -1,0 +1,525 @@
+/**
+ * Hostile input, generated: bodies, paths, query strings, headers, tokens and
+ * Open311 form posts against every endpoint, thousands of cases a run. Whatever
+ * comes in: never a 5xx, every error is problem+json (or, on Open311 routes, the
+ * spec's own error format), nothing of another resident's leaks, and oversized
+ * bodies are refused before they are parsed.
+ */
+import fc from 'fast-check';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { aServiceRequest, admin, call, staff, tokenFor } from '../support/api.js';
+
+const base = `${inject('hostUrl')}/api`;
+const victim = `victim-${randomUUID().slice(0, 8)}`;
+const attacker = `attacker-${randomUUID().slice(0, 8)}`;
+const secret = `SECRET-${randomUUID()}`;
+let victimRequestId = '';
+let apiKey = '';
+let tokens: { victim: string; attacker: string; staff: string; admin: string };
+
+beforeAll(async () => {
+  const created = await call('POST', 'requests', {
+    as: victim,
+    body: aServiceRequest({ description: `My neighbour ${secret} keeps dumping rubbish.` }),
+  });
+  expect(created.status).toBe(201);
+  victimRequestId = ((await created.json()) as { id: string }).id;
+  await call('PATCH', 'me', { as: victim, body: { email: `${secret.toLowerCase()}@example.com` } });
+  const client = await call('POST', 'admin/open311-clients', { as: admin, body: { name: 'Fuzzer' } });
+  apiKey = ((await client.json()) as { apiKey: string }).apiKey;
+  tokens = {
+    victim: await tokenFor(victim),
+    attacker: await tokenFor(attacker),
+    staff: await tokenFor(staff.sub, staff.roles),
+    admin: await tokenFor(admin.sub, admin.roles),
+  };
+});
+
+type Who = 'anonymous' | 'attacker' | 'staff' | 'admin';
+interface Sent {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Uint8Array;
+  readonly as?: Who;
+}
+
+/** Sends one case and checks the invariants that hold for every answer. */
+async function send(c: Sent): Promise<Response> {
+  const headers: Record<string, string> = { ...(c.headers ?? {}) };
+  if (c.as && c.as !== 'anonymous' && headers.authorization === undefined)
+    headers.authorization = `Bearer ${tokens[c.as]}`;
+  const started = Date.now();
+  const response = await fetch(`${base}/${c.path}`, {
+    method: c.method,
+    headers,
+    ...(c.body !== undefined && c.method !== 'GET' && c.method !== 'HEAD' ? { body: c.body } : {}),
+    redirect: 'manual',
+  });
+  const text = c.method === 'HEAD' ? '' : await response.text();
+  const where = `${c.method} /api/${c.path} → ${response.status}: ${text.slice(0, 300)}`;
+  expect(response.status, where).toBeLessThan(500);
+  expect(Date.now() - started, where).toBeLessThan(10_000);
+  // Nothing of the victim's, to anyone but the victim and staff.
+  if (c.as !== 'staff' && c.as !== 'admin') expect(text.includes(secret), where).toBe(false);
+  expect(text, where).not.toMatch(/\n\s+at .+:\d+:\d+|node_modules|TypeError|SyntaxError: /);
+  // `..` can take a URL out of /api to the host's own endpoints, which are not the app's to shape.
+  const insideApi = new URL(`${base}/${c.path}`).pathname.startsWith('/api/');
+  if (response.status >= 400 && c.method !== 'HEAD' && insideApi) {
+    const type = response.headers.get('content-type') ?? '';
+    if (
+      /^open311\/v2\/[^/]*\.(json|xml)$|^open311\/v2\/(services|requests|tokens)\/[^/]+\.(json|xml)$/.test(
+        c.path.split('?')[0] ?? '',
+      ) &&
+      !type.startsWith('application/problem+json')
+    ) {
+      // Open311 answers its errors in the spec's format.
+      expect(type, where).toMatch(/^(application\/json|text\/xml|application\/xml)/);
+      expect(text, where).toMatch(/"code"|<code>/);
+    } else {
+      expect(type, where).toMatch(/^application\/problem\+json/);
+      const problem = JSON.parse(text) as { status?: number; title?: string };
+      expect(problem.status, where).toBe(response.status);
+      expect(typeof problem.title, where).toBe('string');
+    }
+  }
+  return response;
+}
+
+const json = (value: unknown) => ({
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value),
+});
+
+/** Every JSON-accepting endpoint, with a valid body to start mutating from. */
+const jsonEndpoints: readonly { method: string; path: () => string; as: Who; valid: () => Record<string, unknown> }[] =
+  [
+    { method: 'POST', path: () => 'requests', as: 'attacker', valid: () => aServiceRequest() },
+    { method: 'PATCH', path: () => 'me', as: 'attacker', valid: () => ({ name: 'A', preferences: { sms: false } }) },
+    {
+      method: 'POST',
+      path: () => 'uploads',
+      as: 'attacker',
+      valid: () => ({ purpose: 'photo', fileName: 'a.jpg', contentType: 'image/jpeg', size: 1000 }),
+    },
+    {
+      method: 'POST',
+      path: () => 'payments',
+      as: 'attacker',
+      valid: () => ({ itemCode: 'garden-waste', quantity: 1 }),
+    },
+    {
+      method: 'PATCH',
+      path: () => `staff/requests/${victimRequestId}`,
+      as: 'staff',
+      valid: () => ({ publicUpdate: 'x' }),
+    },
+    {
+      method: 'PATCH',
+      path: () => `staff/requests/${victimRequestId}`,
+      as: 'attacker',
+      valid: () => ({ status: 'closed' }),
+    },
+    {
+      method: 'POST',
+      path: () => `staff/payments/${randomUUID()}/refunds`,
+      as: 'staff',
+      valid: () => ({ amount: 100, reason: 'x' }),
+    },
+    { method: 'PUT', path: () => 'admin/services/fuzz-service', as: 'attacker', valid: () => ({ name: 'x' }) },
+    { method: 'POST', path: () => 'admin/open311-clients', as: 'staff', valid: () => ({ name: 'x' }) },
+    {
+      method: 'POST',
+      path: () => 'payments/webhook',
+      as: 'anonymous',
+      valid: () => ({ event_type: 'card_payment_succeeded' }),
+    },
+  ];
+
+/** Replaces one field of a valid body (or adds one) with an arbitrary JSON value. */
+const mutated = fc
+  .record({
+    endpoint: fc.constantFrom(...jsonEndpoints),
+    key: fc.oneof(
+      fc.constantFrom(
+        'serviceCode',
+        'location',
+        'attributes',
+        'photos',
+        'description',
+        'email',
+        'phone',
+        'preferences',
+        'size',
+        'contentType',
+        'fileName',
+        'purpose',
+        'quantity',
+        'reference',
+        'itemCode',
+        'status',
+        'amount',
+        '__proto__',
+        'constructor',
+      ),
+      fc.string({ maxLength: 20 }),
+    ),
+    value: fc.jsonValue({ maxDepth: 4 }),
+  })
+  .map(({ endpoint, key, value }) => ({ endpoint, body: { ...endpoint.valid(), [key]: value } }));
+
+const runs = (n: number) => ({ numRuns: n, endOnFailure: true });
+
+describe('hostile input never gets a 5xx, always a clear problem, and leaks nothing', () => {
+  it('arbitrary JSON bodies, to every JSON endpoint', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...jsonEndpoints), fc.jsonValue({ maxDepth: 5 }), async (e, body) => {
+        await send({ method: e.method, path: e.path(), as: e.as, ...json(body) });
+      }),
+      runs(400),
+    );
+  });
+
+  it('valid bodies with one field replaced by anything, including __proto__', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated, async ({ endpoint, body }) => {
+        const text = JSON.stringify(body).replace('"__proto__"', '"__proto__"');
+        await send({
+          method: endpoint.method,
+          path: endpoint.path(),
+          as: endpoint.as,
+          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: text,
+        });
+      }),
+      runs(500),
+    );
+  });
+
+  it('raw bodies that are not JSON, in any encoding, under any content type', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...jsonEndpoints),
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 3000 }),
+          fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-16',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          '',
+        ),
+        async (e, body, type) => {
+          await send({
+            method: e.method,
+            path: e.path(),
+            as: e.as,
+            headers: type ? { 'content-type': type } : {},
+            body,
+          });
+        },
+      ),
+      runs(300),
+    );
+  });
+
+  it('arbitrary paths, methods and encodings', async () => {
+    const segment = fc.oneof(
+      fc.string({ maxLength: 30 }).map(encodeURIComponent),
+      fc.constantFrom(
+        '..',
+        '%2e%2e',
+        '%00',
+        '%2f',
+        'requests',
+        'me',
+        'staff',
+        'admin',
+        'open311',
+        'v2',
+        'services.json',
+        'requests.xml',
+        victimRequestId,
+        victimRequestId.toUpperCase(),
+        `${victimRequestId}%20`,
+        '%F0%9F%92%A9',
+        '%ZZ',
+        '{id}',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(segment, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+        fc.constantFrom<Who>('anonymous', 'attacker'),
+        async (segments, method, as) => {
+          await send({ method, path: segments.join('/'), as, ...json({}) });
+        },
+      ),
+      runs(500),
+    );
+  });
+
+  it('arbitrary query strings on every endpoint that reads one', async () => {
+    const paths = [
+      'staff/requests',
+      'me/requests',
+      'requests/nearby',
+      'staff/dispatches',
+      'me/documents',
+      'me/payments',
+      'open311/v2/requests.json',
+      'open311/v2/requests.xml',
+      'open311/v2/servicerequestupdates.json',
+      'open311/v2/services.json',
+      'services',
+    ];
+    const key = fc.oneof(
+      fc.constantFrom(
+        'status',
+        'open',
+        'serviceCode',
+        'from',
+        'to',
+        'bbox',
+        'assignedTo',
+        'pageSize',
+        'continuation',
+        'lat',
+        'long',
+        'radius',
+        'state',
+        'service_request_id',
+        'service_code',
+        'start_date',
+        'end_date',
+        'jurisdiction_id',
+      ),
+      fc.string({ maxLength: 15 }),
+    );
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.double().map(String),
+      fc.constantFrom(
+        '-1',
+        '1e308',
+        'NaN',
+        '0x10',
+        '[]',
+        'true',
+        Buffer.from(JSON.stringify({ residentId: victim })).toString('base64url'),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.array(fc.tuple(key, value), { maxLength: 6 }),
+        fc.constantFrom<Who>('attacker', 'staff', 'anonymous'),
+        async (path, pairs, as) => {
+          const query = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+          await send({ method: 'GET', path: `${path}?${query}`, as });
+        },
+      ),
+      runs(400),
+    );
+  });
+
+  it('arbitrary headers: Authorization, If-Match, Idempotency-Key, Content-Length games', async () => {
+    const header = fc.string({ maxLength: 300 }).filter((s) => /^[\x20-\x7e]*$/.test(s));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...jsonEndpoints),
+        fc.oneof(
+          header,
+          header.map((h) => `Bearer ${h}`),
+          fc.constant(`Bearer ${'a'.repeat(9000)}`),
+          fc.constant('Basic YWRtaW46YWRtaW4='),
+        ),
+        fc.option(header),
+        fc.option(header),
+        async (e, authorization, ifMatch, key) => {
+          await send({
+            method: e.method,
+            path: e.path(),
+            headers: {
+              authorization,
+              'content-type': 'application/json',
+              ...(ifMatch !== null ? { 'if-match': ifMatch } : {}),
+              ...(key !== null ? { 'idempotency-key': key } : {}),
+            },
+            body: JSON.stringify(e.valid()),
+          });
+        },
+      ),
+      runs(300),
+    );
+  });
+
+  it('Open311 form posts with arbitrary fields, with and without a valid api_key', async () => {
+    const field = fc.oneof(
+      fc.constantFrom(
+        'api_key',
+        'service_code',
+        'lat',
+        'long',
+        'address_string',
+        'address_id',
+        'description',
+        'email',
+        'first_name',
+        'last_name',
+        'phone',
+        'media_url',
+        'attribute[where]',
+        'attribute[size]',
+        'attribute[',
+        'attribute[]',
+        'service_request_id',
+        'update_id',
+        'status',
+        'updated_datetime',
+        'jurisdiction_id',
+      ),
+      fc.string({ maxLength: 20 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          'open311/v2/requests.json',
+          'open311/v2/requests.xml',
+          'open311/v2/servicerequestupdates.json',
+          'open311/v2/servicerequestupdates.xml',
+        ),
+        fc.array(fc.tuple(field, fc.string({ unit: 'binary', maxLength: 300 })), { maxLength: 12 }),
+        fc.boolean(),
+        async (path, pairs, withKey) => {
+          const form = new URLSearchParams(pairs);
+          if (withKey) form.set('api_key', apiKey);
+          await send({
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: form.toString(),
+          });
+        },
+      ),
+      runs(400),
+    );
+  });
+
+  it("another resident's request, by any spelling of its id, is not found", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          victimRequestId,
+          victimRequestId.toUpperCase(),
+          `${victimRequestId}/`,
+          encodeURIComponent(victimRequestId),
+          `${victimRequestId}%00`,
+          ` ${victimRequestId}`,
+          `${victimRequestId}.json`,
+        ),
+        fc.constantFrom('requests/', 'staff/requests/', 'documents/', 'payments/', 'open311/v2/requests/'),
+        async (id, prefix) => {
+          const response = await send({ method: 'GET', path: `${prefix}${id}`, as: 'attacker' });
+          expect(
+            response.status === 404 ||
+              response.status === 403 ||
+              response.status === 400 ||
+              prefix.startsWith('open311'),
+          ).toBe(true);
+        },
+      ),
+      runs(150),
+    );
+  });
+});
+
+describe('oversized bodies are refused before they are read into a parser', () => {
+  it.each([
+    ['POST', 'requests', 'application/json', 2 * 1024 * 1024],
+    ['PATCH', 'me', 'application/json', 200 * 1024],
+    ['POST', 'uploads', 'application/json', 200 * 1024],
+    ['POST', 'payments/webhook', 'application/json', 2 * 1024 * 1024],
+  ])('%s /api/%s with %s of %d bytes → 413', async (method, path, type, size) => {
+    const response = await send({
+      method,
+      path,
+      as: path === 'payments/webhook' ? 'anonymous' : 'attacker',
+      headers: { 'content-type': type },
+      body: `{"description":"${'x'.repeat(size)}"}`,
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe('a fixed table of token attacks gets 401 every time', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const claims = () => ({
+    iss: inject('appSettings').OIDC_ISSUER,
+    aud: inject('appSettings').OIDC_AUDIENCE,
+    sub: victim,
+    roles: ['admin'],
+    exp: Math.floor(Date.now() / 1000) + 600,
+    iat: Math.floor(Date.now() / 1000),
+  });
+  const attacks: [string, () => Promise<string>][] = [
+    ['alg none', () => Promise.resolve(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`)],
+    [
+      'HS256 signed with the public JWK as the secret',
+      async () => {
+        const jwks = (await (await fetch(`${inject('appSettings').OIDC_ISSUER}/jwks`)).json()) as {
+          keys: { kid: string; n: string }[];
+        };
+        const [key] = jwks.keys;
+        const head = b64({ alg: 'HS256', typ: 'JWT', kid: key?.kid });
+        const body = b64(claims());
+        const sig = createHmac('sha256', key?.n ?? '')
+          .update(`${head}.${body}`)
+          .digest('base64url');
+        return `${head}.${body}.${sig}`;
+      },
+    ],
+    [
+      'a real token with its payload swapped for admin rights',
+      async () => {
+        const [head, , sig] = (await tokenFor(attacker)).split('.');
+        return `${head}.${b64(claims())}.${sig}`;
+      },
+    ],
+    [
+      "our own RSA key, claiming the provider's kid",
+      async () => {
+        const jwks = (await (await fetch(`${inject('appSettings').OIDC_ISSUER}/jwks`)).json()) as {
+          keys: { kid: string }[];
+        };
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        return new SignJWT(claims())
+          .setProtectedHeader({ alg: 'RS256', kid: jwks.keys[0]?.kid ?? '' })
+          .sign(privateKey);
+      },
+    ],
+    ['a truncated signature', async () => (await tokenFor(attacker)).slice(0, -10)],
+    ['three empty parts', () => Promise.resolve('..')],
+    ['not a JWT', () => Promise.resolve('hello')],
+    ['10 kB of base64', () => Promise.resolve('A'.repeat(10_000))],
+  ];
+  it.each(attacks)('%s', async (_, forge) => {
+    const token = await forge();
+    for (const path of ['me', `requests/${victimRequestId}`, 'staff/requests', 'admin/open311-clients']) {
+      const response = await send({
+        method: path.startsWith('admin') ? 'POST' : 'GET',
+        path,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"name":"x"}',
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+    }
+  });
+});
