@@ -11,6 +11,8 @@ export default defineConfig({
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
       // The emulators' own tests start what they need.
       { extends: true, test: { name: 'local-stack', include: ['test/local/**/*.test.ts'] } },
+      // Dependencies taken away under load (`npm run test:faults`); its own stack.
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'] } },
       // Integration tests share one embedded stack and Functions host, started once.
       {
         extends: true,

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './ports.js';
+import type { Suspendable } from './outage.js';
 
 /** Azurite's documented development account: public, and accepted only by emulators. */
 export const azuriteAccount = {
@@ -13,7 +14,7 @@ export const azuriteAccount = {
   key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 } as const;
 
-export interface Azurite {
+export interface Azurite extends Suspendable {
   readonly port: number;
   readonly blobEndpoint: string;
   readonly connectionString: string;
@@ -58,6 +59,10 @@ export async function startAzurite(options: { port?: number; host?: string } = {
     port,
     blobEndpoint,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount.name};AccountKey=${azuriteAccount.key};BlobEndpoint=${blobEndpoint};`,
+    // Frozen, not killed: its data is in memory, and a dependency that accepts connections
+    // but never answers is the harder outage (callers must time out on their own).
+    suspend: () => Promise.resolve(void child.kill('SIGSTOP')),
+    resume: () => Promise.resolve(void child.kill('SIGCONT')),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) {

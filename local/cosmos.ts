@@ -12,11 +12,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { ContainerDefinition } from '../shared/data/cosmos-containers.js';
+import { suspendableServer, type Suspendable } from './outage.js';
 
 /** The documented key of Microsoft's Cosmos DB emulator: public, and meaningless to Azure. */
 export const emulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
-export interface CosmosEmulator {
+export interface CosmosEmulator extends Suspendable {
   /** HTTP requests served so far: each is one Cosmos DB operation (benchmarks count them). */
   operations(): number;
   readonly port: number;
@@ -87,6 +88,7 @@ export async function startCosmos(options: { port?: number; host?: string } = {}
     port,
     endpoint,
     connectionString: `AccountEndpoint=${endpoint};AccountKey=${emulatorKey};`,
+    ...suspendableServer(server, host, port, 'reset'),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

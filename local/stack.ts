@@ -36,6 +36,8 @@ export interface LocalEndpoints {
   readonly identity: { readonly issuer: string; readonly audience: string; readonly discovery: string };
 }
 
+export type OutageComponent = 'cosmos' | 'blob' | 'serviceBus' | 'identity';
+
 export interface LocalStack {
   readonly endpoints: LocalEndpoints;
   /** App settings that point Doorstep at this stack (the names of README's table). */
@@ -48,6 +50,9 @@ export interface LocalStack {
   setPaymentWebhookTarget(url: string): void;
   /** Stops one dependency, leaving the rest up (outage tests). */
   stop(component: keyof StackPorts): Promise<void>;
+  /** Takes a dependency away, keeping its state, until `resume` (fault tests). */
+  suspend(component: OutageComponent): Promise<void>;
+  resume(component: OutageComponent): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,6 +156,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       setPaymentWebhookTarget(url) {
         webhookTarget = url;
       },
+      suspend: (component) => ({ cosmos, blob: azurite, serviceBus, identity })[component].suspend(),
+      resume: (component) => ({ cosmos, blob: azurite, serviceBus, identity })[component].resume(),
       async stop(component) {
         await { cosmos, blob: azurite, serviceBus, identity, govukPay, govukNotify }[component].close();
       },

@@ -76,6 +76,8 @@ const plainSettings = z.object({
   OIDC_AUDIENCE: z.string().min(1),
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** The most an HTTP call may take before it is answered 503 (the work may still finish; retries are safe). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   GOVUK_PAY_BASE_URL: z.url().default('https://publicapi.payments.service.gov.uk'),
   /** A Key Vault reference in Azure (see infra/secrets.ts); never a literal there. */
@@ -109,6 +111,7 @@ export interface Config {
   readonly blob: Connection<'blob'>;
   readonly identity: { readonly issuer: string; readonly audience: string };
   readonly dependencyTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
   readonly notifications: {
@@ -167,6 +170,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     blob: Object.freeze(blob),
     identity: Object.freeze({ issuer: p.OIDC_ISSUER, audience: p.OIDC_AUDIENCE }),
     dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
+    requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
     notifications: Object.freeze({

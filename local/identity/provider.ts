@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { devAccount, type Role } from './dev-accounts.js';
+import { suspendableServer, type Suspendable } from '../outage.js';
 
 export const devTokenGrantType = 'urn:doorstep:params:grant-type:dev-token';
 export const devCliClient = { id: 'doorstep-dev-cli', secret: 'local-only-not-a-secret' } as const;
@@ -26,7 +27,7 @@ export interface IdentityProviderOptions {
   readonly redirectUris?: readonly string[];
 }
 
-export interface IdentityProvider {
+export interface IdentityProvider extends Suspendable {
   readonly issuer: string;
   readonly port: number;
   close(): Promise<void>;
@@ -167,6 +168,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   return {
     issuer,
     port,
+    ...suspendableServer(server, host, port),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -5,6 +5,7 @@
  * whose details go to the log under the invocation id, not to the caller.
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { config } from '../config.js';
 import { AppError, dependencyUnavailable } from '../errors.js';
 import { errorSummary, logEvent } from '../observability/log.js';
 
@@ -81,11 +82,43 @@ export function toAppError(error: unknown): AppError {
   );
 }
 
-/** Wraps an HTTP handler so that every failure leaves as problem+json. */
+/** The request budget, from configuration (which may itself be what is broken). */
+function requestBudgetMs(): number {
+  try {
+    return config().requestTimeoutMs;
+  } catch {
+    return 10_000;
+  }
+}
+
+/**
+ * Runs the handler within the request budget. The SDKs retry on their own (Cosmos DB
+ * reads retry a reset connection ten times, a second apart), so a missing dependency
+ * could hold a resident's request for many seconds; past the budget the answer is a
+ * 503 and the work goes on unobserved. That is safe because every write is either
+ * idempotent (a retry with the same Idempotency-Key returns the first result) or
+ * guarded by If-Match.
+ */
+async function withinBudget(run: Promise<HttpResponseInit>, budgetMs: number): Promise<HttpResponseInit> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(dependencyUnavailable('A service Doorstep depends on'));
+    }, budgetMs);
+  });
+  run.catch(() => undefined);
+  try {
+    return await Promise.race([run, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Wraps an HTTP handler so that every failure leaves as problem+json, within the request budget. */
 export function withErrors(handler: HttpHandler): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext) => {
     try {
-      return await handler(request, context);
+      return await withinBudget(Promise.resolve(handler(request, context)), requestBudgetMs());
     } catch (error) {
       const appError = toAppError(error);
       const instance = `urn:doorstep:invocation:${context.invocationId}`;
