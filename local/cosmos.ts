@@ -8,7 +8,7 @@
  * transactional batch is not rolled back when one operation fails (`atomicBatches`
  * below restores the container, as Cosmos does, because the outbox relies on it).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { ContainerDefinition } from '../shared/data/cosmos-containers.js';
@@ -17,9 +17,17 @@ import { suspendableServer, type Suspendable } from './outage.js';
 /** The documented key of Microsoft's Cosmos DB emulator: public, and meaningless to Azure. */
 export const emulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
+export type CosmosOperationKind = 'read' | 'query' | 'write' | 'delete' | 'batch' | 'batchOperation' | 'metadata' | 'host';
+
 export interface CosmosEmulator extends Suspendable {
   /** HTTP requests served so far: each is one Cosmos DB operation (benchmarks count them). */
   operations(): number;
+  /**
+   * The app's operations by kind, for RU estimates; the local Functions host's own
+   * change-feed polling (user agent `doorstep-local-host`) is counted apart, since in
+   * Azure the trigger reads the change feed its own way.
+   */
+  operationsByKind(): Readonly<Record<CosmosOperationKind, number>>;
   readonly port: number;
   readonly endpoint: string;
   readonly connectionString: string;
@@ -42,6 +50,20 @@ type BatchHandler = (
   params: { dbId: string; collId: string },
 ) => Promise<BatchResult[] | Record<string, unknown>>;
 
+const batchOperationCounters = new Set<(n: number) => void>();
+
+function classify(req: IncomingMessage): CosmosOperationKind {
+  const header = (name: string) => String(req.headers[name] ?? '').toLowerCase();
+  if (header('user-agent').includes('doorstep-local-host')) return 'host';
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (!/\/docs(\/|$)/.test(path)) return 'metadata';
+  if (req.method === 'GET') return 'read';
+  if (req.method === 'DELETE') return 'delete';
+  if (header('x-ms-cosmos-is-batch-request') === 'true') return 'batch';
+  if (header('x-ms-documentdb-isquery') === 'true' || header('content-type').includes('query+json')) return 'query';
+  return 'write';
+}
+
 let serverModule: { createHttpServer(options: object): Server } | undefined;
 
 /**
@@ -58,6 +80,7 @@ function loadServer(): { createHttpServer(options: object): Server } {
     const store = account.database(params.dbId).collection(params.collId).documents;
     const snapshot = store && { data: new Map(store._data), index: new Map(store._index), ridCount: store._ridCount };
     const result = await original(account, req, res, params);
+    for (const count of batchOperationCounters) count(Array.isArray(result) ? result.length : 0);
     const atomic = String(req.headers['x-ms-cosmos-batch-atomic'] ?? '').toLowerCase() === 'true';
     if (!Array.isArray(result) || !store || !snapshot || !atomic || !result.some((r) => r.statusCode >= 400))
       return result;
@@ -80,11 +103,26 @@ export async function startCosmos(options: { port?: number; host?: string } = {}
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host}:${port}/`;
   let operations = 0;
-  server.on('request', () => {
+  const kinds: Record<CosmosOperationKind, number> = {
+    read: 0,
+    query: 0,
+    write: 0,
+    delete: 0,
+    batch: 0,
+    batchOperation: 0,
+    metadata: 0,
+    host: 0,
+  };
+  server.on('request', (req: IncomingMessage) => {
     operations++;
+    kinds[classify(req)]++;
+  });
+  batchOperationCounters.add((n) => {
+    kinds.batchOperation += n;
   });
   return {
     operations: () => operations,
+    operationsByKind: () => ({ ...kinds }),
     port,
     endpoint,
     connectionString: `AccountEndpoint=${endpoint};AccountKey=${emulatorKey};`,

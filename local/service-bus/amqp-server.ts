@@ -96,6 +96,7 @@ class LinkConsumer implements Consumer {
     private readonly sender: Sender,
     private readonly store: MessageStore,
     private readonly pending: WeakMap<Delivery, Pending>,
+    private readonly onDeliver: () => void = () => undefined,
   ) {
     this.mode = internals(sender).remote.attach.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock';
   }
@@ -113,6 +114,7 @@ class LinkConsumer implements Consumer {
     const lockedUntil = m.lock?.until;
     const tag = lockToken ? lockTokenToTag(lockToken) : Buffer.from(String(m.sequenceNumber));
     const delivery = this.sender.send(outgoing(m, lockedUntil, m.deliveryCount - 1), tag);
+    this.onDeliver();
     this.sent.push(delivery);
     if (lockToken) this.pending.set(delivery, { store: this.store, lockToken });
   }
@@ -135,6 +137,8 @@ export interface ServiceBusEmulator {
   readonly port: number;
   readonly connectionString: string;
   readonly broker: Broker;
+  /** Messages sent to entities, delivered to receivers, and settled (benchmarks count them). */
+  counts(): { readonly sent: number; readonly delivered: number; readonly settled: number };
   /** An outage: stops accepting and drops every connection, keeping every message. */
   suspend(): Promise<void>;
   /** Back on the same port, with the same messages. */
@@ -148,6 +152,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const container = rhea.create_container({ id: 'doorstep-service-bus-emulator' });
   const consumers = new Map<Sender, { store: MessageStore; consumer: LinkConsumer }>();
   const pending = new WeakMap<Delivery, Pending>();
+  const counts = { sent: 0, delivered: 0, settled: 0 };
   const connections = new Set<Connection>();
 
   const replyLink = (session: Session, replyTo: string | undefined): Sender | undefined => {
@@ -324,6 +329,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       } else {
         parts = [context.message as unknown as AmqpMessage];
       }
+      counts.sent += parts.length;
       for (const part of parts) {
         const size = rhea.message.encode(part).length;
         if (size > MAX_MESSAGE_BYTES) {
@@ -356,6 +362,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     const entry = pending.get(delivery);
     if (!entry) return;
     pending.delete(delivery);
+    counts.settled++;
     const state = delivery.remote_state as
       | {
           undeliverable_here?: boolean;
@@ -458,7 +465,9 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       sender.close({ condition: 'amqp:not-found', description: error instanceof Error ? error.message : 'not found' });
       return;
     }
-    const consumer = new LinkConsumer(sender, store, pending);
+    const consumer = new LinkConsumer(sender, store, pending, () => {
+      counts.delivered++;
+    });
     consumers.set(sender, { store, consumer });
     store.attach(consumer);
   });
@@ -530,6 +539,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   return {
     port,
     broker,
+    counts: () => ({ ...counts }),
     connectionString: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`,
     async suspend() {
       if (suspended) return;
