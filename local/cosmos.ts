@@ -17,7 +17,8 @@ import { suspendableServer, type Suspendable } from './outage.js';
 /** The documented key of Microsoft's Cosmos DB emulator: public, and meaningless to Azure. */
 export const emulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
-export type CosmosOperationKind = 'read' | 'query' | 'write' | 'delete' | 'batch' | 'batchOperation' | 'metadata' | 'host';
+export type CosmosOperationKind =
+  'read' | 'query' | 'write' | 'delete' | 'batch' | 'batchOperation' | 'metadata' | 'host';
 
 export interface CosmosEmulator extends Suspendable {
   /** HTTP requests served so far: each is one Cosmos DB operation (benchmarks count them). */
