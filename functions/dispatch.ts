@@ -1,8 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import { z } from 'zod';
 import {
   dispatchChanged,
-  dispatchStates,
+  dispatchListQuery,
   listDispatches,
   resendDispatch,
   retryDue,
@@ -41,16 +40,10 @@ export async function retryDispatches(_timer: Timer, context: InvocationContext)
   if (results.includes('failed')) logEvent(context, 'warn', 'dispatch.gave-up', { failed: count(results).failed });
 }
 
-const listQuery = z.strictObject({
-  state: z.enum(dispatchStates).optional(),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  continuation: z.string().min(1).max(4000).optional(),
-});
-
 export async function getDispatches(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
   const principal = await authenticate(request, deps.verify);
-  const page = await listDispatches(parseQuery(request, listQuery), principal, deps);
+  const page = await listDispatches(parseQuery(request, dispatchListQuery), principal, deps);
   return json(200, {
     items: page.items.map(toDispatchView),
     ...(page.continuation ? { continuation: page.continuation } : {}),

@@ -9,6 +9,7 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { ServiceBusMessage } from '@azure/service-bus';
+import { z } from 'zod';
 import { AppError, conflict, notFound } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 import { decodeToken, encodeToken, type Page } from '../residents/my-account.js';
@@ -221,6 +222,12 @@ export async function resendDispatch(
 export function acknowledge(doc: DispatchDoc, partnerReference: string, now: Date): DispatchDoc {
   return move(doc, 'acknowledged', { partnerReference, acknowledgedAt: now.toISOString() }, now);
 }
+
+export const dispatchListQuery = z.strictObject({
+  state: z.enum(dispatchStates).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  continuation: z.string().min(1).max(4000).optional(),
+});
 
 export async function listDispatches(
   query: { state?: DispatchState | undefined; pageSize: number; continuation?: string | undefined },

@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
+import { dispatchListQuery } from '../dispatch/dispatch.js';
+import { newClientSchema } from '../open311/clients.js';
+import { newPaymentSchema, refundSchema } from '../payments/payments.js';
 import { profilePatchSchema } from '../residents/profile.js';
+import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
   nearbyQuery,
@@ -16,7 +20,7 @@ import {
 type Auth = 'public' | 'resident' | 'staff' | 'admin';
 
 interface Operation {
-  readonly method: 'get' | 'post' | 'put' | 'patch';
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   readonly path: string;
   readonly summary: string;
   readonly auth: Auth;
@@ -116,7 +120,132 @@ const operations: readonly Operation[] = [
     headers: [{ name: 'If-Match', required: true, description: 'The ETag last read; 412 if it changed since' }],
     success: 200,
   },
+  {
+    method: 'get',
+    path: '/staff/dispatches',
+    summary: 'Where new requests were sent, and how it went (attempts, errors, partner references)',
+    auth: 'staff',
+    query: dispatchListQuery,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/staff/requests/{id}/dispatch',
+    summary: 'Send the work order to its back office again',
+    auth: 'staff',
+    pathParams: ['id'],
+    success: 202,
+  },
+  {
+    method: 'post',
+    path: '/uploads',
+    summary: 'A write-only upload URL for one file, checked before anyone sees it',
+    auth: 'resident',
+    body: newUploadSchema,
+    success: 201,
+  },
+  {
+    method: 'get',
+    path: '/documents/{id}',
+    summary: 'An uploaded document’s state',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/documents/{id}/content',
+    summary: 'A short-lived read link to a checked document (302)',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 302,
+  },
+  {
+    method: 'get',
+    path: '/me/documents',
+    summary: 'The resident’s documents',
+    auth: 'resident',
+    query: listMineQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/media/requests/{id}/photos/{index}',
+    summary: 'A report’s checked photo (302 to a short-lived link)',
+    auth: 'public',
+    pathParams: ['id', 'index'],
+    success: 302,
+  },
+  { method: 'get', path: '/payable-items', summary: 'What can be paid for', auth: 'public', success: 200 },
+  {
+    method: 'post',
+    path: '/payments',
+    summary: 'Start a payment through GOV.UK Pay (the amount is the council’s, never the client’s)',
+    auth: 'resident',
+    body: newPaymentSchema,
+    headers: [
+      { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result' },
+    ],
+    success: 201,
+  },
+  {
+    method: 'get',
+    path: '/payments/{id}',
+    summary: 'A payment, refreshed from GOV.UK Pay while unfinished',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/payments/webhook',
+    summary: 'GOV.UK Pay’s signed webhook',
+    auth: 'public',
+    headers: [
+      { name: 'Pay-Signature', required: true, description: 'HMAC-SHA256 of the raw body with the signing secret' },
+    ],
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/me/payments',
+    summary: 'The resident’s payments and refunds',
+    auth: 'resident',
+    query: listMineQuery,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/staff/payments/{id}/refunds',
+    summary: 'Refund some or all of a payment',
+    auth: 'staff',
+    pathParams: ['id'],
+    body: refundSchema,
+    headers: [
+      { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result' },
+    ],
+    success: 201,
+  },
+  {
+    method: 'post',
+    path: '/admin/open311-clients',
+    summary: 'Issue an Open311 API key (shown once)',
+    auth: 'admin',
+    body: newClientSchema,
+    success: 201,
+  },
+  {
+    method: 'delete',
+    path: '/admin/open311-clients/{id}',
+    summary: 'Revoke an Open311 API key',
+    auth: 'admin',
+    pathParams: ['id'],
+    success: 204,
+  },
 ];
+
+/** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
+export const describedRoutes = () => operations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
 
