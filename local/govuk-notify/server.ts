@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { localTemplates, type LocalTemplate } from './templates.js';
+import { requestUrl } from '../request-url.js';
 
 export interface SentNotification {
   readonly id: string;
@@ -156,7 +157,7 @@ ${[...sent]
 </body></html>`;
 
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestUrl(req).pathname;
     const run = async () => {
       if (req.method === 'POST' && path === '/v2/notifications/email') return send('email', req, res);
       if (req.method === 'POST' && path === '/v2/notifications/sms') return send('sms', req, res);

@@ -8,6 +8,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestUrl } from '../request-url.js';
 
 export const testCards = { success: '4444333322221111', declined: '4000000000000002' } as const;
 
@@ -317,7 +318,7 @@ export async function startGovUkPay(
   }
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     void (async () => {
       try {
         if (url.pathname.startsWith('/v1/payments')) await api(req, res, url);

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import * as core from '@azure/functions-core';
 import type { FunctionCallback, FunctionMetadata, RpcBindingInfo, RpcTypedData } from '@azure/functions-core';
+import { requestUrl } from '../request-url.js';
 import { compareRoutes, compileRoute, lenientDecode, type CompiledRoute } from './route-template.js';
 import { parseNcrontab } from './ncrontab.js';
 import { connectionStringParts } from '../../shared/config.js';
@@ -248,7 +249,8 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
   }
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const host = /^[A-Za-z0-9.-]+(:\d+)?$/.test(req.headers.host ?? '') ? (req.headers.host ?? '') : '127.0.0.1';
+    const url = requestUrl(req, `http://${host}`);
     const path = url.pathname;
     void (async () => {
       try {
