@@ -8,24 +8,15 @@ import {
   sendNotification,
 } from '../shared/notifications/notifications.js';
 import { govUkNotify } from '../shared/notifications/notify-client.js';
+import { jsonBody } from '../shared/messaging/message-body.js';
 import { logEvent } from '../shared/observability/log.js';
 import { appDeps } from '../shared/platform/deps.js';
-
-/** Service Bus hands a JSON body over as an object, a string or bytes, depending on the sender. */
-function bodyOf(message: unknown): unknown {
-  if (Buffer.isBuffer(message) || message instanceof Uint8Array) message = Buffer.from(message).toString('utf8');
-  try {
-    return typeof message === 'string' ? (JSON.parse(message) as unknown) : message;
-  } catch {
-    return undefined;
-  }
-}
 
 /** `events` / `notify-residents` → one job per channel on the `notifications` queue. */
 export async function planResidentNotifications(message: unknown, context: InvocationContext): Promise<void> {
   const deps = await appDeps();
   const { config } = deps.platform;
-  const parsed = plannedEventSchema.safeParse(bodyOf(message));
+  const parsed = plannedEventSchema.safeParse(jsonBody(message));
   // Not one of ours: nothing to tell anyone, and redelivery would not change that.
   if (!parsed.success) {
     logEvent(context, 'warn', 'notifications.unreadable-event');
@@ -53,7 +44,7 @@ export async function sendResidentNotification(message: unknown, context: Invoca
   const deps = await appDeps();
   const { config } = deps.platform;
   notify ??= govUkNotify({ ...config.notifications, timeoutMs: config.dependencyTimeoutMs });
-  const parsed = notificationJobSchema.safeParse(bodyOf(message));
+  const parsed = notificationJobSchema.safeParse(jsonBody(message));
   if (!parsed.success) {
     logEvent(context, 'error', 'notifications.unreadable-job');
     return;

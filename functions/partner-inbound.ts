@@ -1,5 +1,6 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import { jsonBody } from '../shared/messaging/message-body.js';
 import { handlePartnerMessage, orderingKey } from '../shared/partners/inbound.js';
 import { logEvent } from '../shared/observability/log.js';
 import { appDeps } from '../shared/platform/deps.js';
@@ -72,7 +73,8 @@ export async function drainPartnerInbound(_timer: Timer, context: InvocationCont
         }
         return [...byKey.values()];
       };
-      const isAck = (m: ServiceBusReceivedMessage) => (m.body as { kind?: unknown } | null)?.kind === 'acknowledged';
+      const isAck = (m: ServiceBusReceivedMessage) =>
+        (jsonBody(m.body) as { kind?: unknown } | undefined)?.kind === 'acknowledged';
       for (const phase of [batch.filter(isAck), batch.filter((m) => !isAck(m))]) {
         await Promise.all(
           groups(phase).map(async (messages) => {

@@ -8,6 +8,7 @@
  * - a thrown error (a dependency is down) → abandon, so it is delivered again.
  */
 import { AppError } from '../errors.js';
+import { jsonBody } from '../messaging/message-body.js';
 import { acknowledge, type DispatchDoc, type DispatchStore } from '../dispatch/dispatch.js';
 import { applyUpdate, type ServiceRequestDeps } from '../service-requests/service-requests.js';
 import type { StaffUpdate } from '../service-requests/schemas.js';
@@ -38,16 +39,6 @@ const reject = (reason: RejectReason, description: string): InboundOutcome => ({
   description: description.slice(0, 1000),
 });
 
-function parseBody(body: unknown): unknown {
-  if (Buffer.isBuffer(body) || body instanceof Uint8Array) body = Buffer.from(body).toString('utf8');
-  if (typeof body !== 'string') return body;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Concurrent writers (staff, the dispatcher) can make a write stale: read again and retry. */
 const attemptsOnStale = 5;
 
@@ -63,7 +54,7 @@ export async function handlePartnerMessage(
   message: { readonly messageId: string; readonly body: unknown; readonly deliveryCount: number },
   deps: InboundDeps,
 ): Promise<InboundOutcome> {
-  const body = parseBody(message.body);
+  const body = jsonBody(message.body);
   if (body === undefined || typeof body !== 'object' || body === null)
     return reject('InvalidJson', 'The body must be a JSON object.');
   const parsed = partnerMessageSchema.safeParse(body);
@@ -77,9 +68,10 @@ export async function handlePartnerMessage(
 
 /** Messages about the same job must apply in order; this is the key they share. */
 export function orderingKey(body: unknown): string {
-  const parsed = partnerMessageSchema.safeParse(parseBody(body));
-  if (!parsed.success) return 'invalid';
-  return `${parsed.data.partner}:${parsed.data.requestId ?? parsed.data.partnerReference ?? ''}`;
+  // Only grouping: the message is validated when it is handled.
+  const m = (jsonBody(body) ?? {}) as { partner?: unknown; requestId?: unknown; partnerReference?: unknown };
+  const key = typeof m.requestId === 'string' ? m.requestId : m.partnerReference;
+  return typeof m.partner === 'string' && typeof key === 'string' ? `${m.partner}:${key}` : 'invalid';
 }
 
 async function applyMessage(
