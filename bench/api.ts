@@ -7,30 +7,16 @@
  * per phase. Locally, Cosmos is in process and memory-only: absolute latencies
  * are the host's and the SDK's, not Azure's; operations per call carry over.
  */
-import { join } from 'node:path';
-import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { seedLocalData } from '../local/seed.js';
-import { freePorts, startLocalStack } from '../local/stack.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const residents = 50;
 
-const stack = await startLocalStack({
-  ports: freePorts,
-  log: () => undefined,
-  sweepTtl: false,
-});
-Object.assign(process.env, stack.appSettings);
-await seedLocalData(stack);
-const host = await startFunctionsHost({
-  entry: join(import.meta.dirname, '../functions/index.ts'),
-  port: 0,
-  log: () => undefined,
-  enableTriggers: false,
-});
-const api = `${host.url}/api`;
+const stack = await startBenchStack();
+const host = await startBenchHost(stack, { triggers: false });
+const { api } = host;
 const tokens = await Promise.all(
   Array.from({ length: residents }, (_, i) =>
     requestDevToken(stack.endpoints.identity.issuer, `bench-${i}`, ['resident']),
@@ -141,7 +127,5 @@ console.log(
   '\n  Cosmos ops/call counts every HTTP request the SDK made to Cosmos DB during the phase (token validation needs none once JWKS is cached).',
 );
 
-await host.close();
-await closeTriggerClients();
-await stack.close();
+await closeBench(stack, host);
 process.exit(0);

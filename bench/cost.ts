@@ -11,27 +11,17 @@
  * partner drain every 10 s, retries, the payment sweep) are a fixed monthly cost,
  * shown apart. Durations are this machine's: Azure's will differ.
  */
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { seedLocalData } from '../local/seed.js';
-import { freePorts, startLocalStack } from '../local/stack.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 import { testCards } from '../local/govuk-pay/server.js';
 import { jpegWithExif } from '../test/support/files.js';
 import { assumptions, priceTable, toGbp } from './prices-uk-south.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
-const stack = await startLocalStack({ ports: freePorts, log: () => undefined, sweepTtl: false });
-Object.assign(process.env, stack.appSettings);
-await seedLocalData(stack);
-const host = await startFunctionsHost({
-  entry: join(import.meta.dirname, '../functions/index.ts'),
-  port: 0,
-  log: () => undefined,
-});
-stack.setPaymentWebhookTarget(`${host.url}/api/payments/webhook`);
-const api = `${host.url}/api`;
+const stack = await startBenchStack();
+const host = await startBenchHost(stack);
+const { api } = host;
 const timers = new Set(host.functions.filter((f) => f.trigger.type === 'timerTrigger').map((f) => f.name));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -254,6 +244,4 @@ console.log(`
     .join(', ')}; ${assumptions.changeFeedRuPerExecution} per change-feed execution).
 `);
 
-await host.close();
-await closeTriggerClients();
-await stack.close();
+await closeBench(stack, host);

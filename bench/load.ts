@@ -18,25 +18,16 @@ import autocannon, { type Result } from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { emulatorKey } from '../local/cosmos.js';
-import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { devCliClient, devTokenGrantType, requestDevToken } from '../local/identity/provider.js';
-import { seedLocalData } from '../local/seed.js';
-import { freePorts, startLocalStack } from '../local/stack.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const runTag = randomUUID().slice(0, 8);
 
-const stack = await startLocalStack({ ports: freePorts, log: () => undefined, sweepTtl: false });
-Object.assign(process.env, stack.appSettings);
-await seedLocalData(stack);
-const host = await startFunctionsHost({
-  entry: join(import.meta.dirname, '../functions/index.ts'),
-  port: 0,
-  log: () => undefined,
-});
+const stack = await startBenchStack();
+const host = await startBenchHost(stack);
 const issuer = stack.endpoints.identity.issuer;
 const residents = Array.from({ length: 40 }, (_, i) => `load-${runTag}-${i}`);
 const tokens = await Promise.all(residents.map((sub) => requestDevToken(issuer, sub, ['resident'])));
@@ -309,8 +300,6 @@ console.log(`
 
 await receiver.close();
 await bus.close();
-await host.close();
-await closeTriggerClients();
-await stack.close();
+await closeBench(stack, host);
 if (missing > 0 || unique !== accepted || submitted.size !== stored.size || twice > 0 || pending > 0)
   process.exitCode = 1;

@@ -18,20 +18,15 @@
 import { CosmosClient } from '@azure/cosmos';
 import { ServiceBusClient, type ServiceBusMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { emulatorKey } from '../local/cosmos.js';
-import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { seedLocalData } from '../local/seed.js';
-import { freePorts, startLocalStack } from '../local/stack.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 import { partnerMessage } from '../scripts/partner.js';
 
 const rawCount = Number(process.env.BENCH_RAW ?? 3000);
 const requestCount = Number(process.env.BENCH_REQUESTS ?? 250);
 
-const stack = await startLocalStack({ ports: freePorts, log: () => undefined, sweepTtl: false });
-Object.assign(process.env, stack.appSettings);
-await seedLocalData(stack);
+const stack = await startBenchStack();
 const bus = new ServiceBusClient(stack.appSettings.ServiceBus ?? '');
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 
@@ -58,12 +53,8 @@ const rawReceiveMs = performance.now() - t;
 await receiver.close();
 
 // 2. End to end through the app.
-const host = await startFunctionsHost({
-  entry: join(import.meta.dirname, '../functions/index.ts'),
-  port: 0,
-  log: () => undefined,
-});
-const api = `${host.url}/api`;
+const host = await startBenchHost(stack);
+const { api } = host;
 const tokens = await Promise.all(
   Array.from({ length: 20 }, (_, i) => requestDevToken(stack.endpoints.identity.issuer, `bench-${i}`, ['resident'])),
 );
@@ -149,6 +140,4 @@ console.log('  In Azure the drain runs every 10 s (timer), so a lone message wai
 
 await sender.close();
 await bus.close();
-await host.close();
-await closeTriggerClients();
-await stack.close();
+await closeBench(stack, host);

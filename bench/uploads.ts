@@ -7,28 +7,17 @@
  * 200 ms), which bounds the second figure from below; in Azure, Event Grid's own
  * delivery latency takes its place.
  */
-import { join } from 'node:path';
-import { closeTriggerClients, startFunctionsHost } from '../local/host/functions-host.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { freePorts, startLocalStack } from '../local/stack.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 import { jpegWithExif } from '../test/support/files.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const photos = Number(process.env.BENCH_PHOTOS ?? 10);
 
-const stack = await startLocalStack({
-  ports: freePorts,
-  log: () => undefined,
-  sweepTtl: false,
-});
-Object.assign(process.env, stack.appSettings);
-const host = await startFunctionsHost({
-  entry: join(import.meta.dirname, '../functions/index.ts'),
-  port: 0,
-  log: () => undefined,
-});
-const api = `${host.url}/api`;
+const stack = await startBenchStack({ seed: false });
+const host = await startBenchHost(stack);
+const { api } = host;
 const token = await requestDevToken(stack.endpoints.identity.issuer, 'bench-uploader', ['resident']);
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const pct = (xs: number[], p: number) =>
@@ -93,7 +82,5 @@ console.log(
 );
 console.log('  (local blob events come from a 200 ms container poll; Event Grid takes its place in Azure)');
 
-await host.close();
-await closeTriggerClients();
-await stack.close();
+await closeBench(stack, host);
 process.exit(0);
