@@ -3,7 +3,7 @@
  * to what the Service Bus SDK itself does against the same local emulator.
  *
  * 1. Raw SDK: BENCH_RAW (default 3000) messages sent in batches of 100 to
- *    `partner-inbound`, then received and completed (batches of 100), before the
+ *    the highways contractor's queue `partner-inbound-highways-contractor`, then received and completed (batches of 100), before the
  *    app is started, so nothing else consumes them.
  * 2. End to end: BENCH_REQUESTS (default 250) reports made over HTTP and
  *    dispatched; then a contractor's four messages each (acknowledge, scheduled,
@@ -22,6 +22,7 @@ import { emulatorKey } from '../local/cosmos.js';
 import { requestDevToken } from '../local/identity/provider.js';
 import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 import { partnerMessage } from '../scripts/partner.js';
+import { partnerInboundQueue } from '../shared/messaging/topology.js';
 
 const rawCount = Number(process.env.BENCH_RAW ?? 3000);
 const requestCount = Number(process.env.BENCH_REQUESTS ?? 250);
@@ -31,7 +32,9 @@ const bus = new ServiceBusClient(stack.appSettings.ServiceBus ?? '');
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 
 // 1. The SDK alone.
-const sender = bus.createSender('partner-inbound');
+// The highways contractor's own queue: the queue is the sender.
+const queue = partnerInboundQueue('highways-contractor');
+const sender = bus.createSender(queue);
 const body = { kind: 'noise', padding: 'x'.repeat(300) };
 let t = performance.now();
 for (let i = 0; i < rawCount; i += 100) {
@@ -40,7 +43,7 @@ for (let i = 0; i < rawCount; i += 100) {
   );
 }
 const rawSendMs = performance.now() - t;
-const receiver = bus.createReceiver('partner-inbound');
+const receiver = bus.createReceiver(queue);
 t = performance.now();
 let received = 0;
 while (received < rawCount) {
@@ -93,15 +96,15 @@ await waitFor(async () => (await count("c.type = 'dispatch' AND c.state = 'sent'
 const messages: ServiceBusMessage[] = ids.flatMap((id) => {
   const ref = `HW-${id.slice(0, 8)}`;
   return [
-    partnerMessage('highways-contractor', id, { kind: 'acknowledged', partnerReference: ref }),
-    partnerMessage('highways-contractor', ref, {
+    partnerMessage(id, { kind: 'acknowledged', partnerReference: ref }),
+    partnerMessage(ref, {
       kind: 'status-change',
       status: 'action-scheduled',
       publicUpdate: 'Booked.',
       updateId: `${ref}/1`,
     }),
-    partnerMessage('highways-contractor', ref, { kind: 'status-change', status: 'in-progress', updateId: `${ref}/2` }),
-    partnerMessage('highways-contractor', ref, { kind: 'completion', notes: 'Repaired.', updateId: `${ref}/3` }),
+    partnerMessage(ref, { kind: 'status-change', status: 'in-progress', updateId: `${ref}/2` }),
+    partnerMessage(ref, { kind: 'completion', notes: 'Repaired.', updateId: `${ref}/3` }),
   ];
 });
 const drain = () => fetch(`${host.url}/admin/functions/partner-inbound`, { method: 'POST', body: '{}' });
@@ -120,7 +123,7 @@ const partnerUpdates = (
     .query<{ timeline: { by: string }[] }>("SELECT c.timeline FROM c WHERE c.type = 'request'")
     .fetchAll()
 ).resources.map((r) => r.timeline.filter((e) => e.by === 'partner').length);
-const dead = await bus.createReceiver('partner-inbound', { subQueueType: 'deadLetter' }).peekMessages(100);
+const dead = await bus.createReceiver(queue, { subQueueType: 'deadLetter' }).peekMessages(100);
 
 console.log(`\nPartner messages: local Service Bus emulator, node ${process.version}\n`);
 console.log('  path                                            messages      ms   msg/s');

@@ -1,13 +1,12 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import {
   dispatchChanged,
-  dispatchListQuery,
   listDispatches,
   resendDispatch,
   retryDue,
-  toDispatchView,
   type DispatchDeps,
 } from '../shared/dispatch/dispatch.js';
+import { dispatchListQuery, toDispatchView } from '../shared/dispatch/model.js';
 import { parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { authenticate } from '../shared/identity/principal.js';

@@ -1,100 +1,106 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import { jsonBody } from '../shared/messaging/message-body.js';
-import { handlePartnerMessage, orderingKey } from '../shared/partners/inbound.js';
+import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import { backOfficeIds, type BackOfficeId } from '../shared/catalogue/back-offices.js';
+import { partnerInboundQueue } from '../shared/messaging/topology.js';
 import { logEvent } from '../shared/observability/log.js';
-import { appDeps } from '../shared/platform/deps.js';
+import { processBatch, type Settlement } from '../shared/partners/inbound.js';
+import { appDeps, type AppDeps } from '../shared/platform/deps.js';
 
 /** Stop taking new batches after this long, so a run ends well inside the timeout. */
 const runBudgetMs = 4 * 60_000;
 
+type Tally = Record<'applied' | 'duplicate' | 'rejected' | 'retried', number>;
+
 /**
- * Drains `partner-inbound` with the Service Bus SDK and settles each message
- * itself, because only a receiver can dead-letter with a reason (see README
- * "Decisions"): applied or duplicate → complete; invalid → dead-letter with the
- * reason; a dependency down → abandon, so it is delivered again (and
- * dead-lettered as MaxDeliveryCountExceeded if it never succeeds).
+ * Drains each back office's `partner-inbound-<id>` queue with the Service Bus SDK
+ * and settles each message itself, because only a receiver can dead-letter with a
+ * reason (see README "Decisions"). The queue is the sender: only that back office
+ * may send to it. What to apply, in which order, and how each message ends is
+ * decided in shared/partners; this function receives, settles and logs.
  */
 export async function drainPartnerInbound(_timer: Timer, context: InvocationContext): Promise<void> {
   const deps = await appDeps();
-  const receiver = (await deps.platform.serviceBus()).createReceiver('partner-inbound');
   const started = Date.now();
-  const tally = { applied: 0, duplicate: 0, rejected: 0, retried: 0 };
+  const tally: Tally = { applied: 0, duplicate: 0, rejected: 0, retried: 0 };
+  await Promise.all(backOfficeIds.map((id) => drainQueue(id, deps, started, tally, context)));
+  if (tally.applied + tally.duplicate + tally.rejected + tally.retried > 0)
+    logEvent(context, 'info', 'partner.drained', tally);
+}
+
+async function drainQueue(
+  sender: BackOfficeId,
+  deps: AppDeps,
+  started: number,
+  tally: Tally,
+  context: InvocationContext,
+): Promise<void> {
+  const receiver = (await deps.platform.serviceBus()).createReceiver(partnerInboundQueue(sender));
+  // Held back earlier in this run: when delivered again at once, left for the next run.
   const heldThisRun = new Set<string>();
-  const settle = async (message: ServiceBusReceivedMessage): Promise<'settled' | 'held'> => {
-    try {
-      const result = await handlePartnerMessage(
-        { messageId: String(message.messageId ?? ''), body: message.body, deliveryCount: message.deliveryCount ?? 1 },
-        deps,
-      );
-      if (result.outcome === 'rejected') {
-        await receiver.deadLetterMessage(message, {
-          deadLetterReason: result.reason,
-          deadLetterErrorDescription: result.description,
-        });
-        tally.rejected++;
-        logEvent(context, 'warn', 'partner.rejected', { messageId: message.messageId, reason: result.reason });
-      } else if (result.outcome === 'later') {
-        heldThisRun.add(String(message.messageId));
-        await receiver.abandonMessage(message);
-        tally.retried++;
-        return 'held';
-      } else {
-        await receiver.completeMessage(message);
-        tally[result.outcome]++;
-      }
-      return 'settled';
-    } catch (error) {
-      tally.retried++;
-      logEvent(context, 'warn', 'partner.retry', {
-        messageId: message.messageId,
-        deliveryCount: message.deliveryCount,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      heldThisRun.add(String(message.messageId));
-      await receiver.abandonMessage(message).catch(() => undefined);
-      return 'held';
-    }
-  };
+  const settle = (s: Settlement<ServiceBusReceivedMessage>) =>
+    settleOne(receiver, sender, s, heldThisRun, tally, context);
   try {
     while (Date.now() - started < runBudgetMs) {
       const received = await receiver.receiveMessages(100, { maxWaitTimeInMs: 500 });
-      // Held back earlier in this run and delivered again at once: leave them for the next run.
-      const batch = received.filter((m) => !heldThisRun.has(String(m.messageId)));
-      for (const m of received) if (heldThisRun.has(String(m.messageId))) await receiver.abandonMessage(m);
-      if (batch.length === 0) break;
-      // Messages about one job apply in the order received, different jobs in parallel;
-      // acknowledgements first, since later messages may name the reference they give.
-      const groups = (messages: ServiceBusReceivedMessage[]) => {
-        const byKey = new Map<string, ServiceBusReceivedMessage[]>();
-        for (const message of messages) {
-          const key = orderingKey(message.body);
-          byKey.set(key, [...(byKey.get(key) ?? []), message]);
-        }
-        return [...byKey.values()];
-      };
-      const isAck = (m: ServiceBusReceivedMessage) =>
-        (jsonBody(m.body) as { kind?: unknown } | undefined)?.kind === 'acknowledged';
-      for (const phase of [batch.filter(isAck), batch.filter((m) => !isAck(m))]) {
-        await Promise.all(
-          groups(phase).map(async (messages) => {
-            for (const [i, message] of messages.entries()) {
-              if ((await settle(message)) === 'settled') continue;
-              // Held back: so are the rest of its job's messages, to keep their order.
-              for (const rest of messages.slice(i + 1)) {
-                heldThisRun.add(String(rest.messageId));
-                await receiver.abandonMessage(rest).catch(() => undefined);
-              }
-              tally.retried += messages.length - i - 1;
-              break;
-            }
-          }),
-        );
+      if (received.every((m) => heldThisRun.has(String(m.messageId)))) {
+        for (const m of received) await receiver.abandonMessage(m).catch(() => undefined);
+        break;
       }
+      const batch = received.map((m) => ({
+        handle: m,
+        messageId: String(m.messageId ?? ''),
+        body: m.body as unknown,
+        deliveryCount: m.deliveryCount ?? 1,
+      }));
+      await processBatch(batch, sender, heldThisRun, deps, settle);
     }
   } finally {
     await receiver.close();
   }
-  if (tally.applied + tally.duplicate + tally.rejected + tally.retried > 0)
-    logEvent(context, 'info', 'partner.drained', tally);
+}
+
+async function settleOne(
+  receiver: ServiceBusReceiver,
+  sender: BackOfficeId,
+  s: Settlement<ServiceBusReceivedMessage>,
+  heldThisRun: Set<string>,
+  tally: Tally,
+  context: InvocationContext,
+): Promise<void> {
+  const messageId = s.handle.messageId;
+  try {
+    switch (s.action) {
+      case 'complete':
+        await receiver.completeMessage(s.handle);
+        tally[s.outcome]++;
+        return;
+      case 'dead-letter':
+        await receiver.deadLetterMessage(s.handle, {
+          deadLetterReason: s.reason,
+          deadLetterErrorDescription: s.description,
+        });
+        tally.rejected++;
+        logEvent(context, 'warn', 'partner.rejected', { partner: sender, messageId, reason: s.reason });
+        return;
+      case 'abandon':
+        heldThisRun.add(s.messageId);
+        if (s.why !== 'released') tally.retried++;
+        if (s.why === 'error')
+          logEvent(context, 'warn', 'partner.retry', {
+            partner: sender,
+            messageId,
+            deliveryCount: s.handle.deliveryCount,
+            error: s.error,
+          });
+        await receiver.abandonMessage(s.handle);
+        return;
+    }
+  } catch (error) {
+    // A lost lock or a dropped link: the message comes back by itself.
+    logEvent(context, 'warn', 'partner.settle-failed', {
+      partner: sender,
+      messageId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }

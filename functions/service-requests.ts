@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { toDispatchView } from '../shared/dispatch/dispatch.js';
+import { toDispatchView } from '../shared/dispatch/model.js';
 import { authenticate, isStaff } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';

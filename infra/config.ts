@@ -4,6 +4,7 @@
  * live in Key Vault and the app reads them through Key Vault references.
  */
 import { z } from 'zod';
+import { backOfficeIds } from '../shared/catalogue/back-offices.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -41,6 +42,24 @@ export const infraConfigSchema = z.object({
   uploadEvents: flag.default(true),
   /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */
   packageBlobName: z.string().default('doorstep-functions.zip'),
+  /**
+   * JSON: back office id → object id of its service principal (its Entra app
+   * registration). Each gets Data Sender on its own `partner-inbound-<id>` queue and
+   * Data Receiver on its own `work-orders` subscription, nothing else. A back office
+   * left out gets no access (the platform team grants nothing by hand either).
+   */
+  partnerPrincipals: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(backOfficeIds), z.uuid())),
 });
 
 export type InfraConfig = z.output<typeof infraConfigSchema>;

@@ -1,10 +1,15 @@
 /**
  * Service Bus: exactly the entities of `shared/messaging/topology.ts` (the local
  * emulator runs the same definition), with key auth off, and the app's identity
- * granted send or receive on each entity it uses and nothing else.
+ * granted send or receive on each entity it uses and nothing else. Each back
+ * office's principal (config `partnerPrincipals`) may send only on its own inbound
+ * queue and receive only from its own work-orders subscription: the queue a
+ * partner message arrives on is who sent it.
  */
 import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import * as servicebus from '@pulumi/azure-native/servicebus/index.js';
+import type { BackOfficeId } from '../shared/catalogue/back-offices.js';
 import { topology, type SubscriptionFilter } from '../shared/messaging/topology.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
@@ -34,6 +39,31 @@ function ruleArgs(filter: SubscriptionFilter): Partial<servicebus.RuleArgs> | un
         },
       };
   }
+}
+
+/** Built-in role definition ids for partners' principals (Azure Service Bus Data Sender / Data Receiver). */
+export const partnerRoles = {
+  send: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+  receive: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
+} as const;
+
+/** A back office's own access to one entity; none if the stack names no principal for it. */
+function grantPartner(
+  cfg: InfraConfig,
+  name: string,
+  office: BackOfficeId | undefined,
+  access: keyof typeof partnerRoles,
+  scope: pulumi.Input<string>,
+  subscriptionId: pulumi.Input<string>,
+) {
+  const principalId = office ? cfg.partnerPrincipals[office] : undefined;
+  if (!principalId) return;
+  new authorization.RoleAssignment(name, {
+    principalId,
+    principalType: 'ServicePrincipal',
+    roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${partnerRoles[access]}`,
+    scope,
+  });
 }
 
 export function createMessaging(
@@ -70,6 +100,7 @@ export function createMessaging(
         role: access === 'send' ? 'serviceBusDataSender' : 'serviceBusDataReceiver',
         scope: queue.id,
       });
+    grantPartner(cfg, `role-sbq-${q.name}-partner-send`, q.partnerSends, 'send', queue.id, app.subscriptionId);
     return queue;
   });
   const topics = topology.topics.map((t) => {
@@ -113,6 +144,14 @@ export function createMessaging(
           role: 'serviceBusDataReceiver',
           scope: subscription.id,
         });
+      grantPartner(
+        cfg,
+        `role-sbs-${t.name}-${s.name}-partner-receive`,
+        s.partnerReceives,
+        'receive',
+        subscription.id,
+        app.subscriptionId,
+      );
     }
     return topic;
   });

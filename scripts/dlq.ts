@@ -1,7 +1,7 @@
 /**
  * `npm run dlq -- list | show <entity> | replay <entity> | purge <entity> [--max N]`
  *
- * Dead-letter queues, through the real SDK. An entity is a queue (`partner-inbound`)
+ * Dead-letter queues, through the real SDK. An entity is a queue (`partner-inbound-highways-contractor`)
  * or a subscription (`events/crm`). Connects to the local stack (.local/endpoints.json)
  * unless `ServiceBus__fullyQualifiedNamespace` (Azure, your Entra login) or `ServiceBus`
  * (a connection string) is set.
@@ -53,7 +53,7 @@ export async function runDlq(
     case 'list': {
       for (const name of entities()) {
         const receiver = deadLetterReceiver(client, name, 'peekLock');
-        out.push(`${name.padEnd(32)} ${(await peekAll(receiver, 1000)).length}`);
+        out.push(`${name.padEnd(40)} ${(await peekAll(receiver, 1000)).length}`);
         await receiver.close();
       }
       return out;

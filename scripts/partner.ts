@@ -10,14 +10,16 @@
  *   simulate [--as …] [--max 10]                        act as the contractor: take each work order,
  *                                                       acknowledge, schedule, start and complete it
  *
- * Every message follows contracts/partner-message.v1.schema.json. Connects like
- * `npm run dlq` (local stack by default).
+ * Every message follows contracts/partner-message.v1.schema.json and goes to the
+ * back office's own queue, `partner-inbound-<office>`: the queue, not the body, says
+ * who sent it (in Azure only that back office's principal may send there). Connects
+ * like `npm run dlq` (local stack by default).
  */
 import type { ServiceBusClient, ServiceBusMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backOfficeIds, type BackOfficeId } from '../shared/dispatch/back-offices.js';
+import { backOfficeIds, type BackOfficeId } from '../shared/catalogue/back-offices.js';
 import {
   partnerMessageSchema,
   partnerMessageSchemaId,
@@ -25,19 +27,21 @@ import {
   type PartnerMessage,
   type WorkOrder,
 } from '../shared/partners/contract.js';
+import { partnerInboundQueue } from '../shared/messaging/topology.js';
 import { connect } from './service-bus-connection.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A valid partner message (checked against the published contract before it leaves). */
+/**
+ * A valid partner message (checked against the published contract before it
+ * leaves). It names no sender: send it to `partnerInboundQueue(office)`.
+ */
 export function partnerMessage(
-  partner: BackOfficeId,
   key: string,
   body: Record<string, unknown> & { kind: PartnerMessage['kind'] },
 ): ServiceBusMessage {
   const message = {
     schema: partnerMessageSchemaId,
-    partner,
     ...(uuid.test(key) ? { requestId: key } : { partnerReference: key }),
     sentAt: new Date().toISOString(),
     ...body,
@@ -96,7 +100,7 @@ export async function runPartner(client: ServiceBusClient, argv: string[]): Prom
   if (!backOfficeIds.includes(partner)) throw new Error(`--as must be one of ${backOfficeIds.join(', ')}`);
   const [command, key = '', status] = positionals;
   const out: string[] = [];
-  const sender = client.createSender('partner-inbound');
+  const sender = client.createSender(partnerInboundQueue(partner));
   const send = async (message: ServiceBusMessage) => {
     await sender.sendMessages(message);
     out.push(`sent ${(message.body as { kind: string }).kind} ${String(message.messageId)}`);
@@ -112,7 +116,7 @@ export async function runPartner(client: ServiceBusClient, argv: string[]): Prom
         break;
       case 'ack':
         await send(
-          partnerMessage(partner, key, {
+          partnerMessage(key, {
             kind: 'acknowledged',
             partnerReference: values.ref ?? `REF-${key.slice(0, 8)}`,
           }),
@@ -120,7 +124,7 @@ export async function runPartner(client: ServiceBusClient, argv: string[]): Prom
         break;
       case 'status':
         await send(
-          partnerMessage(partner, key, {
+          partnerMessage(key, {
             kind: 'status-change',
             status,
             ...(values.text ? { publicUpdate: values.text } : {}),
@@ -128,26 +132,24 @@ export async function runPartner(client: ServiceBusClient, argv: string[]): Prom
         );
         break;
       case 'update':
-        await send(partnerMessage(partner, key, { kind: 'public-update', text: values.text ?? '', ...photo }));
+        await send(partnerMessage(key, { kind: 'public-update', text: values.text ?? '', ...photo }));
         break;
       case 'complete':
-        await send(
-          partnerMessage(partner, key, { kind: 'completion', notes: values.notes ?? 'Work completed.', ...photo }),
-        );
+        await send(partnerMessage(key, { kind: 'completion', notes: values.notes ?? 'Work completed.', ...photo }));
         break;
       case 'simulate': {
         const taken = await takeWorkOrders(client, partner, Number(values.max), async (order) => {
           const ref = `${partner === 'highways-contractor' ? 'HW' : partner === 'waste-contractor' ? 'WS' : 'CRM'}-${order.requestId.slice(0, 8).toUpperCase()}`;
           await sender.sendMessages([
-            partnerMessage(partner, order.requestId, { kind: 'acknowledged', partnerReference: ref }),
-            partnerMessage(partner, ref, {
+            partnerMessage(order.requestId, { kind: 'acknowledged', partnerReference: ref }),
+            partnerMessage(ref, {
               kind: 'status-change',
               status: 'action-scheduled',
               publicUpdate: 'A crew is booked to attend within five working days.',
               updateId: `${ref}/1`,
             }),
-            partnerMessage(partner, ref, { kind: 'status-change', status: 'in-progress', updateId: `${ref}/2` }),
-            partnerMessage(partner, ref, {
+            partnerMessage(ref, { kind: 'status-change', status: 'in-progress', updateId: `${ref}/2` }),
+            partnerMessage(ref, {
               kind: 'completion',
               notes: 'Repair completed and the area made safe.',
               updateId: `${ref}/3`,

@@ -3,19 +3,10 @@
  * (the questions a report of that kind must answer).
  */
 import { z } from 'zod';
-import { backOfficeIds } from '../dispatch/back-offices.js';
+import { backOfficeIds } from './back-offices.js';
+import { serviceGroups } from './service-groups.js';
 
-export const serviceGroups = [
-  'roads',
-  'street-lighting',
-  'waste',
-  'street-cleansing',
-  'parks-and-trees',
-  'parking',
-  'environmental-health',
-  'drainage',
-] as const;
-export type ServiceGroup = (typeof serviceGroups)[number];
+export { serviceGroups, type ServiceGroup } from './service-groups.js';
 
 export const attributeDatatypes = [
   'string',
@@ -62,7 +53,7 @@ export const serviceDefinitionSchema = z.strictObject({
   agencyResponsible: z.string().trim().max(100).optional(),
   /** Target days to resolve, shown to residents as an expected date. */
   expectedDays: z.int().min(0).max(365).optional(),
-  /** The council system new reports go to; defaults by group (see dispatch/back-offices.ts). */
+  /** The council system new reports go to; defaults by group (see back-offices.ts). */
   backOffice: z.enum(backOfficeIds).optional(),
 });
 

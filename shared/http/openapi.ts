@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
-import { dispatchListQuery } from '../dispatch/dispatch.js';
+import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
 import { newPaymentSchema, refundSchema } from '../payments/payments.js';
 import { profilePatchSchema } from '../residents/profile.js';

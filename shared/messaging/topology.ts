@@ -5,7 +5,7 @@
  * provisions exactly these entities, so local and Azure cannot drift apart.
  */
 
-import { backOffices, backOfficeIds } from '../dispatch/back-offices.js';
+import { backOffices, backOfficeIds, type BackOfficeId } from '../catalogue/back-offices.js';
 
 /** ISO 8601 durations are what Azure takes; the emulator converts them. */
 export type IsoDuration = `P${string}`;
@@ -40,6 +40,8 @@ export interface QueueDefinition extends EntitySettings {
   readonly duplicateDetectionHistoryTimeWindow: IsoDuration;
   /** Who may use it: drives least-privilege role assignments in infra. */
   readonly appAccess: readonly ('send' | 'receive')[];
+  /** The back office that sends to it: infra grants that partner's principal send here, and nowhere else. */
+  readonly partnerSends?: BackOfficeId;
   readonly description: string;
 }
 
@@ -48,6 +50,8 @@ export interface SubscriptionDefinition extends EntitySettings {
   readonly filter: SubscriptionFilter;
   /** True when the function app itself consumes this subscription. */
   readonly appReceives: boolean;
+  /** The back office that reads it: infra grants that partner's principal receive here. */
+  readonly partnerReceives?: BackOfficeId;
   readonly description: string;
 }
 
@@ -73,16 +77,24 @@ const standard: EntitySettings = {
   deadLetteringOnMessageExpiration: true,
 };
 
+/**
+ * Where a back office sends its messages: a queue of its own, so that who sent a
+ * message is the entity it arrived on (only that partner holds send rights on
+ * it), never a field of its body.
+ */
+export const partnerInboundQueue = (id: BackOfficeId): string => `partner-inbound-${id}`;
+
 export const topology: Topology = {
   queues: [
-    {
+    ...backOfficeIds.map((id): QueueDefinition => ({
       ...standard,
-      name: 'partner-inbound',
-      description: 'Status changes, public updates and completions from works contractors and back offices.',
+      name: partnerInboundQueue(id),
+      description: `Acknowledgements, status changes, public updates and completions from the ${backOffices[id].name.toLowerCase()}.`,
       requiresDuplicateDetection: true,
       duplicateDetectionHistoryTimeWindow: 'P1D',
       appAccess: ['receive'],
-    },
+      partnerSends: id,
+    })),
     {
       ...standard,
       name: 'notifications',
@@ -107,6 +119,7 @@ export const topology: Topology = {
         description: `Work orders for the ${backOffices[id].name.toLowerCase()}.`,
         filter: { kind: 'correlation', to: id },
         appReceives: false,
+        partnerReceives: id,
       })),
     },
     {

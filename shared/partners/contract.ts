@@ -1,11 +1,14 @@
 /**
- * What partners and back offices may send on `partner-inbound`: one versioned
- * schema that validates each message and is also published, as JSON Schema, in
- * `contracts/` (a test keeps the published file equal to this one).
+ * What partners and back offices may send on their own `partner-inbound-<id>`
+ * queue: one versioned schema that validates each message and is also published,
+ * as JSON Schema, in `contracts/` with the work order (a test keeps the published
+ * files equal to these).
  */
 import { z } from 'zod';
-import { serviceGroups } from '../catalogue/service-definition.js';
-import { backOfficeIds } from '../dispatch/back-offices.js';
+import { backOfficeIds } from '../catalogue/back-offices.js';
+import { workOrderSchema, workOrderSchemaId } from '../dispatch/work-order.js';
+
+export { workOrderSchema, workOrderSchemaId, type WorkOrder } from '../dispatch/work-order.js';
 
 export const partnerMessageSchemaId = 'https://doorstep.example.gov.uk/contracts/partner-message/v1';
 
@@ -34,7 +37,12 @@ const photoUrl = z
 
 const common = {
   schema: z.literal(partnerMessageSchemaId),
-  partner: z.enum(backOfficeIds).describe('Who is sending: must be the back office the request was sent to'),
+  partner: z
+    .enum(backOfficeIds)
+    .optional()
+    .describe(
+      'Optional: the sender is the queue the message arrives on (only its back office may send there). If given, it must name that back office, or the message is dead-lettered (PartnerMismatch).',
+    ),
   requestId: z.uuid().optional().describe("Doorstep's request id (from the work order)"),
   partnerReference: reference.optional(),
   updateId: z
@@ -76,32 +84,6 @@ export const partnerMessageSchema = z
 
 export type PartnerMessage = z.output<typeof partnerMessageSchema>;
 
-export const workOrderSchemaId = 'https://doorstep.example.gov.uk/contracts/work-order/v1';
-
-/** What Doorstep sends a back office on its `work-orders` subscription: the job, not the reporter. */
-export const workOrderSchema = z.strictObject({
-  schema: z.literal(workOrderSchemaId),
-  workOrderId: z.string().describe('<requestId>.<generation>: a resend has a new generation'),
-  requestId: z.uuid(),
-  backOffice: z.enum(backOfficeIds),
-  serviceCode: z.string(),
-  serviceName: z.string(),
-  serviceGroup: z.enum(serviceGroups),
-  description: z.string().describe("The resident's description of the problem"),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()).readonly()])),
-  location: z.strictObject({
-    lat: z.number().optional(),
-    long: z.number().optional(),
-    uprn: z.string().optional(),
-    address: z.string().optional(),
-  }),
-  photoPaths: z.array(z.string()).describe('Relative to the API base URL given at onboarding'),
-  reportedAt: z.iso.datetime({ offset: true }),
-  expectedAt: z.iso.datetime({ offset: true }).nullable(),
-  replyTo: z.literal('partner-inbound'),
-});
-export type WorkOrder = z.output<typeof workOrderSchema>;
-
 /** The published JSON Schemas, by file name under `contracts/`. */
 export function publishedContracts(): Record<string, Record<string, unknown>> {
   return {
@@ -111,7 +93,7 @@ export function publishedContracts(): Record<string, Record<string, unknown>> {
       $id: workOrderSchemaId,
       title: 'Doorstep work order, version 1',
       description:
-        'Sent on the work-orders topic with `to` set to the back office and messageId work-order:<workOrderId>. Acknowledge it on partner-inbound with your own reference.',
+        'Sent on the work-orders topic with `to` set to the back office and messageId work-order:<workOrderId>. Acknowledge it on your own queue (replyTo: partner-inbound-<backOffice>) with your own reference.',
     },
   };
 }
@@ -124,7 +106,7 @@ export function partnerMessageJsonSchema(): Record<string, unknown> {
     $id: partnerMessageSchemaId,
     title: 'Doorstep partner message, version 1',
     description:
-      'Sent by a back office to the partner-inbound queue as JSON (contentType application/json). Set messageId to a value unique to this message: a repeat within a day is dropped.',
+      'Sent by a back office to its own queue, partner-inbound-<backOffice>, as JSON (contentType application/json); the queue says who sent it. Set messageId to a value unique to this message: a repeat within a day is dropped. Once a job is acknowledged, its reference changes only by the council.',
     anyOf: [{ required: ['requestId'] }, { required: ['partnerReference'] }],
   };
 }

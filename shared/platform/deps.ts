@@ -3,7 +3,7 @@
  * call `appDeps()`; tests of pure logic pass plain fakes to the use cases instead.
  */
 import type { Container } from '@azure/cosmos';
-import { cosmosDispatchStore, type DispatchStore } from '../dispatch/dispatch.js';
+import { cosmosDispatchStore, type DispatchStore } from '../dispatch/store.js';
 import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogue.js';
 import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';

@@ -4,32 +4,13 @@
  * query, newest first, paged with opaque continuation tokens.
  */
 import type { Container } from '@azure/cosmos';
-import { badRequest } from '../errors.js';
+import { decodeToken, encodeToken, type Page } from '../data/page-token.js';
 
 export interface MyAccountEntry {
   readonly id: string;
   readonly residentId: string;
   readonly kind: 'request' | 'document' | 'payment';
   readonly at: string;
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly continuation?: string;
-}
-
-// Continuation tokens are Cosmos' own JSON; clients get them opaque.
-export const encodeToken = (token: string | undefined) =>
-  token ? Buffer.from(token).toString('base64url') : undefined;
-export function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  try {
-    JSON.parse(text);
-  } catch {
-    throw badRequest('The continuation token is not one this API issued.');
-  }
-  return text;
 }
 
 export async function putEntry(residents: Container, entry: MyAccountEntry): Promise<void> {

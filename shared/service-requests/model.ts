@@ -57,6 +57,8 @@ export interface ServiceRequestDoc {
   readonly externalUpdateIds?: readonly string[];
   readonly assignedTo?: string | null;
   readonly timeline: readonly TimelineEntry[];
+  /** How many of the oldest partner entries were folded away to keep the timeline bounded (see timeline.ts). */
+  readonly partnerEntriesCompacted?: number;
   readonly internalNotes: readonly InternalNote[];
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { checkAttributes } from '../catalogue/attributes.js';
 import type { CatalogueStore } from '../catalogue/catalogue.js';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../errors.js';
-import { backOfficeFor } from '../dispatch/back-offices.js';
-import { newDispatch } from '../dispatch/dispatch.js';
+import { backOfficeFor } from '../catalogue/back-offices.js';
+import { newDispatch } from '../dispatch/model.js';
 import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
 import { cellOf, cellsAround, contains, distanceM, type Boundary } from '../geo/area.js';
 import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
@@ -16,6 +16,7 @@ import type { NewServiceRequest, StaffUpdate } from './schemas.js';
 import { canMove, isOpen, statuses, type Status } from './status.js';
 import type { DocumentStore } from '../uploads/store.js';
 import { checkPhotos } from '../uploads/uploads.js';
+import { compactPartnerEntries, externalUpdateIdsKept } from './timeline.js';
 import type { Page, RequestStore } from './store.js';
 
 export interface ServiceRequestDeps {
@@ -325,17 +326,25 @@ export async function applyUpdate(
   } else if (update.publicUpdate) {
     timeline.push({ at, kind: 'update', text: update.publicUpdate, by, ...photo });
   }
-  if (timeline.length > 500) throw conflict('This request has too many updates; close it and open a new one.');
+  // Bounded by folding old partner entries, never by refusing: staff can always update.
+  const bounded = compactPartnerEntries(timeline);
   const next: ServiceRequestDoc = {
     ...current,
     status,
-    timeline,
+    timeline: bounded.timeline,
+    ...(bounded.dropped > 0
+      ? { partnerEntriesCompacted: (current.partnerEntriesCompacted ?? 0) + bounded.dropped }
+      : {}),
     ...(update.assignedTo !== undefined ? { assignedTo: update.assignedTo } : {}),
     internalNotes: update.internalNote
       ? [...current.internalNotes, { at, by: input.actor, text: update.internalNote }]
       : current.internalNotes,
     ...(input.externalUpdateId
-      ? { externalUpdateIds: [...(current.externalUpdateIds ?? []), input.externalUpdateId] }
+      ? {
+          externalUpdateIds: [...(current.externalUpdateIds ?? []), input.externalUpdateId].slice(
+            -externalUpdateIdsKept,
+          ),
+        }
       : {}),
     updatedAt: at,
   };

@@ -7,8 +7,9 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
-import { decodeToken, encodeToken, listEntries, putEntry, type Page } from '../residents/my-account.js';
-import type { DispatchDoc } from '../dispatch/dispatch.js';
+import { decodeToken, encodeToken, type Page } from '../data/page-token.js';
+import { listEntries, putEntry } from '../residents/my-account.js';
+import type { DispatchDoc } from '../dispatch/model.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { Status } from './status.js';

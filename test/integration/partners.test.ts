@@ -1,7 +1,10 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { BackOfficeId } from '../../shared/catalogue/back-offices.js';
+import { partnerInboundQueue } from '../../shared/messaging/topology.js';
 import { partnerMessageSchemaId } from '../../shared/partners/contract.js';
+import { partnerTimelineBounds } from '../../shared/service-requests/timeline.js';
 import { aServiceRequest, call, staff } from '../support/api.js';
 import { messagesAbout } from '../support/service-bus.js';
 
@@ -52,11 +55,14 @@ async function drain(): Promise<void> {
   expect(res.status).toBe(202);
 }
 
-async function sendPartner(...messages: ServiceBusMessage[]): Promise<void> {
-  const sender = bus.createSender('partner-inbound');
+/** Sends as a back office: on its own queue, which is what says who sent it. */
+async function sendAs(office: BackOfficeId, ...messages: ServiceBusMessage[]): Promise<void> {
+  const sender = bus.createSender(partnerInboundQueue(office));
   await sender.sendMessages(messages);
   await sender.close();
 }
+
+const sendPartner = (...messages: ServiceBusMessage[]) => sendAs('highways-contractor', ...messages);
 
 const partnerMessage = (body: Record<string, unknown>, messageId = randomUUID()): ServiceBusMessage => ({
   messageId,
@@ -67,9 +73,11 @@ const partnerMessage = (body: Record<string, unknown>, messageId = randomUUID())
 const workOrdersFor = (requestId: string, subscription: string, waitMs = 2000) =>
   messagesAbout('work-orders', subscription, requestId, waitMs);
 
-/** Everything in the dead-letter queue, by message id, without settling anything (peek). */
-async function deadLetters(): Promise<Map<string, ServiceBusReceivedMessage>> {
-  const receiver = bus.createReceiver('partner-inbound', { subQueueType: 'deadLetter' });
+/** Everything in a back office's dead-letter queue, by message id, without settling anything (peek). */
+async function deadLetters(
+  office: BackOfficeId = 'highways-contractor',
+): Promise<Map<string, ServiceBusReceivedMessage>> {
+  const receiver = bus.createReceiver(partnerInboundQueue(office), { subQueueType: 'deadLetter' });
   const found = new Map<string, ServiceBusReceivedMessage>();
   try {
     // Each peek continues where the last one stopped.
@@ -93,7 +101,11 @@ describe('dispatch to back offices', () => {
     expect(highways).toHaveLength(1);
     expect(waste).toHaveLength(0);
     const order = highways[0]?.body as Record<string, unknown>;
-    expect(order).toMatchObject({ requestId: id, serviceCode: 'pothole', replyTo: 'partner-inbound' });
+    expect(order).toMatchObject({
+      requestId: id,
+      serviceCode: 'pothole',
+      replyTo: 'partner-inbound-highways-contractor',
+    });
     expect(highways[0]?.messageId).toBe(`work-order:${id}.1`);
     expect(JSON.stringify(order)).not.toContain('resident-');
 
@@ -231,8 +243,8 @@ describe('partner-inbound', () => {
       [partnerMessage({ kind: 'status-change', requestId: id, status: 'demolished' }), 'SchemaValidationFailed'],
       [partnerMessage({ kind: 'public-update', requestId: randomUUID(), text: 'Who?' }), 'UnknownRequest'],
       [
-        partnerMessage({ kind: 'public-update', requestId: id, text: 'Not mine', partner: 'waste-contractor' }),
-        'NotSentToThisPartner',
+        partnerMessage({ kind: 'public-update', requestId: id, text: 'Not me', partner: 'waste-contractor' }),
+        'PartnerMismatch',
       ],
       [partnerMessage({ kind: 'status-change', requestId: id, status: 'fixed' }), ''],
       [partnerMessage({ kind: 'status-change', requestId: id, status: 'action-scheduled' }), 'TransitionNotAllowed'],
@@ -253,5 +265,84 @@ describe('partner-inbound', () => {
     const after = await staffView(id);
     expect(after.status).toBe('fixed');
     expect(after.timeline.length).toBe(before.timeline.length + 1);
+  });
+
+  it('when the waste contractor tries to complete a highways job from its own queue, then it is dead-lettered and the job is unchanged', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    // Naming the highways contractor in the body does not make it so: the queue is the sender.
+    const claiming = partnerMessage({ kind: 'completion', requestId: id, notes: 'Done, honest.' });
+    const plain = partnerMessage({ kind: 'completion', requestId: id, notes: 'Done.' });
+    delete (plain.body as Record<string, unknown>).partner;
+    await sendAs('waste-contractor', claiming, plain);
+    await drain();
+    const dead = await deadLetters('waste-contractor');
+    expect(dead.get(String(claiming.messageId))?.deadLetterReason).toBe('PartnerMismatch');
+    expect(dead.get(String(plain.messageId))?.deadLetterReason).toBe('NotSentToThisPartner');
+    const view = await staffView(id);
+    expect(view.status).toBe('submitted');
+    expect(view.timeline.filter((t) => t.by === 'partner')).toEqual([]);
+  });
+
+  it('when a second acknowledgement names another reference, then it is dead-lettered and the reference stays; a repeat is a no-op; after a staff resend the partner acknowledges afresh', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const ref = `HW-${randomUUID().slice(0, 8)}`;
+    await sendPartner(partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: ref }));
+    await drain();
+    await until(id, (v) => v.dispatch?.partnerReference === ref);
+
+    const repoint = partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: `${ref}-X` });
+    const repeat = partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: ref });
+    await sendPartner(repoint, repeat);
+    await drain();
+    const dead = await deadLetters();
+    expect(dead.get(String(repoint.messageId))?.deadLetterReason).toBe('ReferenceAlreadyAcknowledged');
+    expect(dead.has(String(repeat.messageId))).toBe(false);
+    expect((await staffView(id)).dispatch).toMatchObject({ state: 'acknowledged', partnerReference: ref });
+
+    // The old reference still names the job.
+    await sendPartner(partnerMessage({ kind: 'status-change', partnerReference: ref, status: 'in-progress' }));
+    await drain();
+    await until(id, (v) => v.status === 'in-progress');
+
+    // Staff resend the work order: the back office may give the new one its own reference.
+    expect((await call('POST', `staff/requests/${id}/dispatch`, { as: staff })).status).toBe(202);
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    await sendPartner(partnerMessage({ kind: 'acknowledged', requestId: id, partnerReference: `${ref}-2` }));
+    await drain();
+    expect((await until(id, (v) => v.dispatch?.partnerReference === `${ref}-2`)).dispatch?.state).toBe('acknowledged');
+  });
+
+  it('when a partner sends more updates to one job in a day than allowed, then the extra is dead-lettered and staff can still update', async () => {
+    const id = await report();
+    await until(id, (v) => v.dispatch?.state === 'sent');
+    const { perDay } = partnerTimelineBounds;
+    const messages = Array.from({ length: perDay + 1 }, (_, i) =>
+      partnerMessage({ kind: 'public-update', requestId: id, text: `Update ${i + 1}`, updateId: `flood-${i}` }),
+    );
+    await sendPartner(...messages);
+    await drain();
+    await until(id, (v) => v.timeline.filter((t) => t.by === 'partner').length >= perDay);
+    await drain();
+    const extra = messages.at(-1);
+    const deadline = Date.now() + 8000;
+    let reason: string | undefined;
+    while (reason === undefined && Date.now() < deadline) {
+      reason = (await deadLetters()).get(String(extra?.messageId))?.deadLetterReason;
+      if (reason === undefined) await drain();
+    }
+    expect(reason).toBe('TooManyUpdates');
+    const view = await staffView(id);
+    expect(view.timeline.filter((t) => t.by === 'partner')).toHaveLength(perDay);
+
+    const res = await call('GET', `requests/${id}`, { as: staff });
+    const etag = res.headers.get('etag') ?? '';
+    const patched = await call('PATCH', `staff/requests/${id}`, {
+      as: staff,
+      headers: { 'if-match': etag },
+      body: { publicUpdate: 'The council is looking at this.' },
+    });
+    expect(patched.status).toBe(200);
   });
 });

@@ -1,9 +1,10 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceBusEmulator, type ServiceBusEmulator } from '../../local/service-bus/amqp-server.js';
-import { topology } from '../../shared/messaging/topology.js';
+import { partnerInboundQueue, topology } from '../../shared/messaging/topology.js';
 import { runDlq } from '../../scripts/dlq.js';
 
+const queue = partnerInboundQueue('highways-contractor');
 let emulator: ServiceBusEmulator;
 let client: ServiceBusClient;
 
@@ -17,8 +18,8 @@ afterAll(async () => {
 });
 
 async function deadLetter(body: unknown, reason: string) {
-  await client.createSender('partner-inbound').sendMessages({ body, messageId: `m-${Math.random()}` });
-  const receiver = client.createReceiver('partner-inbound');
+  await client.createSender(queue).sendMessages({ body, messageId: `m-${Math.random()}` });
+  const receiver = client.createReceiver(queue);
   const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
   await receiver.deadLetterMessage(m as ServiceBusReceivedMessage, {
     deadLetterReason: reason,
@@ -41,19 +42,23 @@ describe('npm run dlq', () => {
   it('lists, shows, replays and purges dead letters through the SDK', async () => {
     await deadLetter({ n: 1 }, 'SchemaInvalid');
     await deadLetter({ n: 2 }, 'SchemaInvalid');
-    expect(await cli('list', undefined)).toContainEqual(expect.stringMatching(/^partner-inbound\s+2$/));
-    const shown = (await cli('show', 'partner-inbound')).map(
+    expect(await cli('list', undefined)).toContainEqual(
+      expect.stringMatching(/^partner-inbound-highways-contractor\s+2$/),
+    );
+    const shown = (await cli('show', queue)).map(
       (l) => JSON.parse(l) as { deadLetterReason: string; deadLetterErrorDescription: string },
     );
     expect(shown.map((m) => m.deadLetterReason)).toEqual(['SchemaInvalid', 'SchemaInvalid']);
-    expect(await cli('replay', 'partner-inbound', 1)).toEqual(['replayed 1 message(s) to partner-inbound']);
-    const receiver = client.createReceiver('partner-inbound', { receiveMode: 'receiveAndDelete' });
+    expect(await cli('replay', queue, 1)).toEqual([`replayed 1 message(s) to ${queue}`]);
+    const receiver = client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
     const [replayed] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(replayed?.body).toEqual({ n: 1 });
     expect(replayed?.applicationProperties?.DeadLetterReason).toBeUndefined();
     await receiver.close();
-    expect(await cli('purge', 'partner-inbound')).toEqual(['purged 1 message(s) from partner-inbound']);
-    expect(await cli('list', undefined)).toContainEqual(expect.stringMatching(/^partner-inbound\s+0$/));
+    expect(await cli('purge', queue)).toEqual([`purged 1 message(s) from ${queue}`]);
+    expect(await cli('list', undefined)).toContainEqual(
+      expect.stringMatching(/^partner-inbound-highways-contractor\s+0$/),
+    );
     await expect(cli('show', 'no-such-queue')).rejects.toThrow(/Unknown entity/);
     await expect(cli('replay', 'events/crm')).rejects.toThrow(/subscription cannot be sent to/);
   });

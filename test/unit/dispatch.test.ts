@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  attemptDispatch,
-  backOffMs,
-  maxDispatchAttempts,
-  newDispatch,
-  type DispatchDeps,
-  type DispatchDoc,
-} from '../../shared/dispatch/dispatch.js';
+import { attemptDispatch, type DispatchDeps } from '../../shared/dispatch/dispatch.js';
+import { backOffMs, maxDispatchAttempts, newDispatch, type DispatchDoc } from '../../shared/dispatch/model.js';
 import type { ServiceRequestDoc } from '../../shared/service-requests/model.js';
 
 const request = {

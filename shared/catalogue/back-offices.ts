@@ -2,10 +2,13 @@
  * The council systems a new request is sent to, FixMyStreet-style: each service
  * belongs to one back office, named on the service or defaulted by its group.
  * Each back office reads work orders from its own subscription of the
- * `work-orders` topic (filtered on the message's `to`), and answers on
- * `partner-inbound`.
+ * `work-orders` topic (filtered on the message's `to`), and answers on its own
+ * queue, `partner-inbound-<id>` (see messaging/topology.ts).
+ *
+ * Part of the catalogue (the council's own data), so that service definitions,
+ * the messaging topology, dispatch and partners all read it from below.
  */
-import type { ServiceGroup } from '../catalogue/service-definition.js';
+import type { ServiceGroup } from './service-groups.js';
 
 export const backOfficeIds = ['highways-contractor', 'waste-contractor', 'council-crm'] as const;
 export type BackOfficeId = (typeof backOfficeIds)[number];

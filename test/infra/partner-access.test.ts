@@ -1,0 +1,119 @@
+/**
+ * Partners' own access to Service Bus, under Pulumi mocks: each back office's
+ * principal may send only on its own inbound queue and receive only from its own
+ * work-orders subscription, so the queue a message arrives on is who sent it.
+ * Role ids: Azure built-in roles "Azure Service Bus Data Sender"
+ * (69a216fc-b8fb-44d8-bc22-1f3c2cd27a39) and "Azure Service Bus Data Receiver"
+ * (4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0), from Microsoft's built-in roles reference.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseInfraConfig } from '../../infra/config.js';
+import { partnerInboundQueue, topology } from '../../shared/messaging/topology.js';
+import { stackConfig, type Recorded } from './synthesize.js';
+
+const highways = '11111111-1111-4111-8111-111111111111';
+const waste = '22222222-2222-4222-8222-222222222222';
+const sender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39';
+const receiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0';
+
+let resources: Recorded[];
+
+beforeAll(async () => {
+  resources = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const id = `mock:${args.type}:${args.name}`;
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, unknown> });
+        const inputs = args.inputs as Record<string, unknown>;
+        return { id, state: { ...inputs, name: inputs.topicName ?? inputs.queueName ?? args.name } };
+      },
+      call: (args) => args.inputs as Record<string, unknown>,
+    },
+    'doorstep',
+    'partners',
+    false,
+  );
+  const { createMessaging } = await import('../../infra/messaging.js');
+  const cfg = {
+    ...stackConfig('dev'),
+    // council-crm is left out: it gets nothing.
+    partnerPrincipals: { 'highways-contractor': highways, 'waste-contractor': waste },
+  };
+  const made = createMessaging(cfg, 'rg', undefined, { principalId: 'app', subscriptionId: 'sub' });
+  await new Promise<void>((resolve) => pulumi.all(made.queues.map((q) => q.id)).apply(() => resolve()));
+  let count = -1;
+  while (count !== resources.length) {
+    count = resources.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 60_000);
+
+const assignmentsOf = (principalId: string) =>
+  resources
+    .filter((r) => r.type === 'azure-native:authorization:RoleAssignment' && r.inputs.principalId === principalId)
+    .map((a) => {
+      const target = resources.find((r) => r.id === a.inputs.scope);
+      return {
+        role: String(a.inputs.roleDefinitionId).split('/').pop(),
+        target:
+          target?.type === 'azure-native:servicebus:Queue'
+            ? target.inputs.queueName
+            : `${String(target?.inputs.topicName)}/${String(target?.inputs.subscriptionName)}`,
+      };
+    });
+
+describe("partners' access to Service Bus", () => {
+  it('when a back office has a principal, then it may send only on its own inbound queue and receive only from its own work orders', () => {
+    expect(assignmentsOf(highways)).toEqual([
+      { role: sender, target: partnerInboundQueue('highways-contractor') },
+      { role: receiver, target: 'work-orders/highways-contractor' },
+    ]);
+    expect(assignmentsOf(waste)).toEqual([
+      { role: sender, target: partnerInboundQueue('waste-contractor') },
+      { role: receiver, target: 'work-orders/waste-contractor' },
+    ]);
+  });
+
+  it('when a back office has no principal configured, then nothing is granted for it, and the app keeps only receive on inbound queues', () => {
+    const partnerGrants = resources.filter(
+      (r) => r.type === 'azure-native:authorization:RoleAssignment' && r.inputs.principalId !== 'app',
+    );
+    expect(partnerGrants).toHaveLength(4);
+    expect(partnerGrants.map((g) => g.name).join(' ')).not.toContain('council-crm');
+    const inbound = topology.queues.filter((q) => q.partnerSends);
+    expect(inbound.map((q) => q.name)).toEqual([
+      'partner-inbound-highways-contractor',
+      'partner-inbound-waste-contractor',
+      'partner-inbound-council-crm',
+    ]);
+    for (const q of inbound) expect(q.appAccess).toEqual(['receive']);
+  });
+
+  it('refuses a partnerPrincipals setting naming an unknown back office or not an object id', () => {
+    const base = {
+      env: 'dev',
+      prefix: 'doorstep',
+      cosmosMode: 'serverless',
+      oidcIssuer: 'https://login.example/v2.0',
+      oidcAudience: 'api://doorstep',
+      councilName: 'Council',
+      councilBoundary: '-2.72,51.40,-2.50,51.54',
+      alertEmail: 'ops@council.example',
+      monthlyBudgetGbp: '50',
+      paymentReturnUrl: 'https://council.example/pay',
+      myAccountUrl: 'https://council.example/me',
+    };
+    const withPrincipals = (json: string) => () => parseInfraConfig({ ...base, partnerPrincipals: json });
+    expect(
+      withPrincipals('{"highways-contractor":"11111111-1111-4111-8111-111111111111"}')().partnerPrincipals,
+    ).toEqual({
+      'highways-contractor': highways,
+    });
+    expect(withPrincipals('{"street-party-co":"11111111-1111-4111-8111-111111111111"}')).toThrow(/partnerPrincipals/);
+    expect(withPrincipals('{"waste-contractor":"waste-app"}')).toThrow(/partnerPrincipals/);
+    expect(withPrincipals('not json')).toThrow(/partnerPrincipals/);
+    expect(parseInfraConfig(base).partnerPrincipals).toEqual({});
+  });
+});
