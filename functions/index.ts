@@ -287,7 +287,7 @@ http(
   lazyHttp(() => import('./dispatch.js'), 'resendRequestDispatch'),
 );
 
-// Partners and back offices answer on partner-inbound (drained with the SDK: see the handler).
+// Partners and back offices answer each on its own partner-inbound-<id> queue (drained with the SDK: see the handler).
 app.timer('partner-inbound', {
   schedule: '*/10 * * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./partner-inbound.js'), 'drainPartnerInbound'>(
