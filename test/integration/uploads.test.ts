@@ -63,7 +63,7 @@ describe('POST /api/uploads', () => {
     });
     const url = new URL(body.upload.url);
     expect(url.pathname).toMatch(new RegExp(`/quarantine/photo/${body.document.id}$`));
-    expect(url.searchParams.get('sp')).toBe('cw');
+    expect(url.searchParams.get('sp')).toBe('c');
     expect(Date.parse(url.searchParams.get('se') ?? '') - Date.now()).toBeLessThanOrEqual(10 * 60_000 + 5000);
   });
 
