@@ -86,7 +86,8 @@ export function azureUploadBlobs(
       } catch {
         return undefined;
       }
-      if (url.origin !== quarantinePrefix.origin || !url.pathname.startsWith(quarantinePrefix.pathname)) return undefined;
+      if (url.origin !== quarantinePrefix.origin || !url.pathname.startsWith(quarantinePrefix.pathname))
+        return undefined;
       try {
         return decodeURIComponent(url.pathname.slice(quarantinePrefix.pathname.length)) || undefined;
       } catch {

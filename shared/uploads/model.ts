@@ -15,13 +15,7 @@ export const documentTransitions: Readonly<Record<DocumentStatus, readonly Docum
 };
 
 export type RejectionReason =
-  | 'empty'
-  | 'too-large'
-  | 'type-mismatch'
-  | 'malware'
-  | 'unreadable'
-  | 'unscanned'
-  | 'expired';
+  'empty' | 'too-large' | 'type-mismatch' | 'malware' | 'unreadable' | 'unscanned' | 'expired';
 
 export const rejectionText: Readonly<Record<RejectionReason, string>> = {
   empty: 'The file was empty.',

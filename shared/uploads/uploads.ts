@@ -138,10 +138,7 @@ export const uploadCheckGraceMs = 60 * 60_000;
  * and quarantine blobs older than any live link, committed or not, are deleted. Bounded
  * per run; the timer comes back for the rest.
  */
-export async function sweepUploads(
-  deps: UploadDeps,
-  max = 100,
-): Promise<{ expired: number; deleted: number }> {
+export async function sweepUploads(deps: UploadDeps, max = 100): Promise<{ expired: number; deleted: number }> {
   const now = deps.now().getTime();
   const cutoff = new Date(now - uploadCheckGraceMs);
   let expired = 0;
