@@ -32,10 +32,10 @@ afterAll(async () => {
   await platform.close();
 });
 
-const api = (path: string, init: RequestInit = {}) =>
+const api = (path: string, init: { method?: string; body?: string } = {}) =>
   fetch(`${platform.host.url}/api/${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
 
 interface Issued {
