@@ -17,7 +17,7 @@ import { documentContainers } from '../../shared/data/blob-containers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { eicarPdf, pdf } from '../support/files.js';
 
-let platform: TestPlatform;
+let platform: TestPlatform | undefined;
 let token: string;
 let blobService: BlobServiceClient;
 
@@ -25,15 +25,19 @@ beforeAll(async () => {
   platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), {
     UPLOAD_SCANNER: 'defender',
   });
-  token = await requestDevToken(platform.stack.endpoints.identity.issuer, 'scan-tester', ['resident']);
-  blobService = BlobServiceClient.fromConnectionString(platform.stack.endpoints.blob.connectionString);
+  token = await requestDevToken(started().stack.endpoints.identity.issuer, 'scan-tester', ['resident']);
+  blobService = BlobServiceClient.fromConnectionString(started().stack.endpoints.blob.connectionString);
 });
 afterAll(async () => {
-  await platform.close();
+  await platform?.close();
 });
+const started = () => {
+  if (!platform) throw new Error('the platform did not start');
+  return platform;
+};
 
 const api = (path: string, init: { method?: string; body?: string } = {}) =>
-  fetch(`${platform.host.url}/api/${path}`, {
+  fetch(`${started().host.url}/api/${path}`, {
     ...init,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
@@ -88,7 +92,7 @@ function scanResult(id: string, eTag: string, scanResultType: string, sha?: stri
 }
 
 const deliver = (event: unknown) =>
-  fetch(`${platform.host.url}/runtime/webhooks/EventGrid?functionName=scan-upload`, {
+  fetch(`${started().host.url}/runtime/webhooks/EventGrid?functionName=scan-upload`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
     body: JSON.stringify([event]),
@@ -174,7 +178,7 @@ describe('uploads-sweep', () => {
     await blob.stageBlock(Buffer.from('AAAA').toString('base64'), pdf(), pdf().length);
     expect((await blob.getBlockList('uncommitted')).uncommittedBlocks).toHaveLength(1);
     const cosmos = new CosmosClient({
-      endpoint: platform.stack.endpoints.cosmos.endpoint,
+      endpoint: started().stack.endpoints.cosmos.endpoint,
       key: emulatorKey,
       connectionPolicy: { enableEndpointDiscovery: false },
     });
@@ -183,7 +187,7 @@ describe('uploads-sweep', () => {
     await item.replace({ ...resource, uploadExpiresAt: new Date(Date.now() - 2 * 60 * 60_000).toISOString() });
     cosmos.dispose();
 
-    expect((await fetch(`${platform.host.url}/admin/functions/uploads-sweep`, { method: 'POST' })).status).toBe(202);
+    expect((await fetch(`${started().host.url}/admin/functions/uploads-sweep`, { method: 'POST' })).status).toBe(202);
     expect(await view(issued.document.id)).toMatchObject({ status: 'rejected', rejection: { reason: 'expired' } });
     await expect(blob.getBlockList('all')).rejects.toMatchObject({ statusCode: 404 });
   });
