@@ -111,9 +111,11 @@ export function azureUploadBlobs(
     },
     async staleQuarantine(cutoff, max) {
       const names: string[] = [];
+      let listed = 0;
+      // Quarantine holds only the last hour or so of uploads; the listing is bounded all the same.
       for await (const blob of quarantine.listBlobsFlat({ includeUncommitedBlobs: true })) {
         if (blob.properties.createdOn && blob.properties.createdOn < cutoff) names.push(blob.name);
-        if (names.length >= max) break;
+        if (names.length >= max || ++listed >= 50 * max) break;
       }
       return names;
     },
