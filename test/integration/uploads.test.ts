@@ -47,7 +47,7 @@ async function download(as: string, id: string): Promise<Buffer> {
 }
 
 describe('POST /api/uploads', () => {
-  it('issues a write-only upload URL into quarantine and records the document as pending', async () => {
+  it('issues a create-only upload URL into quarantine and records the document as pending', async () => {
     const who = resident();
     const { response, body } = await issue(who, {
       purpose: 'photo',
