@@ -143,7 +143,8 @@ function diff(before: Snapshot, after: Snapshot, name: string): Row {
     (after.sb.delivered - before.sb.delivered) +
     (after.sb.settled - before.sb.settled);
   // From the upload path (shared/uploads): the resident's PUT and the clean copy are writes;
-  // the scan reads the blob's properties and its content; Event Grid delivers one event.
+  // the scan-result handler reads the blob's properties and its content (If-Match on the scanned
+  // eTag); Event Grid delivers Defender's one scan-result event.
   const photo = name.includes('photo');
   return {
     name,

@@ -169,6 +169,13 @@ app.eventGrid('scan-upload', {
     'scanUpload',
   ),
 });
+app.timer('uploads-sweep', {
+  schedule: '0 */15 * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./uploads.js'), 'sweepUploadsTimer'>(
+    () => import('./uploads.js'),
+    'sweepUploadsTimer',
+  ),
+});
 
 // Payments through GOV.UK Pay.
 http(

@@ -1,6 +1,4 @@
-import type { EventGridEvent, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { documentContainers } from '../shared/data/blob-containers.js';
-import { blobNameOf } from '../shared/events/event-subscriptions.js';
+import type { EventGridEvent, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { authenticate } from '../shared/identity/principal.js';
 import { parseJson, parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
@@ -12,10 +10,12 @@ import {
   documentDownloadUrl,
   getDocument,
   listMyDocuments,
-  processUpload,
+  processScanResult,
   publicPhotoUrl,
   requestUpload,
+  sweepUploads,
 } from '../shared/uploads/uploads.js';
+import { malwareScanResultEventSchema } from '../shared/uploads/scan-result.js';
 import { notFound } from '../shared/errors.js';
 
 export async function createUpload(request: HttpRequest): Promise<HttpResponseInit> {
@@ -78,11 +78,23 @@ export async function getRequestPhoto(request: HttpRequest): Promise<HttpRespons
   };
 }
 
-/** Event Grid: a blob landed in quarantine. A thrown error makes Event Grid deliver again. */
+/**
+ * Event Grid: Defender for Storage's malware scan result for a quarantine blob. A thrown
+ * error makes Event Grid deliver again; an event that is not a scan result never will be.
+ */
 export async function scanUpload(event: EventGridEvent, context: InvocationContext): Promise<void> {
-  const blobName = blobNameOf(event.subject, documentContainers.quarantine);
-  if (!blobName) return;
+  const parsed = malwareScanResultEventSchema.safeParse(event);
+  if (!parsed.success) {
+    logEvent(context, 'warn', 'upload.scan-result-unreadable', { eventType: event.eventType, eventId: event.id });
+    return;
+  }
   const deps = await appDeps();
-  const outcome = await processUpload(blobName, deps);
-  logEvent(context, 'info', 'upload.processed', { outcome });
+  const outcome = await processScanResult(parsed.data.data, deps);
+  logEvent(context, 'info', 'upload.processed', { outcome, correlationId: parsed.data.data.correlationId });
+}
+
+/** Timer: uploads that never finished are ended, and what they left in quarantine deleted. */
+export async function sweepUploadsTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+  const swept = await sweepUploads(await appDeps());
+  logEvent(context, 'info', 'uploads.swept', swept);
 }

@@ -12,6 +12,7 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { cosmosContainers } from '../shared/data/cosmos-containers.js';
 import { documentContainers } from '../shared/data/blob-containers.js';
+import { documentsCorsRule, parseWebOrigins } from '../shared/uploads/browser-access.js';
 import { topology } from '../shared/messaging/topology.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
@@ -65,6 +66,8 @@ export interface StackOptions {
   /** Benchmarks turn the TTL sweeper off so that it does not count as the app's operations. */
   readonly sweepTtl?: boolean;
   readonly log?: (line: string) => void;
+  /** Front-end origins browsers may PUT uploads from (default `WEB_ORIGINS`, else loopback :3000). */
+  readonly webOrigins?: readonly string[];
 }
 
 export const localCouncilBoundary = '-2.72,51.40,-2.50,51.54';
@@ -118,6 +121,10 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const name of Object.values(documentContainers))
       await blobService.getContainerClient(name).createIfNotExists();
+    // The documents account's CORS, as infra/ sets it in Azure, so a browser can PUT to an upload link.
+    const webOrigins =
+      options.webOrigins ?? parseWebOrigins(process.env.WEB_ORIGINS ?? 'http://127.0.0.1:3000,http://localhost:3000');
+    await blobService.setProperties({ cors: [documentsCorsRule(webOrigins)] });
 
     const endpoints: LocalEndpoints = {
       cosmos: { endpoint: cosmos.endpoint, connectionString: cosmos.connectionString, database },
@@ -145,6 +152,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       GOVUK_NOTIFY_API_KEY: govukNotify.apiKey,
       GOVUK_NOTIFY_TEMPLATES: JSON.stringify(govukNotify.templates),
       MY_ACCOUNT_URL: 'http://127.0.0.1:3000/my-account',
+      WEB_ORIGINS: webOrigins.join(','),
     };
     return {
       endpoints,

@@ -25,7 +25,7 @@ import { requestUrl } from '../request-url.js';
 import { compareRoutes, compileRoute, lenientDecode, type CompiledRoute } from './route-template.js';
 import { parseNcrontab } from './ncrontab.js';
 import { connectionStringParts } from '../../shared/config.js';
-import { blobEventSubscriptions, type BlobEventSubscription } from '../../shared/events/event-subscriptions.js';
+import { startMalwareScanning } from './malware-scanning.js';
 
 export interface HostOptions {
   /** The app's entry module: TypeScript source (under tsx/vitest) or the built bundle. */
@@ -291,12 +291,13 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
     for (const fn of functions.filter((f) => f.trigger.type === 'cosmosDBTrigger')) {
       stops.push(await startChangeFeed(fn, (documents) => invoke(fn, typed(documents)), log));
     }
-    // Event Grid does not exist locally: watch the containers its subscriptions cover.
-    for (const subscription of blobEventSubscriptions) {
-      const fn = byName.get(subscription.functionName.toLowerCase());
-      if (fn?.trigger.type === 'eventGridTrigger')
-        stops.push(await startBlobEvents(subscription, (event) => invoke(fn, typed(event)), log));
-    }
+    // Neither Defender for Storage nor Event Grid exists locally: a stand-in scans quarantine
+    // and delivers Defender's scan-result event to the function subscribed to it.
+    const scanUpload = byName.get('scan-upload');
+    if (process.env.UPLOAD_SCANNER === 'signatures' && scanUpload?.trigger.type === 'eventGridTrigger')
+      stops.push(
+        await startMalwareScanning('scan-upload', (event) => invoke(scanUpload, typed(event)), startPoller, log),
+      );
   }
 
   return {
@@ -540,70 +541,6 @@ async function startChangeFeed(
     await stop();
     client.dispose();
   };
-}
-
-/**
- * Raises Microsoft.Storage.BlobCreated events for new blobs in a container (the
- * emulator's account), with Event Grid's delivery semantics: retried with back-off
- * while the function fails, up to 30 attempts.
- */
-async function startBlobEvents(
-  subscription: BlobEventSubscription,
-  deliver: (event: Record<string, unknown>) => Promise<InvocationOutcome>,
-  log: (line: string) => void,
-): Promise<() => Promise<void>> {
-  const connectionString = process.env.Storage;
-  if (!connectionString) {
-    log(`[host] ${subscription.functionName}: no Storage connection string; blob events are not raised locally`);
-    return () => Promise.resolve();
-  }
-  const { BlobServiceClient } = await import('@azure/storage-blob');
-  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(subscription.container);
-  const delivered = new Map<string, string>();
-  const retries = new Map<string, { attempts: number; next: number }>();
-  const poll = async () => {
-    const present = new Set<string>();
-    for await (const blob of container.listBlobsFlat()) {
-      present.add(blob.name);
-      const etag = blob.properties.etag;
-      if (delivered.get(blob.name) === etag) continue;
-      const retry = retries.get(blob.name);
-      if (retry && retry.next > Date.now()) continue;
-      const event = {
-        id: randomUUID(),
-        topic: '/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
-        subject: `/blobServices/default/containers/${subscription.container}/blobs/${blob.name}`,
-        eventType: 'Microsoft.Storage.BlobCreated',
-        eventTime: new Date().toISOString(),
-        dataVersion: '',
-        metadataVersion: '1',
-        data: {
-          api: 'PutBlob',
-          contentType: blob.properties.contentType,
-          contentLength: blob.properties.contentLength,
-          blobType: 'BlockBlob',
-          eTag: etag,
-          url: container.getBlobClient(blob.name).url,
-        },
-      };
-      try {
-        await deliver(event);
-        delivered.set(blob.name, etag);
-        retries.delete(blob.name);
-      } catch (error) {
-        const attempts = (retry?.attempts ?? 0) + 1;
-        log(
-          `[host] ${subscription.functionName}: delivery ${attempts} of blob-created failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        if (attempts >= 30) {
-          delivered.set(blob.name, etag);
-          retries.delete(blob.name);
-        } else retries.set(blob.name, { attempts, next: Date.now() + Math.min(60_000, 250 * 2 ** attempts) });
-      }
-    }
-    for (const name of delivered.keys()) if (!present.has(name)) delivered.delete(name);
-  };
-  return startPoller(200, poll, () => undefined);
 }
 
 /** Closes the Service Bus clients the triggers opened. */

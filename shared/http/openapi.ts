@@ -139,7 +139,7 @@ const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/uploads',
-    summary: 'A write-only upload URL for one file, checked before anyone sees it',
+    summary: 'A create-only upload URL for one file, checked before anyone sees it',
     auth: 'resident',
     body: newUploadSchema,
     success: 201,

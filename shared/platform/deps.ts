@@ -12,7 +12,6 @@ import { cosmosOpen311ClientStore, type Open311ClientStore } from '../open311/cl
 import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
 import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
 import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
-import { defenderTagScanner, signatureScanner, type MalwareScanner } from '../uploads/scanner.js';
 import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
 import { govUkPayClient, type PaymentProvider } from '../payments/govuk-pay-client.js';
 import { platform, type Platform } from './clients.js';
@@ -28,7 +27,6 @@ export interface AppDeps {
   readonly open311Clients: Open311ClientStore;
   readonly documents: DocumentStore;
   readonly blobs: UploadBlobs;
-  readonly scanner: MalwareScanner;
   readonly residents: Container;
   readonly requestsContainer: Container;
   readonly documentsContainer: Container;
@@ -74,7 +72,6 @@ async function build(): Promise<AppDeps> {
     open311Clients: cosmosOpen311ClientStore(catalogue),
     documents: cosmosDocumentStore(documents),
     blobs: azureUploadBlobs(await p.blobService(), config.blob.kind === 'identity' ? 'user-delegation' : 'account-key'),
-    scanner: config.uploadScanner === 'defender' ? defenderTagScanner : signatureScanner,
     residents,
     requestsContainer: requests,
     documentsContainer: documents,

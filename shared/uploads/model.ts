@@ -14,7 +14,8 @@ export const documentTransitions: Readonly<Record<DocumentStatus, readonly Docum
   rejected: [],
 };
 
-export type RejectionReason = 'empty' | 'too-large' | 'type-mismatch' | 'malware' | 'unreadable';
+export type RejectionReason =
+  'empty' | 'too-large' | 'type-mismatch' | 'malware' | 'unreadable' | 'unscanned' | 'expired';
 
 export const rejectionText: Readonly<Record<RejectionReason, string>> = {
   empty: 'The file was empty.',
@@ -22,6 +23,8 @@ export const rejectionText: Readonly<Record<RejectionReason, string>> = {
   'type-mismatch': 'The file’s content is not the type it was declared as.',
   malware: 'The file failed the virus check.',
   unreadable: 'The image could not be read, so its location data could not be removed.',
+  unscanned: 'The file could not be checked for viruses. Upload it again.',
+  expired: 'The file did not arrive, or could not be checked, in time. Upload it again.',
 };
 
 export interface DocumentDoc {

@@ -8,6 +8,8 @@ export interface DocumentStore {
   create(doc: DocumentDoc): Promise<DocumentDoc>;
   get(id: string): Promise<DocumentDoc | undefined>;
   replace(doc: DocumentDoc, ifMatch: string, events: readonly OutboxDoc[]): Promise<DocumentDoc | 'stale'>;
+  /** Up to `max` documents still pending whose upload link expired before `cutoff` (oldest first). */
+  pendingExpiredBefore(cutoff: string, max: number): Promise<DocumentDoc[]>;
 }
 
 export function cosmosDocumentStore(container: Container): DocumentStore {
@@ -22,5 +24,21 @@ export function cosmosDocumentStore(container: Container): DocumentStore {
       return resource?.type === 'document' ? resource : undefined;
     },
     replace: (doc, ifMatch, events) => replaceWithEvents(container, doc, ifMatch, events),
+    async pendingExpiredBefore(cutoff, max) {
+      const { resources } = await container.items
+        .query<DocumentDoc>(
+          {
+            query:
+              "SELECT TOP @max * FROM c WHERE c.type = 'document' AND c.status = 'pending' AND c.uploadExpiresAt < @cutoff ORDER BY c.uploadExpiresAt",
+            parameters: [
+              { name: '@max', value: max },
+              { name: '@cutoff', value: cutoff },
+            ],
+          },
+          { maxItemCount: max },
+        )
+        .fetchNext();
+      return resources;
+    },
   };
 }

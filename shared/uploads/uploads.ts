@@ -1,13 +1,14 @@
 /**
- * Uploads: residents get a short-lived, write-only URL into quarantine; the bytes
- * never pass through a function. When the blob lands, `processUpload` checks its
- * real content (signature, size, malware verdict), strips photo metadata, moves
- * it to the private documents container and marks it available, or rejects it and
- * deletes the blob. Nothing rejected, and nothing unchecked, is ever served.
+ * Uploads: residents get a short-lived, create-only URL into quarantine; the bytes
+ * never pass through a function. When the malware scanner's result for the blob
+ * arrives, `processScanResult` checks the scanned version's real content (signature,
+ * size, verdict), strips photo metadata, copies it to the private documents
+ * container and marks it available, or rejects it and deletes the blob. Nothing
+ * rejected, and nothing unchecked, is ever served.
  */
 import type { Container } from '@azure/cosmos';
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, conflict, notFound, validationFailed } from '../errors.js';
+import { conflict, notFound, validationFailed } from '../errors.js';
 import { outboxEvent } from '../events/cloud-event.js';
 import { isStaff, type Principal } from '../identity/principal.js';
 import type { Page } from '../data/page-token.js';
@@ -16,14 +17,13 @@ import type { UploadBlobs } from './blob-store.js';
 import { sniffType } from './file-signature.js';
 import type { DocumentDoc, NewUpload, RejectionReason } from './model.js';
 import { downloadUrlTtlMs, uploadPolicies, uploadUrlTtlMs } from './policy.js';
-import type { MalwareScanner } from './scanner.js';
+import { scanVerdict, type MalwareScanResult } from './scan-result.js';
 import type { DocumentStore } from './store.js';
 import { stripJpeg, stripPng, UnreadableImageError } from './strip-metadata.js';
 
 export interface UploadDeps {
   readonly documents: DocumentStore;
   readonly blobs: UploadBlobs;
-  readonly scanner: MalwareScanner;
   readonly residents: Container;
   readonly now: () => Date;
 }
@@ -74,10 +74,19 @@ export async function requestUpload(
   return { document, uploadUrl, expiresAt: expires.toISOString() };
 }
 
-export type ProcessOutcome = 'available' | `rejected:${RejectionReason}` | 'ignored';
+export type ProcessOutcome = 'available' | `rejected:${RejectionReason}` | 'ignored' | 'stale';
 
-/** Handles a blob that landed in quarantine (Event Grid BlobCreated). Safe to run twice. */
-export async function processUpload(blobName: string, deps: UploadDeps): Promise<ProcessOutcome> {
+/**
+ * Acts on a malware scan result (Defender for Storage's event, or the local stand-in's).
+ * The verdict holds only for the version of the blob it names: the bytes are read
+ * with If-Match on that ETag (and checked against the scanner's SHA-256 when it gives
+ * one), so a blob that changed after its scan is never copied to documents; the newer
+ * version gets its own result. Safe to run twice.
+ */
+export async function processScanResult(result: MalwareScanResult, deps: UploadDeps): Promise<ProcessOutcome> {
+  const blobName = deps.blobs.quarantineBlobName(result.blobUri);
+  // Not this account's quarantine: nothing to do, and nothing of anyone else's is deleted.
+  if (!blobName) return 'ignored';
   const id = /^(photo|evidence)\/([0-9a-f-]{36})$/.exec(blobName)?.[2];
   const doc = id && idPattern.test(id) ? await deps.documents.get(id) : undefined;
   if (!doc || doc.quarantineBlob !== blobName || doc.status !== 'pending') {
@@ -85,19 +94,23 @@ export async function processUpload(blobName: string, deps: UploadDeps): Promise
     await deps.blobs.deleteQuarantine(blobName);
     return 'ignored';
   }
-  const policy = uploadPolicies[doc.purpose];
-  const read = await deps.blobs.readQuarantine(blobName, policy.maxBytes);
-  if (read === undefined) return 'ignored';
   const reject = (reason: RejectionReason) =>
     finish(doc, { status: 'rejected', rejection: reason }, deps).then(() => `rejected:${reason}` as const);
+  const verdict = scanVerdict(result);
+  if (verdict === 'blob-changed') return 'stale';
+  // Fail closed: anything malicious or unscannable uploaded through the link ends the document.
+  if (verdict === 'malicious') return reject('malware');
+  if (verdict === 'failed') return reject('unscanned');
+  const policy = uploadPolicies[doc.purpose];
+  const read = await deps.blobs.readQuarantine(blobName, result.eTag, policy.maxBytes);
+  if (read === undefined) return 'ignored';
+  if (read === 'changed') return 'stale';
   if (read === 'too-large') return reject('too-large');
+  const scanned = result.scanResultDetails?.sha256?.toLowerCase();
+  if (scanned && sha256(read.bytes) !== scanned) return 'stale';
   if (read.size === 0) return reject('empty');
   const actual = sniffType(read.bytes);
   if (actual !== doc.declaredType) return reject('type-mismatch');
-  const verdict = await deps.scanner.scan({ bytes: read.bytes, tags: () => deps.blobs.quarantineTags(blobName) });
-  if (verdict === 'pending')
-    throw new AppError('dependency-unavailable', 'The malware scan has not finished; Event Grid will deliver again.');
-  if (verdict === 'malicious') return reject('malware');
   let clean: Buffer;
   try {
     clean = !policy.stripMetadata
@@ -113,18 +126,33 @@ export async function processUpload(blobName: string, deps: UploadDeps): Promise
   }
   const blob = `${policy.folder}/${doc.id}`;
   await deps.blobs.putDocument(blob, clean, actual, doc.fileName);
-  await finish(
-    doc,
-    {
-      status: 'available',
-      blobName: blob,
-      size: clean.length,
-      sha256: createHash('sha256').update(clean).digest('hex'),
-    },
-    deps,
-  );
+  await finish(doc, { status: 'available', blobName: blob, size: clean.length, sha256: sha256(clean) }, deps);
   return 'available';
 }
+
+/** Past the upload window, a result can still be on its way for this long. */
+export const uploadCheckGraceMs = 60 * 60_000;
+
+/**
+ * Ends uploads that never finished: documents still pending an hour after their link
+ * expired are rejected (their quarantine blob, with any uncommitted blocks, deleted),
+ * and quarantine blobs older than any live link, committed or not, are deleted. Bounded
+ * per run; the timer comes back for the rest.
+ */
+export async function sweepUploads(deps: UploadDeps, max = 100): Promise<{ expired: number; deleted: number }> {
+  const now = deps.now().getTime();
+  const cutoff = new Date(now - uploadCheckGraceMs);
+  let expired = 0;
+  for (const doc of await deps.documents.pendingExpiredBefore(cutoff.toISOString(), max)) {
+    await finish(doc, { status: 'rejected', rejection: 'expired' }, deps);
+    expired++;
+  }
+  const stale = await deps.blobs.staleQuarantine(new Date(now - uploadUrlTtlMs - uploadCheckGraceMs), max);
+  for (const name of stale) await deps.blobs.deleteQuarantine(name);
+  return { expired, deleted: stale.length };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function finish(doc: DocumentDoc, change: Partial<DocumentDoc>, deps: UploadDeps): Promise<void> {
   const now = deps.now();

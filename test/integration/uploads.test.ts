@@ -47,7 +47,7 @@ async function download(as: string, id: string): Promise<Buffer> {
 }
 
 describe('POST /api/uploads', () => {
-  it('issues a write-only upload URL into quarantine and records the document as pending', async () => {
+  it('issues a create-only upload URL into quarantine and records the document as pending', async () => {
     const who = resident();
     const { response, body } = await issue(who, {
       purpose: 'photo',
@@ -63,7 +63,7 @@ describe('POST /api/uploads', () => {
     });
     const url = new URL(body.upload.url);
     expect(url.pathname).toMatch(new RegExp(`/quarantine/photo/${body.document.id}$`));
-    expect(url.searchParams.get('sp')).toBe('cw');
+    expect(url.searchParams.get('sp')).toBe('c');
     expect(Date.parse(url.searchParams.get('se') ?? '') - Date.now()).toBeLessThanOrEqual(10 * 60_000 + 5000);
   });
 
@@ -157,6 +157,49 @@ describe('after the bytes land', () => {
     expect((await settled(who, first.id)).status).toBe('available');
   });
 
+  it('when a link has created its blob, then it can neither overwrite it nor stage or commit blocks', async () => {
+    // A private container pair: the shared stack's scanner stand-in would act on quarantine.
+    const service = BlobServiceClient.fromConnectionString(inject('appSettings').Storage ?? '');
+    const containers = { quarantine: `q-${randomUUID()}`, documents: `d-${randomUUID()}` };
+    await service.getContainerClient(containers.quarantine).create();
+    const blobs = azureUploadBlobs(service, 'account-key', containers);
+    const name = `evidence/${randomUUID()}`;
+    const url = await blobs.uploadUrl(name, 'application/pdf', new Date(Date.now() + 60_000));
+    expect(new URL(url).searchParams.get('sp')).toBe('c');
+    const headers = { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/pdf' };
+    expect((await fetch(url, { method: 'PUT', headers, body: pdf() })).status).toBe(201);
+    expect((await fetch(url, { method: 'PUT', headers, body: eicarPdf() })).status).toBe(403);
+    const blockId = Buffer.from('block-0').toString('base64');
+    const block = await fetch(`${url}&comp=block&blockid=${encodeURIComponent(blockId)}`, {
+      method: 'PUT',
+      body: eicarPdf(),
+    });
+    expect(block.status).toBe(403);
+    const list = await fetch(`${url}&comp=blocklist`, {
+      method: 'PUT',
+      body: `<?xml version="1.0" encoding="utf-8"?><BlockList><Latest>${blockId}</Latest></BlockList>`,
+    });
+    expect(list.status).toBe(403);
+    const blob = service.getContainerClient(containers.quarantine).getBlobClient(name);
+    expect(await blob.downloadToBuffer()).toEqual(pdf());
+    await service.getContainerClient(containers.quarantine).delete();
+  });
+
+  it('when blocks were staged and never committed, then the sweep’s listing of quarantine sees them', async () => {
+    const service = BlobServiceClient.fromConnectionString(inject('appSettings').Storage ?? '');
+    const containers = { quarantine: `q-${randomUUID()}`, documents: `d-${randomUUID()}` };
+    await service.getContainerClient(containers.quarantine).create();
+    const blobs = azureUploadBlobs(service, 'account-key', containers);
+    const name = `photo/${randomUUID()}`;
+    const staged = service.getContainerClient(containers.quarantine).getBlockBlobClient(name);
+    await staged.stageBlock(Buffer.from('b0').toString('base64'), pdf(), pdf().length);
+    expect(await blobs.staleQuarantine(new Date(Date.now() + 60_000), 10)).toEqual([name]);
+    expect(await blobs.staleQuarantine(new Date(Date.now() - 60 * 60_000), 10)).toEqual([]);
+    await blobs.deleteQuarantine(name);
+    await expect(staged.getBlockList('all')).rejects.toMatchObject({ statusCode: 404 });
+    await service.getContainerClient(containers.quarantine).delete();
+  });
+
   it('refuses a PUT with an expired upload URL', async () => {
     const blobs = azureUploadBlobs(
       BlobServiceClient.fromConnectionString(inject('appSettings').Storage ?? ''),
@@ -169,6 +212,40 @@ describe('after the bytes land', () => {
       body: jpegWithExif(),
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('browsers on the front ends (CORS on the documents account)', () => {
+  const preflight = async (origin: string) => {
+    const { body } = await issue(resident(), {
+      purpose: 'photo',
+      fileName: 'a.jpg',
+      contentType: 'image/jpeg',
+      size: 100,
+    });
+    return fetch(body.upload.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,x-ms-blob-type',
+      },
+    });
+  };
+
+  it('when a configured front-end origin asks to PUT to an upload link, then the preflight allows exactly that origin', async () => {
+    const origin = inject('appSettings').WEB_ORIGINS?.split(',')[0] ?? '';
+    expect(origin).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):/);
+    const response = await preflight(origin);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(response.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+
+  it('when any other origin asks, then the preflight is refused', async () => {
+    const response = await preflight('https://attacker.example');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
