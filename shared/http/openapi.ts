@@ -230,7 +230,8 @@ const operations: readonly Operation[] = [
   {
     method: 'patch',
     path: '/staff/requests/{id}/moderation',
-    summary: 'Choose what the public sees of a report: publish, edit or hide its description, photos and updates (audited)',
+    summary:
+      'Choose what the public sees of a report: publish, edit or hide its description, photos and updates (audited)',
     auth: 'moderator',
     pathParams: ['id'],
     body: moderationSchema,

@@ -37,8 +37,7 @@ const escapes: Readonly<Record<string, string>> = {
   '\r': '&#13;',
 };
 
-export const escapeXml = (s: string) =>
-  s.replace(notXmlChar, '\uFFFD').replace(/[&<>"'\r]/g, (c) => escapes[c] ?? c);
+export const escapeXml = (s: string) => s.replace(notXmlChar, '\uFFFD').replace(/[&<>"'\r]/g, (c) => escapes[c] ?? c);
 
 type XmlValue = string | number | boolean | null | undefined | XmlNode | readonly XmlValue[];
 interface XmlNode {

@@ -9,18 +9,22 @@
  * on GET servicerequestupdates; a GET without one is a public read).
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { StoredService } from '../catalogue/catalogue.js';
 import { AppError } from '../errors.js';
 import { validate } from '../http/request.js';
 import type { Principal } from '../identity/principal.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
 import { newServiceRequestSchema } from '../service-requests/schemas.js';
+import { applyUpdate, submitServiceRequest, type ServiceRequestDeps } from '../service-requests/service-requests.js';
 import {
-  applyUpdate,
-  submitServiceRequest,
-  type ServiceRequestDeps,
-} from '../service-requests/service-requests.js';
-import { canMove, fixMyStreetStatus, isOpen, open311Status, statuses, type Status } from '../service-requests/status.js';
+  canMove,
+  fixMyStreetStatus,
+  isOpen,
+  open311Status,
+  statuses,
+  type Status,
+} from '../service-requests/status.js';
 import { clientForKey, clientSubject, type Open311Client, type Open311ClientStore } from './clients.js';
 import { Open311Error } from './format.js';
 import {
@@ -289,7 +293,7 @@ export function boundedText(text: string): { text: string; truncated: boolean } 
 }
 
 const open311RequestSchema = newServiceRequestSchema.extend({
-  description: newServiceRequestSchema.shape.description.max(maxOpen311Text),
+  description: z.string().trim().min(1).max(maxOpen311Text),
 });
 
 /** POST requests: a report relayed by a client (FixMyStreet posts on behalf of the public). */
@@ -410,9 +414,7 @@ export async function listUpdates(
       });
     });
   }
-  return updates
-    .sort((a, b) => a.updated_datetime.localeCompare(b.updated_datetime))
-    .slice(0, listLimits[reader.kind]);
+  return updates.sort((a, b) => a.updated_datetime.localeCompare(b.updated_datetime)).slice(0, listLimits[reader.kind]);
 }
 
 /**
