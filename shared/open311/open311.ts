@@ -299,8 +299,14 @@ const open311RequestSchema = newServiceRequestSchema.extend({
 /** POST requests: a report relayed by a client (FixMyStreet posts on behalf of the public). */
 export async function postRequest(form: URLSearchParams, deps: Open311Deps): Promise<ServiceRequestDoc> {
   const client = await requireClient(form, deps);
-  const { values: attributes, bad } = formAttributes(form);
+  const { values, bad } = formAttributes(form);
   if (bad.length > 0) throw new Open311Error(400, `Unknown attribute(s): ${bad.join(', ')}.`);
+  // A client answers the questions it last read from services/{code}; one the council has
+  // since removed is left out rather than refusing the report (FixMyStreet would retry it forever).
+  const code = form.get('service_code') ?? '';
+  const service = /^[a-z][a-z0-9-]{1,39}$/.test(code) ? await deps.catalogue.get(code) : undefined;
+  const known = new Set(service?.attributes.map((a) => a.code));
+  const attributes = service ? Object.fromEntries(Object.entries(values).filter(([code]) => known.has(code))) : values;
   const lat = optionalNumber(form.get('lat'), 'lat');
   const long = optionalNumber(form.get('long'), 'long');
   const uprn = form.get('address_id') ?? form.get('attribute[uprn]') ?? undefined;

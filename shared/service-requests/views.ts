@@ -38,6 +38,8 @@ export function toResidentView(r: ServiceRequestDoc) {
 export function toStaffView(r: ServiceRequestDoc) {
   return {
     ...toResidentView(r),
+    // Which Open311 client relayed an update (its id's first 16 characters).
+    timeline: toResidentView(r).timeline.map((t, i) => ({ ...t, client: r.timeline[i]?.client })),
     serviceGroup: r.serviceGroup,
     agencyResponsible: r.agencyResponsible,
     residentId: r.residentId,
