@@ -101,9 +101,9 @@ export function toOpen311Request(r: ServiceRequestDoc, apiBase: string, access: 
     description: own ? r.description : publicDescription(r),
     agency_responsible: r.agencyResponsible ?? null,
     service_notice: null,
-    requested_datetime: r.createdAt,
-    updated_datetime: r.updatedAt,
-    expected_datetime: r.expectedAt ?? null,
+    requested_datetime: w3cTime(r.createdAt),
+    updated_datetime: w3cTime(r.updatedAt),
+    expected_datetime: w3cTimeOrNull(r.expectedAt),
     address: own ? (r.location.address ?? null) : null,
     address_id: own ? (r.location.uprn ?? null) : null,
     zipcode: null,
@@ -118,6 +118,13 @@ export function toOpen311Request(r: ServiceRequestDoc, apiBase: string, access: 
     ...(own ? { non_public: !isPublicService(service) } : {}),
   };
 }
+
+/**
+ * Times as GeoReport v2 writes them, to the second (W3C-DTF without a fraction), which
+ * every client's date parser reads (FixMyStreet uses DateTime::Format::W3CDTF).
+ */
+export const w3cTime = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
+const w3cTimeOrNull = (iso: string | undefined) => (iso === undefined ? null : w3cTime(iso));
 
 const parseDate = (value: string | null, name: string): string | undefined => {
   if (value === null || value === '') return undefined;
@@ -414,7 +421,7 @@ export async function listUpdates(
         update_id: updateIdOf(r, t, index),
         service_request_id: r.id,
         status: fixMyStreetStatus(status),
-        updated_datetime: t.at,
+        updated_datetime: w3cTime(t.at),
         description: (access === 'own' ? t.text : publicUpdateText(r, t, index)) ?? '',
         media_url: access === 'own' ? (t.photoUrl ?? null) : null,
       });

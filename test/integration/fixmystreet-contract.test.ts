@@ -173,6 +173,8 @@ describe('4. update ids round-trip', () => {
       status: 'action_scheduled',
       description: 'A repair is booked for Tuesday.',
     });
+    // W3C-DTF to the second, which DateTime::Format::W3CDTF (check_date) reads.
+    expect(created[0]?.updated_datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 });
 
