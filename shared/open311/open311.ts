@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { StoredService } from '../catalogue/catalogue.js';
+import { backOfficeFor } from '../dispatch/back-offices.js';
 import { AppError } from '../errors.js';
 import { validate } from '../http/request.js';
 import type { Principal } from '../identity/principal.js';
@@ -147,10 +148,14 @@ export async function accessOf(
   r: ServiceRequestDoc,
   reader: Reader,
   deps: Pick<Open311Deps, 'dispatches'>,
+  service?: StoredService,
 ): Promise<Access> {
   if (reader.kind !== 'client') return 'public';
   if (r.residentId === clientSubject(reader.client)) return 'own';
   if (!reader.client.backOffice) return 'public';
+  // Only requests whose service goes to this back office cost a dispatch read, so a list
+  // is no fan-out; a request whose service has since moved elsewhere is then not its own.
+  if (service && backOfficeFor(service) !== reader.client.backOffice) return 'public';
   const dispatch = await deps.dispatches.get(r.id);
   return dispatch?.backOffice === reader.client.backOffice ? 'own' : 'public';
 }
@@ -175,7 +180,7 @@ async function visible(
   const out = await Promise.all(
     found.map(async (request): Promise<VisibleRequest | undefined> => {
       const service = services.get(request.serviceCode);
-      const access = await accessOf(request, reader, deps);
+      const access = await accessOf(request, reader, deps, service);
       return access === 'own' || isPublicService(service) ? { request, access, service } : undefined;
     }),
   );
