@@ -120,6 +120,12 @@ open311('token', ['GET'], 'tokens/{token}.{format}', 'token');
 open311('updates-list', ['GET'], 'servicerequestupdates.{format}', 'updatesList');
 open311('updates-create', ['POST'], 'servicerequestupdates.{format}', 'updatesCreate');
 http(
+  'staff-requests-moderation',
+  ['PATCH'],
+  'staff/requests/{id}/moderation',
+  lazyHttp(() => import('./open311.js'), 'moderateRequest'),
+);
+http(
   'admin-open311-clients-revoke',
   ['DELETE'],
   'admin/open311-clients/{id}',

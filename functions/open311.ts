@@ -1,24 +1,31 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { Container } from '@azure/cosmos';
 import { getService, listServices } from '../shared/catalogue/catalogue.js';
+import { config } from '../shared/config.js';
 import { authenticate, requireRole } from '../shared/identity/principal.js';
 import { toAppError } from '../shared/http/problem.js';
-import { parseJson, readBody } from '../shared/http/request.js';
+import { parseJson, readBody, requireIfMatch } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
 import { issueApiKey, newClientSchema, revokeApiKey } from '../shared/open311/clients.js';
 import { errorResponse, formatOf, Open311Error, respond, toXml, type Format } from '../shared/open311/format.js';
+import { moderate, moderationSchema } from '../shared/open311/moderation.js';
 import {
-  audienceOf,
   getRequest,
   listRequests,
   listUpdates,
+  maxOpen311FormBytes,
   postRequest,
   postUpdate,
+  readerOf,
   toOpen311Definition,
   toOpen311Request,
   toOpen311Service,
+  type Open311Deps,
 } from '../shared/open311/open311.js';
+import { cosmosOpen311Queries, type Open311Queries } from '../shared/open311/queries.js';
 import { appDeps } from '../shared/platform/deps.js';
+import { etagOf, toStaffView } from '../shared/service-requests/views.js';
 
 type Open311Handler = (request: HttpRequest, format: Format) => Promise<HttpResponseInit>;
 
@@ -49,11 +56,26 @@ function open311(handler: Open311Handler) {
 
 const apiBase = (request: HttpRequest) => new URL('/api', request.url).href;
 
+const queries = new WeakMap<Container, Open311Queries>();
+
+async function open311Deps(): Promise<Open311Deps> {
+  const deps = await appDeps();
+  let open311Queries = queries.get(deps.requestsContainer);
+  if (!open311Queries) {
+    open311Queries = cosmosOpen311Queries(deps.requestsContainer);
+    queries.set(deps.requestsContainer, open311Queries);
+  }
+  return { ...deps, open311Queries };
+}
+
+/** When this call's budget runs out (the caller has had its 503 by then): reads stop there. */
+const deadlineOf = () => Date.now() + config().requestTimeoutMs;
+
 async function readForm(request: HttpRequest): Promise<URLSearchParams> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded')
     throw new Open311Error(415, 'Send the body as application/x-www-form-urlencoded.');
-  return new URLSearchParams(await readBody(request, 64 * 1024));
+  return new URLSearchParams(await readBody(request, maxOpen311FormBytes));
 }
 
 export const services = open311(async (_request, format) => {
@@ -91,19 +113,21 @@ function xmlDefinition(definition: ReturnType<typeof toOpen311Definition>): Http
 }
 
 export const requestsList = open311(async (request, format) => {
-  const deps = await appDeps();
-  const [found, audience] = await Promise.all([listRequests(request.query, deps), audienceOf(request.query, deps)]);
+  const deadline = deadlineOf();
+  const deps = await open311Deps();
+  const reader = await readerOf(request.query, deps);
+  const found = await listRequests(request.query, reader, deadline, deps);
   return respond(
     format,
     200,
     'service_requests',
     'request',
-    found.map((r) => toOpen311Request(r, apiBase(request), audience)),
+    found.map((v) => toOpen311Request(v.request, apiBase(request), v.access, v.service)),
   );
 });
 
 export const requestsCreate = open311(async (request, format) => {
-  const deps = await appDeps();
+  const deps = await open311Deps();
   const created = await postRequest(await readForm(request), deps);
   return respond(format, 201, 'service_requests', 'request', [
     { service_request_id: created.id, service_notice: '', account_id: null },
@@ -111,39 +135,52 @@ export const requestsCreate = open311(async (request, format) => {
 });
 
 export const requestGet = open311(async (request, format) => {
-  const deps = await appDeps();
-  const [found, audience] = await Promise.all([
-    getRequest(request.params.id ?? '', deps),
-    audienceOf(request.query, deps),
+  const deps = await open311Deps();
+  const reader = await readerOf(request.query, deps);
+  const found = await getRequest(request.params.id ?? '', reader, deps);
+  return respond(format, 200, 'service_requests', 'request', [
+    toOpen311Request(found.request, apiBase(request), found.access, found.service),
   ]);
-  return respond(format, 200, 'service_requests', 'request', [toOpen311Request(found, apiBase(request), audience)]);
 });
 
 export const token = open311(async (request, format) => {
-  const deps = await appDeps();
+  const deps = await open311Deps();
   // Doorstep assigns ids at once, so a token is the request id.
-  const found = await getRequest(request.params.token ?? '', deps);
-  return respond(format, 200, 'service_requests', 'request', [{ service_request_id: found.id, token: found.id }]);
+  const found = await getRequest(request.params.token ?? '', await readerOf(request.query, deps), deps);
+  return respond(format, 200, 'service_requests', 'request', [
+    { service_request_id: found.request.id, token: found.request.id },
+  ]);
 });
 
 export const updatesList = open311(async (request, format) => {
-  const deps = await appDeps();
-  const audience = await audienceOf(request.query, deps);
+  const deadline = deadlineOf();
+  const deps = await open311Deps();
+  const reader = await readerOf(request.query, deps);
   return respond(
     format,
     200,
     'service_request_updates',
     'request_update',
-    await listUpdates(request.query, deps, audience),
+    await listUpdates(request.query, reader, deadline, deps),
   );
 });
 
 export const updatesCreate = open311(async (request, format) => {
-  const deps = await appDeps();
+  const deps = await open311Deps();
   return respond(format, 201, 'service_request_updates', 'request_update', [
     await postUpdate(await readForm(request), deps),
   ]);
 });
+
+/** Staff moderators choose what the public view shows of a report (If-Match required). */
+export async function moderateRequest(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const ifMatch = requireIfMatch(request);
+  const change = await parseJson(request, moderationSchema, 32 * 1024);
+  const saved = await moderate({ id: request.params.id ?? '', ifMatch, change }, principal, deps);
+  return json(200, toStaffView(saved), { etag: etagOf(saved) });
+}
 
 /** Admins issue Open311 API keys (shown once; only a hash is stored). */
 export async function createOpen311Client(request: HttpRequest): Promise<HttpResponseInit> {

@@ -66,7 +66,8 @@ export async function getRequestPhoto(request: HttpRequest): Promise<HttpRespons
   const deps = await appDeps();
   const id = request.params.id ?? '';
   const report = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
-  const photoId = report?.photos[Number(request.params.index)];
+  // A moderator can hide a report's photos from everyone outside the council.
+  const photoId = report?.moderation?.photos === 'hidden' ? undefined : report?.photos[Number(request.params.index)];
   if (!photoId) throw notFound('The photo');
   return {
     status: 302,

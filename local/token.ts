@@ -18,7 +18,7 @@ const { values } = parseArgs({
 });
 
 if (!values.sub) {
-  console.error('usage: npm run token -- --sub <name> [--role resident|staff|admin]… [--issuer URL]');
+  console.error('usage: npm run token -- --sub <name> [--role resident|staff|admin|moderator]… [--issuer URL]');
   process.exit(2);
 }
 let issuer = values.issuer;

@@ -50,6 +50,12 @@ export const serviceDefinitionSchema = z.strictObject({
     .default([])
     .refine((as) => new Set(as.map((a) => a.code)).size === as.length, 'attribute codes must be unique'),
   active: z.boolean().default(true),
+  /**
+   * Whether reports of this service may be shown to the public (Open311 readers
+   * without access to the report). False for services whose location is a
+   * resident's home, such as a missed bin: FixMyStreet's non-public categories.
+   */
+  public: z.boolean().default(true),
   agencyResponsible: z.string().trim().max(100).optional(),
   /** Target days to resolve, shown to residents as an expected date. */
   expectedDays: z.int().min(0).max(365).optional(),

@@ -163,6 +163,8 @@ export const starterServices: readonly ServiceInput[] = [
     keywords: ['bin', 'collection', 'recycling', 'rubbish'],
     agencyResponsible: 'Waste and Recycling',
     expectedDays: 2,
+    // The place is the resident's home: never shown to the public.
+    public: false,
     attributes: [
       {
         code: 'bin',

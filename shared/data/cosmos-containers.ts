@@ -39,6 +39,11 @@ export const cosmosContainers = [
         { path: '/status', order: 'ascending' },
         { path: '/createdAt', order: 'descending' },
       ],
+      // Open311's updates feed: requests changed since a time, most recent first.
+      [
+        { path: '/type', order: 'ascending' },
+        { path: '/updatedAt', order: 'descending' },
+      ],
     ],
     description: 'Service requests (pk = request id) with their outbox events in the same partition.',
   },

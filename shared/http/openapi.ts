@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
+import { moderationSchema } from '../open311/moderation.js';
 import { newPaymentSchema, refundSchema } from '../payments/payments.js';
 import { profilePatchSchema } from '../residents/profile.js';
 import { newUploadSchema } from '../uploads/model.js';
@@ -17,7 +18,7 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator';
 
 interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -227,6 +228,17 @@ const operations: readonly Operation[] = [
     success: 201,
   },
   {
+    method: 'patch',
+    path: '/staff/requests/{id}/moderation',
+    summary:
+      'Choose what the public sees of a report: publish, edit or hide its description, photos and updates (audited)',
+    auth: 'moderator',
+    pathParams: ['id'],
+    body: moderationSchema,
+    headers: [{ name: 'If-Match', required: true, description: 'The ETag last read; 412 if it changed since' }],
+    success: 200,
+  },
+  {
     method: 'post',
     path: '/admin/open311-clients',
     summary: 'Issue an Open311 API key (shown once)',
@@ -280,7 +292,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '503': problem,
     };
     if (op.auth !== 'public') responses['401'] = problem;
-    if (op.auth === 'staff' || op.auth === 'admin') responses['403'] = problem;
+    if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator') responses['403'] = problem;
     if (op.pathParams) responses['404'] = problem;
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;
     (paths[op.path] ??= {})[op.method] = {

@@ -5,16 +5,26 @@
 import type { Container } from '@azure/cosmos';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { backOfficeIds, type BackOfficeId } from '../dispatch/back-offices.js';
 import { notFound } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 
-export const newClientSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const newClientSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  /**
+   * The back office this client works for, when it is one (a contractor's system
+   * speaking Open311): it may then update the requests dispatched to that back
+   * office, as well as those it reported itself.
+   */
+  backOffice: z.enum(backOfficeIds).optional(),
+});
 
 export interface Open311Client {
   readonly id: string;
   readonly name: string;
   readonly createdAt: string;
   readonly revoked: boolean;
+  readonly backOffice?: BackOfficeId;
 }
 
 interface ClientDoc extends Open311Client {
@@ -35,7 +45,13 @@ export function cosmosOpen311ClientStore(catalogue: Container): Open311ClientSto
     async byKeyHash(hash) {
       const { resource } = await catalogue.item(hash, 'open311-client').read<ClientDoc>();
       return resource
-        ? { id: resource.id, name: resource.name, createdAt: resource.createdAt, revoked: resource.revoked }
+        ? {
+            id: resource.id,
+            name: resource.name,
+            createdAt: resource.createdAt,
+            revoked: resource.revoked,
+            ...(resource.backOffice ? { backOffice: resource.backOffice } : {}),
+          }
         : undefined;
     },
     async create(hash, client) {
@@ -63,8 +79,15 @@ export async function issueApiKey(
     name: input.name,
     createdAt: deps.now().toISOString(),
     revoked: false,
+    ...(input.backOffice ? { backOffice: input.backOffice } : {}),
   });
-  return { apiKey: key, name: client.name, createdAt: client.createdAt, clientId: client.id };
+  return {
+    apiKey: key,
+    name: client.name,
+    createdAt: client.createdAt,
+    clientId: client.id,
+    ...(client.backOffice ? { backOffice: client.backOffice } : {}),
+  };
 }
 
 /** Revokes a client's key at once: its next call gets 403. */
@@ -89,3 +112,6 @@ export async function clientForKey(
   if (!client || client.revoked || !timingSafeEqual(Buffer.from(client.id), Buffer.from(hash))) return undefined;
   return client;
 }
+
+/** The subject a client's reports are filed under: how "the requests it created" are recognised. */
+export const clientSubject = (client: Pick<Open311Client, 'id'>) => `open311:${client.id.slice(0, 16)}`;

@@ -20,8 +20,24 @@ export function formatOf(value: string | undefined): Format {
   throw new Open311Error(400, 'The format must be json or xml.');
 }
 
-const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+/**
+ * XML 1.0 allows only these characters (its `Char` production), escaped or not: one
+ * control character in a resident's text would make the whole document unreadable
+ * to every client, so anything else becomes U+FFFD (lone surrogates included).
+ */
+const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+const escapes: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  // A literal CR would be read back as LF (XML's line-end normalisation).
+  '\r': '&#13;',
+};
+
+export const escapeXml = (s: string) => s.replace(notXmlChar, '\uFFFD').replace(/[&<>"'\r]/g, (c) => escapes[c] ?? c);
 
 type XmlValue = string | number | boolean | null | undefined | XmlNode | readonly XmlValue[];
 interface XmlNode {

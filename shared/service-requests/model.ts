@@ -6,13 +6,43 @@ import type { AttributeValue, ServiceGroup } from '../catalogue/service-definiti
 import type { Status } from './status.js';
 
 export interface TimelineEntry {
+  /**
+   * The update's id, given once and never derived from its position, so the id an
+   * Open311 client was answered is the id the updates feed shows. Entries written
+   * before ids existed are known by `<request id>-<index>`.
+   */
+  readonly id?: string;
   readonly at: string;
   readonly kind: 'submitted' | 'status' | 'update';
   readonly status?: Status;
   readonly text?: string;
-  readonly by: 'resident' | 'council' | 'partner';
+  readonly by: 'resident' | 'council' | 'partner' | 'client';
+  /** For `by: 'client'`: the Open311 client (its id) that relayed the update. */
+  readonly client?: string;
   /** A photo a partner hosts, with its update. */
   readonly photoUrl?: string;
+}
+
+/**
+ * What staff moderators have published of a report for the public view. Nothing
+ * a resident or client wrote is public until a moderator publishes it; council
+ * updates are the council's own words and need no moderation.
+ */
+export interface Moderation {
+  /** The public description: the reporter's text as published (possibly edited), or hidden. */
+  readonly description?: { readonly text: string } | 'hidden';
+  readonly photos?: 'shown' | 'hidden';
+  /** Updates written by partners or clients, by update id. */
+  readonly updates?: Readonly<Record<string, { readonly text: string } | 'hidden'>>;
+}
+
+/** Who moderated what, and when: the audit trail (texts themselves are never lost). */
+export interface ModerationRecord {
+  readonly at: string;
+  readonly by: string;
+  readonly target: 'description' | 'photos' | 'update';
+  readonly updateId?: string;
+  readonly action: 'published' | 'edited' | 'hidden' | 'shown';
 }
 
 export interface InternalNote {
@@ -53,6 +83,10 @@ export interface ServiceRequestDoc {
   };
   /** Photos an Open311 client hosts itself. */
   readonly mediaUrls?: readonly string[];
+  /** Set when an Open311 description was longer than Doorstep stores (the rest is cut, never refused). */
+  readonly descriptionTruncated?: boolean;
+  readonly moderation?: Moderation;
+  readonly moderationLog?: readonly ModerationRecord[];
   /** Update ids already applied from Open311 clients, so a repeat has no second effect. */
   readonly externalUpdateIds?: readonly string[];
   readonly assignedTo?: string | null;

@@ -101,6 +101,7 @@ export async function submitServiceRequest(
     readonly source?: 'api' | 'open311';
     readonly reporter?: ServiceRequestDoc['reporter'];
     readonly mediaUrls?: readonly string[];
+    readonly descriptionTruncated?: boolean;
   },
   principal: Principal,
   deps: ServiceRequestDeps,
@@ -155,6 +156,7 @@ export async function submitServiceRequest(
     source: input.source ?? 'api',
     ...(input.reporter ? { reporter: input.reporter } : {}),
     ...(input.mediaUrls?.length ? { mediaUrls: input.mediaUrls } : {}),
+    ...(input.descriptionTruncated ? { descriptionTruncated: true } : {}),
     assignedTo: null,
     timeline: [{ at, kind: 'submitted', status: 'submitted', by: 'resident' }],
     internalNotes: [],
@@ -296,11 +298,13 @@ export async function applyUpdate(
   current: ServiceRequestDoc,
   input: {
     readonly update: StaffUpdate;
-    readonly by: 'council' | 'partner';
-    /** Who, for internal notes: a staff member's id or a back office's. */
+    readonly by: 'council' | 'partner' | 'client';
+    /** Who, for internal notes: a staff member's id, a back office's or an Open311 client's. */
     readonly actor: string;
     readonly externalUpdateId?: string;
     readonly photoUrl?: string;
+    /** The new timeline entry's id, when the caller has already promised one (Open311's update_id). */
+    readonly entryId?: string;
   },
   deps: Pick<ServiceRequestDeps, 'requests' | 'now'>,
 ): Promise<ServiceRequestDoc | 'stale'> {
@@ -310,21 +314,26 @@ export async function applyUpdate(
   const timeline = [...current.timeline];
   const events: OutboxDoc[] = [];
   const photo = input.photoUrl ? { photoUrl: input.photoUrl } : {};
+  const entry = {
+    id: input.entryId ?? randomUUID(),
+    at,
+    by,
+    ...(by === 'client' ? { client: input.actor } : {}),
+  };
   let status = current.status;
   if (update.status && update.status !== current.status) {
     if (!canMove(current.status, update.status))
       throw conflict(`A request that is ${current.status} cannot become ${update.status}.`);
     status = update.status;
     timeline.push({
-      at,
+      ...entry,
       kind: 'status',
       status,
-      by,
       ...(update.publicUpdate ? { text: update.publicUpdate } : {}),
       ...photo,
     });
   } else if (update.publicUpdate) {
-    timeline.push({ at, kind: 'update', text: update.publicUpdate, by, ...photo });
+    timeline.push({ ...entry, kind: 'update', text: update.publicUpdate, ...photo });
   }
   // Bounded by folding old partner entries, never by refusing: staff can always update.
   const bounded = compactPartnerEntries(timeline);

@@ -19,7 +19,8 @@ export function toResidentView(r: ServiceRequestDoc) {
     attributes: r.attributes,
     location: r.location,
     photos: r.photos,
-    timeline: r.timeline.map((t) => ({
+    timeline: r.timeline.map((t, i) => ({
+      id: t.id ?? `${r.id}-${i}`,
       at: t.at,
       kind: t.kind,
       status: t.status,
@@ -37,6 +38,8 @@ export function toResidentView(r: ServiceRequestDoc) {
 export function toStaffView(r: ServiceRequestDoc) {
   return {
     ...toResidentView(r),
+    // Which Open311 client relayed an update (its id's first 16 characters).
+    timeline: toResidentView(r).timeline.map((t, i) => ({ ...t, client: r.timeline[i]?.client })),
     serviceGroup: r.serviceGroup,
     agencyResponsible: r.agencyResponsible,
     residentId: r.residentId,
@@ -44,5 +47,9 @@ export function toStaffView(r: ServiceRequestDoc) {
     reporter: r.reporter ?? null,
     assignedTo: r.assignedTo ?? null,
     internalNotes: r.internalNotes.map((n) => ({ at: n.at, by: n.by, text: n.text })),
+    descriptionTruncated: r.descriptionTruncated ?? false,
+    // What the public sees (Open311): see shared/open311/moderation.ts.
+    moderation: r.moderation ?? {},
+    moderationLog: r.moderationLog ?? [],
   };
 }

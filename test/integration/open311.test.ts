@@ -116,7 +116,8 @@ describe('Open311 GeoReport v2', () => {
       service_request_id: id,
       status: 'open',
       service_code: 'street-light-fault',
-      address_id: '100010101011',
+      // The UPRN is a home's: never public.
+      address_id: null,
       lat: 51.4521,
       long: -2.596,
     });
