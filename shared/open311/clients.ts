@@ -5,7 +5,7 @@
 import type { Container } from '@azure/cosmos';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { backOfficeIds, type BackOfficeId } from '../dispatch/back-offices.js';
+import { backOfficeIds, type BackOfficeId } from '../catalogue/back-offices.js';
 import { notFound } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 

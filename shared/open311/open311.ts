@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { StoredService } from '../catalogue/catalogue.js';
-import { backOfficeFor } from '../dispatch/back-offices.js';
+import { backOfficeFor } from '../catalogue/back-offices.js';
 import { AppError } from '../errors.js';
 import { validate } from '../http/request.js';
 import type { Principal } from '../identity/principal.js';
