@@ -51,7 +51,8 @@ export const listMineQuery = z.strictObject({ pageSize, continuation });
 export const nearbyQuery = z.strictObject({
   lat: z.coerce.number().min(-90).max(90),
   long: z.coerce.number().min(-180).max(180),
-  radius: z.coerce.number().int().min(10).max(2000).default(250),
+  /** Metres; with the cell cap this keeps a call to a handful of single-partition queries. */
+  radius: z.coerce.number().int().min(10).max(1000).default(250),
   serviceCode: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,39}$/)
