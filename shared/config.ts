@@ -151,6 +151,12 @@ const plainSettings = z.object({
   MY_ACCOUNT_URL: secureUrl(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
+  /**
+   * Who enforces shared/http/rate-limits.ts: `gateway` (Azure: API Management limits by
+   * address, the app also by resident), `app` (local: the app enforces every rule it can),
+   * `off` (benchmarks and fault tests, which measure throughput rather than limits).
+   */
+  RATE_LIMITS: z.enum(['app', 'gateway', 'off']).default('gateway'),
 });
 
 export interface Config {
@@ -164,6 +170,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
+  readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -251,6 +258,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
+    rateLimits: p.RATE_LIMITS,
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

@@ -9,6 +9,7 @@ import { config } from '../config.js';
 import { AppError, dependencyUnavailable } from '../errors.js';
 import { errorSummary, logEvent } from '../observability/log.js';
 import { withSecurityHeaders } from './response.js';
+import { countSubjectUse, enforceAddressLimits } from './caller-limits.js';
 
 export interface ProblemDocument {
   readonly type: string;
@@ -122,7 +123,10 @@ export function withErrors(handler: HttpHandler): HttpHandler {
 
   async function answer(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
-      return await withinBudget(Promise.resolve(handler(request, context)), requestBudgetMs());
+      enforceAddressLimits(request);
+      const response = await withinBudget(Promise.resolve(handler(request, context)), requestBudgetMs());
+      countSubjectUse(request, response.status ?? 200);
+      return response;
     } catch (error) {
       const appError = toAppError(error);
       const instance = `urn:doorstep:invocation:${context.invocationId}`;
