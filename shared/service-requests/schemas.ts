@@ -75,7 +75,19 @@ export const staffListQuery = z.strictObject({
   /** minLong,minLat,maxLong,maxLat */
   bbox: z
     .string()
+    .max(100)
     .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'minLong,minLat,maxLong,maxLat')
+    .refine((b) => {
+      const [minLong, minLat, maxLong, maxLat] = b.split(',').map(Number) as [number, number, number, number];
+      return (
+        Math.abs(minLong) <= 180 &&
+        Math.abs(maxLong) <= 180 &&
+        Math.abs(minLat) <= 90 &&
+        Math.abs(maxLat) <= 90 &&
+        minLong <= maxLong &&
+        minLat <= maxLat
+      );
+    }, 'minLong,minLat,maxLong,maxLat within ±180, ±90, minimum first')
     .optional(),
   assignedTo: z.string().max(100).optional(),
   pageSize,
