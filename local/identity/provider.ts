@@ -102,7 +102,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
             azp: clientId,
             azpacr: clientId === devCliClient.id ? '1' : '0',
             ...(typeof scope === 'string' ? { scp: scope } : {}),
-          } as typeof jwt.payload;
+          };
         },
       },
     },
