@@ -138,12 +138,14 @@ export const rateLimitRules: readonly RateLimitRule[] = [
   },
 ];
 
+const compiled = new Map(rateLimitRules.map((r) => [r, new RegExp(r.path)]));
+
 /** Rules that apply to a request, in table order. */
 export function rulesFor(method: string, path: string, by?: CallerKey): RateLimitRule[] {
   return rateLimitRules.filter(
     (r) =>
       (r.method === '*' || r.method === method.toUpperCase()) &&
-      new RegExp(r.path).test(path) &&
+      (compiled.get(r) ?? new RegExp(r.path)).test(path) &&
       (by === undefined || r.by === by),
   );
 }
