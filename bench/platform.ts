@@ -10,7 +10,8 @@ import { freePorts, startLocalStack, type LocalStack } from '../local/stack.js';
 
 export async function startBenchStack(options: { seed?: boolean } = {}): Promise<LocalStack> {
   const stack = await startLocalStack({ ports: freePorts, log: () => undefined, sweepTtl: false });
-  Object.assign(process.env, stack.appSettings);
+  // Benchmarks measure throughput, not the per-caller limits.
+  Object.assign(process.env, stack.appSettings, { RATE_LIMITS: 'off' });
   if (options.seed !== false) await seedLocalData(stack);
   return stack;
 }

@@ -40,6 +40,11 @@ export const infraConfigSchema = z.object({
   notifyTemplates: z.string().default('{}'),
   /** The blob-created → scan-upload Event Grid subscription; needs the code deployed first. */
   uploadEvents: flag.default(true),
+  /**
+   * API Management tier for the per-caller limits: BasicV2 (default, SLA), StandardV2, or
+   * Developer (classic, no SLA, cheaper for dev). Consumption lacks rate-limit-by-key.
+   */
+  apiManagementSku: z.enum(['BasicV2', 'StandardV2', 'Developer']).default('BasicV2'),
   /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */
   packageBlobName: z.string().default('doorstep-functions.zip'),
   /**

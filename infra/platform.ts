@@ -8,6 +8,7 @@ import * as cosmosdb from '@pulumi/azure-native/cosmosdb/index.js';
 import * as managedidentity from '@pulumi/azure-native/managedidentity/index.js';
 import * as resources from '@pulumi/azure-native/resources/index.js';
 import type { InfraConfig } from './config.js';
+import { createApiManagement } from './api-management.js';
 import { createCosmos, createStorage, databaseName } from './data.js';
 import { createFunctionApp, createUploadEvents } from './function-app.js';
 import { createMessaging } from './messaging.js';
@@ -69,6 +70,8 @@ export function createPlatform(cfg: InfraConfig) {
     secretReferences: kv.references,
   });
   if (cfg.uploadEvents) createUploadEvents(cfg, rg, store.documentsAccount.id, functions.app.id);
+  // Per-caller limits (shared/http/rate-limits.ts) at the gateway residents and Open311 clients call.
+  const gateway = createApiManagement(cfg, rg, functions.app.defaultHostName);
 
   // Every data service reports to Log Analytics.
   monitoring.diagnostics('cosmos', cosmos.account.id);
@@ -108,6 +111,7 @@ export function createPlatform(cfg: InfraConfig) {
     resourceGroupName: rg,
     functionAppName: functions.app.name,
     apiUrl: pulumi.interpolate`https://${functions.app.defaultHostName}/api`,
+    gatewayUrl: gateway.gatewayUrl,
     deploymentContainer: pulumi.interpolate`${store.hostAccount.primaryEndpoints.blob}deployment`,
     keyVaultName: kv.vault.name,
     identityClientId: identity.clientId,

@@ -144,6 +144,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       COUNCIL_BOUNDARY: localCouncilBoundary,
       // Defender for Storage does not run locally: a signature scanner (EICAR at least) stands in.
       UPLOAD_SCANNER: 'signatures',
+      // No gateway runs locally: the app enforces the per-caller limits itself (shared/http/rate-limits.ts).
+      RATE_LIMITS: 'app',
       GOVUK_PAY_BASE_URL: govukPay.url,
       GOVUK_PAY_API_KEY: govukPay.apiKey,
       GOVUK_PAY_WEBHOOK_SIGNING_SECRET: govukPay.webhookSecret,

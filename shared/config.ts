@@ -30,12 +30,55 @@ export function connectionStringParts(value: string): Map<string, string> {
   );
 }
 
-function endpointOfConnectionString(value: string): string | undefined {
-  const parts = connectionStringParts(value);
-  return parts.get('endpoint') ?? parts.get('accountendpoint') ?? parts.get('blobendpoint');
+/**
+ * The keys each emulator connection string may carry, spelled as the SDKs read them.
+ * The SDKs disagree on everything else: `@azure/storage-blob` takes the first key
+ * that starts with the name, `@azure/core-amqp` and `@azure/cosmos` the last exact
+ * match, all case-sensitively. A string that only one parse could read one way
+ * (a duplicate, a case variant, an unknown or padded key) is refused, so the
+ * endpoint checked here is the endpoint every SDK connects to.
+ */
+const connectionStringKeys = {
+  cosmos: ['AccountEndpoint', 'AccountKey'],
+  serviceBus: ['Endpoint', 'SharedAccessKeyName', 'SharedAccessKey', 'UseDevelopmentEmulator', 'EntityPath'],
+  blob: ['DefaultEndpointsProtocol', 'AccountName', 'AccountKey', 'BlobEndpoint'],
+} as const;
+type ConnectionService = keyof typeof connectionStringKeys;
+const endpointKey = { cosmos: 'AccountEndpoint', serviceBus: 'Endpoint', blob: 'BlobEndpoint' } as const;
+
+/** The one parse of an emulator connection string: canonical keys, each at most once; or what is wrong with it. */
+export function parseEmulatorConnectionString(
+  service: ConnectionService,
+  value: string,
+): { readonly parts: ReadonlyMap<string, string> } | { readonly problem: string } {
+  const allowed: readonly string[] = connectionStringKeys[service];
+  const parts = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const part of value.split(';')) {
+    if (part === '') continue;
+    const at = part.indexOf('=');
+    if (at <= 0) return { problem: 'every part must be Key=value' };
+    const key = part.slice(0, at);
+    if (seen.has(key.toLowerCase())) return { problem: `the key ${key.slice(0, 40)} appears more than once` };
+    seen.add(key.toLowerCase());
+    if (!allowed.includes(key))
+      return { problem: `the key ${key.slice(0, 40)} is not one of ${allowed.join(', ')} (exactly as spelled)` };
+    parts.set(key, part.slice(at + 1));
+  }
+  return { parts };
 }
 
-function connection<Kind extends string>(
+const keyVaultReference = /^\s*@Microsoft\.KeyVault\s*\(/i;
+
+/** Loopback hosts may use http (the local stack); everything else must be https. */
+export const isLoopbackUrl = (value: string): boolean =>
+  URL.canParse(value) && loopbackHosts.has(new URL(value).hostname);
+const secureUrl = () =>
+  z.url().refine((u) => u.startsWith('https://') || (u.startsWith('http://') && isLoopbackUrl(u)), {
+    message: 'must be an https URL (http only for a loopback address)',
+  });
+
+function connection<Kind extends ConnectionService>(
   env: NodeJS.ProcessEnv,
   name: string,
   identitySuffix: string,
@@ -47,10 +90,17 @@ function connection<Kind extends string>(
   if (identity) {
     const endpoint = service === 'serviceBus' && !identity.includes('://') ? `sb://${identity}` : identity;
     if (!URL.canParse(endpoint)) issues.push(`${name}__${identitySuffix} must be a URL or host name`);
+    else if (service !== 'serviceBus' && !endpoint.startsWith('https://') && !isLoopbackUrl(endpoint))
+      issues.push(`${name}__${identitySuffix} must be an https URL`);
     return { kind: 'identity', endpoint: identity, service };
   }
   if (emulator) {
-    const endpoint = endpointOfConnectionString(emulator);
+    const parsed = parseEmulatorConnectionString(service, emulator);
+    if ('problem' in parsed) {
+      issues.push(`${name} is not a connection string Doorstep accepts: ${parsed.problem}.`);
+      return undefined;
+    }
+    const endpoint = parsed.parts.get(endpointKey[service]);
     const host = endpoint && URL.canParse(endpoint) ? new URL(endpoint).hostname : undefined;
     if (!endpoint || !host || !loopbackHosts.has(host)) {
       issues.push(
@@ -72,14 +122,14 @@ const plainSettings = z.object({
     .default('doorstep'),
   /** GeoJSON Polygon/MultiPolygon of the council's area, or "minLon,minLat,maxLon,maxLat". */
   COUNCIL_BOUNDARY: z.string().min(7).max(200_000),
-  OIDC_ISSUER: z.url(),
+  OIDC_ISSUER: secureUrl(),
   OIDC_AUDIENCE: z.string().min(1),
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** The most an HTTP call may take before it is answered 503 (the work may still finish; retries are safe). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  GOVUK_PAY_BASE_URL: z.url().default('https://publicapi.payments.service.gov.uk'),
+  GOVUK_PAY_BASE_URL: secureUrl().default('https://publicapi.payments.service.gov.uk'),
   /** A Key Vault reference in Azure (see infra/secrets.ts); never a literal there. */
   GOVUK_PAY_API_KEY: z.string().min(1),
   GOVUK_PAY_WEBHOOK_SIGNING_SECRET: z.string().min(1),
@@ -91,16 +141,22 @@ const plainSettings = z.object({
     .max(24 * 60)
     .default(15),
   /** Where GOV.UK Pay sends the resident back; Doorstep adds `?payment=<id>`. */
-  PAYMENT_RETURN_URL: z.url(),
-  GOVUK_NOTIFY_BASE_URL: z.url().default('https://api.notifications.service.gov.uk'),
+  PAYMENT_RETURN_URL: secureUrl(),
+  GOVUK_NOTIFY_BASE_URL: secureUrl().default('https://api.notifications.service.gov.uk'),
   /** A Key Vault reference in Azure, like the GOV.UK Pay key. */
   GOVUK_NOTIFY_API_KEY: z.string().min(1),
   /** JSON: notification kind → { email?, sms? } template ids, made in GOV.UK Notify. */
   GOVUK_NOTIFY_TEMPLATES: z.string().default('{}'),
   /** The resident-facing My Account page that notifications link to. */
-  MY_ACCOUNT_URL: z.url(),
+  MY_ACCOUNT_URL: secureUrl(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
+  /**
+   * Who enforces shared/http/rate-limits.ts: `gateway` (Azure: API Management limits by
+   * address, the app also by resident), `app` (local: the app enforces every rule it can),
+   * `off` (benchmarks and fault tests, which measure throughput rather than limits).
+   */
+  RATE_LIMITS: z.enum(['app', 'gateway', 'off']).default('gateway'),
 });
 
 export interface Config {
@@ -114,6 +170,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
+  readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -136,8 +193,27 @@ export class ConfigError extends Error {
   }
 }
 
+/** Every setting Doorstep reads, for checks that apply to all of them. */
+const settingNames = [
+  ...Object.keys(plainSettings.shape),
+  ...['CosmosDb', 'ServiceBus', 'Storage'].flatMap((n) => [
+    n,
+    `${n}__accountEndpoint`,
+    `${n}__fullyQualifiedNamespace`,
+    `${n}__blobServiceUri`,
+  ]),
+];
+
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const issues: string[] = [];
+  // App Service leaves a reference it could not resolve as its literal text, which
+  // would otherwise pass as an API key and fail only at the first call to GOV.UK.
+  for (const name of settingNames) {
+    if (keyVaultReference.test(env[name] ?? ''))
+      issues.push(
+        `${name} is an unresolved Key Vault reference: the platform could not read the secret. Check that the secret exists, that the app's identity holds Key Vault Secrets User on the vault and can reach it (the function app's Key Vault reference diagnostics name the cause), then restart the app.`,
+      );
+  }
   const plain = plainSettings.safeParse(env);
   if (!plain.success) {
     for (const issue of plain.error.issues) issues.push(`${issue.path.join('.')}: ${issue.message}`);
@@ -145,6 +221,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const cosmos = connection(env, 'CosmosDb', 'accountEndpoint', 'cosmos', issues);
   const serviceBus = connection(env, 'ServiceBus', 'fullyQualifiedNamespace', 'serviceBus', issues);
   const blob = connection(env, 'Storage', 'blobServiceUri', 'blob', issues);
+  // Signatures find EICAR and nothing else: in Azure only Defender's verdict may pass a file.
+  if (
+    plain.success &&
+    plain.data.UPLOAD_SCANNER === 'signatures' &&
+    [cosmos, serviceBus, blob].some((c) => c?.kind === 'identity')
+  )
+    issues.push(
+      'UPLOAD_SCANNER=signatures is for the local stack only; against Azure resources use defender (the default).',
+    );
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
@@ -173,6 +258,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
+    rateLimits: p.RATE_LIMITS,
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

@@ -88,6 +88,24 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       },
     ],
     jwks: { keys: [signingKey] },
+    // Access tokens shaped as Entra's v2.0 ones, so the API is tested against what it will
+    // meet: header `typ: JWT` (not RFC 9068's at+jwt), the client as `azp`, delegated
+    // scopes as `scp`, `ver` 2.0 (learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+    formats: {
+      customizers: {
+        jwt: (_ctx, _token, jwt) => {
+          const { client_id: clientId, scope, ...payload } = jwt.payload as Record<string, unknown>;
+          jwt.header = { typ: 'JWT' };
+          jwt.payload = {
+            ...payload,
+            ver: '2.0',
+            azp: clientId,
+            azpacr: clientId === devCliClient.id ? '1' : '0',
+            ...(typeof scope === 'string' ? { scp: scope } : {}),
+          };
+        },
+      },
+    },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'doorstep'],
     claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
     pkce: { required: () => true },

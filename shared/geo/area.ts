@@ -77,8 +77,41 @@ const cellDegrees = 0.01;
 export const cellOf = ([lon, lat]: Position): string =>
   `cell:${Math.floor(lat / cellDegrees)}:${Math.floor(lon / cellDegrees)}`;
 
-/** Every cell a circle of `radiusM` around the point touches. */
+/**
+ * The most cells (so queries) one nearby call may touch. A UK council at ≤ 1 km
+ * needs at most 3 × 5 = 15 (at 61°N a cell is ~0.5 km wide); the cap makes the
+ * work per call a constant whatever the caller sends, instead of a function of
+ * latitude (at the pole `cos` is 0 and the old loop never ended).
+ */
+export const maxNearbyCells = 25;
+
+/** A circle that would touch more than `maxNearbyCells` cells: the caller must narrow it. */
+export class TooManyCellsError extends RangeError {
+  constructor(readonly cells: number) {
+    super(`A circle this size touches ${cells} grid cells here (at most ${maxNearbyCells}).`);
+    this.name = 'TooManyCellsError';
+  }
+}
+
+/** How many cells `cellsAround` would return, computed without enumerating them. */
+export function countCellsAround([lon, lat]: Position, radiusM: number): number {
+  const dLat = radiusM / 111_320;
+  const cos = Math.cos(rad(lat));
+  // Near a pole a circle spans every longitude: treat it as unbounded rather than dividing by ~0.
+  if (!(cos > 1e-6) || !Number.isFinite(radiusM) || radiusM < 0) return Number.POSITIVE_INFINITY;
+  const dLon = radiusM / (111_320 * cos);
+  const rows = Math.floor((lat + dLat) / cellDegrees) - Math.floor((lat - dLat) / cellDegrees) + 1;
+  const columns = Math.floor((lon + dLon) / cellDegrees) - Math.floor((lon - dLon) / cellDegrees) + 1;
+  return rows * columns;
+}
+
+/**
+ * Every cell a circle of `radiusM` around the point touches; at most
+ * `maxNearbyCells`, counted before any is enumerated (TooManyCellsError beyond).
+ */
 export function cellsAround([lon, lat]: Position, radiusM: number): string[] {
+  const count = countCellsAround([lon, lat], radiusM);
+  if (!(count <= maxNearbyCells)) throw new TooManyCellsError(count);
   const dLat = radiusM / 111_320;
   const dLon = radiusM / (111_320 * Math.cos(rad(lat)));
   const cells: string[] = [];
@@ -87,4 +120,46 @@ export function cellsAround([lon, lat]: Position, radiusM: number): string[] {
       cells.push(`cell:${y}:${x}`);
   }
   return cells;
+}
+
+/** How far outside the boundary a "nearby" search may start (a resident just over the border). */
+export const boundaryMarginM = 2_000;
+
+/**
+ * Is the point inside the boundary or within `marginM` of it? The bounding box
+ * (grown by the margin) answers most calls; otherwise the distance to each edge,
+ * on a local flat projection, which is accurate to metres at council scale.
+ */
+export function withinMargin(boundary: Boundary, point: Position, marginM = boundaryMarginM): boolean {
+  const [lon, lat] = point;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return false;
+  const mLat = 111_320;
+  const mLon = 111_320 * Math.cos(rad(lat));
+  let minLon = Infinity;
+  let minLat = Infinity;
+  let maxLon = -Infinity;
+  let maxLat = -Infinity;
+  for (const ring of boundary.rings)
+    for (const [x, y] of ring) {
+      minLon = Math.min(minLon, x);
+      maxLon = Math.max(maxLon, x);
+      minLat = Math.min(minLat, y);
+      maxLat = Math.max(maxLat, y);
+    }
+  const dLat = marginM / mLat;
+  const dLon = mLon > 1 ? marginM / mLon : 360;
+  if (lon < minLon - dLon || lon > maxLon + dLon || lat < minLat - dLat || lat > maxLat + dLat) return false;
+  if (contains(boundary, point)) return true;
+  return boundary.rings.some((ring) => {
+    for (let i = 1; i < ring.length; i++) {
+      const [ax, ay] = ring[i - 1] as Position;
+      const [bx, by] = ring[i] as Position;
+      // Metres on a plane centred on the point.
+      const [x1, y1, x2, y2] = [(ax - lon) * mLon, (ay - lat) * mLat, (bx - lon) * mLon, (by - lat) * mLat];
+      const length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2;
+      const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, -(x1 * (x2 - x1) + y1 * (y2 - y1)) / length2));
+      if (Math.hypot(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) <= marginM) return true;
+    }
+    return false;
+  });
 }

@@ -8,6 +8,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { config } from '../config.js';
 import { AppError, dependencyUnavailable } from '../errors.js';
 import { errorSummary, logEvent } from '../observability/log.js';
+import { withSecurityHeaders } from './response.js';
+import { countSubjectUse, enforceAddressLimits } from './caller-limits.js';
 
 export interface ProblemDocument {
   readonly type: string;
@@ -116,9 +118,15 @@ async function withinBudget(run: Promise<HttpResponseInit>, budgetMs: number): P
 
 /** Wraps an HTTP handler so that every failure leaves as problem+json, within the request budget. */
 export function withErrors(handler: HttpHandler): HttpHandler {
-  return async (request: HttpRequest, context: InvocationContext) => {
+  return async (request: HttpRequest, context: InvocationContext) =>
+    withSecurityHeaders(await answer(request, context));
+
+  async function answer(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
-      return await withinBudget(Promise.resolve(handler(request, context)), requestBudgetMs());
+      enforceAddressLimits(request);
+      const response = await withinBudget(Promise.resolve(handler(request, context)), requestBudgetMs());
+      countSubjectUse(request, response.status ?? 200);
+      return response;
     } catch (error) {
       const appError = toAppError(error);
       const instance = `urn:doorstep:invocation:${context.invocationId}`;
@@ -144,5 +152,5 @@ export function withErrors(handler: HttpHandler): HttpHandler {
       }
       return problemResponse(appError, instance);
     }
-  };
+  }
 }

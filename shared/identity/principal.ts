@@ -3,6 +3,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { forbidden } from '../errors.js';
+import { enforceSubjectLimits } from '../http/caller-limits.js';
 import { unauthorized, type TokenVerifier } from './token-verifier.js';
 
 export const roles = ['resident', 'staff', 'admin', 'moderator'] as const;
@@ -22,6 +23,7 @@ export async function authenticate(request: HttpRequest, verify: TokenVerifier):
   if (!match?.[1] || match[1].length > maxTokenLength)
     throw unauthorized('The Authorization header must be "Bearer <token>".');
   const token = await verify(match[1]);
+  enforceSubjectLimits(request, token.sub);
   const granted = new Set(token.roles.filter((r): r is Role => (roles as readonly string[]).includes(r)));
   // A signed-in person with no app role is a resident: residents are not assigned roles.
   if (granted.size === 0) granted.add('resident');

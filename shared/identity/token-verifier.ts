@@ -2,7 +2,8 @@
  * Bearer token validation with `jose` against the issuer's OpenID discovery
  * document and its cached JWKS: issuer, audience, signature (asymmetric
  * algorithms only: `none` and HMAC are refused), `kid` known to the JWKS,
- * expiry and not-before with a small clock skew.
+ * expiry and not-before with a small clock skew; and that it is an access token
+ * for this API, not an ID token (see `accessTokenProblem`).
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError, dependencyUnavailable } from '../errors.js';
@@ -34,11 +35,47 @@ export interface VerifierOptions {
   readonly audience: string;
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch;
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  readonly now?: () => number;
+}
+
+/**
+ * How long a failed discovery is remembered: during an identity-provider outage
+ * every bearer call would otherwise fetch the discovery document again.
+ */
+export const failedDiscoveryCacheMs = 5_000;
+
+/**
+ * Why a verified token is not an access token for this API, or undefined.
+ *
+ * Entra's access tokens carry `typ: "JWT"` in the header, like its ID tokens
+ * ("typ: String - always JWT", learn.microsoft.com/entra/identity-platform/access-token-claims-reference),
+ * so `typ` alone cannot tell them apart there; RFC 9068 issuers (oidc-provider) say `at+jwt`.
+ * What does: an access token names the client it was issued to (`azp` in v2.0 tokens,
+ * `appid` in v1.0, `client_id` in RFC 9068), which Entra's ID tokens never carry
+ * (id-token-claims-reference), while ID tokens carry `nonce`, `at_hash` or `c_hash`,
+ * which access tokens never do. `idtyp` (an optional access-token claim) says
+ * `app` for app-only tokens: Doorstep's callers are people, so those are refused too.
+ */
+export function accessTokenProblem(header: { typ?: unknown }, payload: JWTPayload): string | undefined {
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
+  if (typ !== 'jwt' && typ !== 'at+jwt' && typ !== 'application/at+jwt')
+    return 'The token is not an access token (its type is not at+jwt or JWT).';
+  if (['nonce', 'at_hash', 'c_hash'].some((claim) => claim in payload))
+    return 'This is an ID token; send an access token for this API.';
+  const client = payload.azp ?? payload.appid ?? payload.client_id;
+  if (typeof client !== 'string' || client.length === 0)
+    return 'The token names no client (azp, appid or client_id): send an access token for this API.';
+  if (payload.idtyp !== undefined && payload.idtyp !== 'user')
+    return 'App-only tokens are not accepted: sign in as a person.';
+  return undefined;
 }
 
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
   let jwks: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  let failedUntil = 0;
 
   const discover = async () => {
     const url = new URL('.well-known/openid-configuration', options.issuer.replace(/\/?$/, '/'));
@@ -60,27 +97,36 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   };
 
   return async (token) => {
-    jwks ??= discover().catch((error: unknown) => {
+    // A failed discovery is answered from memory for a short while, then tried again.
+    if (jwks && failedUntil !== 0 && now() >= failedUntil) {
       jwks = undefined;
+      failedUntil = 0;
+    }
+    jwks ??= discover().catch((error: unknown) => {
+      failedUntil = now() + failedDiscoveryCacheMs;
       throw error;
     });
     const keySet = await jwks;
+    let verified: Awaited<ReturnType<typeof jwtVerify>>;
     try {
-      const { payload } = await jwtVerify(token, keySet, {
+      verified = await jwtVerify(token, keySet, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: [...allowedAlgorithms],
         clockTolerance: clockToleranceSeconds,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      return { sub: payload.sub as string, roles, payload };
     } catch (error) {
       if (error instanceof joseErrors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
         throw dependencyUnavailable('The sign-in service', error);
       }
       throw unauthorized(describe(error));
     }
+    const { payload, protectedHeader } = verified;
+    const problem = accessTokenProblem(protectedHeader, payload);
+    if (problem) throw unauthorized(problem);
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    return { sub: payload.sub as string, roles, payload };
   };
 }
 

@@ -51,7 +51,8 @@ export const listMineQuery = z.strictObject({ pageSize, continuation });
 export const nearbyQuery = z.strictObject({
   lat: z.coerce.number().min(-90).max(90),
   long: z.coerce.number().min(-180).max(180),
-  radius: z.coerce.number().int().min(10).max(2000).default(250),
+  /** Metres; with the cell cap this keeps a call to a handful of single-partition queries. */
+  radius: z.coerce.number().int().min(10).max(1000).default(250),
   serviceCode: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,39}$/)
@@ -74,7 +75,19 @@ export const staffListQuery = z.strictObject({
   /** minLong,minLat,maxLong,maxLat */
   bbox: z
     .string()
+    .max(100)
     .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'minLong,minLat,maxLong,maxLat')
+    .refine((b) => {
+      const [minLong, minLat, maxLong, maxLat] = b.split(',').map(Number) as [number, number, number, number];
+      return (
+        Math.abs(minLong) <= 180 &&
+        Math.abs(maxLong) <= 180 &&
+        Math.abs(minLat) <= 90 &&
+        Math.abs(maxLat) <= 90 &&
+        minLong <= maxLong &&
+        minLat <= maxLat
+      );
+    }, 'minLong,minLat,maxLong,maxLat within ±180, ±90, minimum first')
     .optional(),
   assignedTo: z.string().max(100).optional(),
   pageSize,

@@ -8,7 +8,15 @@ import { AppError, conflict, notFound, validationFailed, type FieldError } from 
 import { backOfficeFor } from '../catalogue/back-offices.js';
 import { newDispatch } from '../dispatch/model.js';
 import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
-import { cellOf, cellsAround, contains, distanceM, type Boundary } from '../geo/area.js';
+import {
+  cellOf,
+  cellsAround,
+  contains,
+  distanceM,
+  TooManyCellsError,
+  withinMargin,
+  type Boundary,
+} from '../geo/area.js';
 import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { isStaff, requireRole, type Principal } from '../identity/principal.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
@@ -207,18 +215,40 @@ export interface NearbyRequest {
   readonly reportedOn: string;
 }
 
-/** Open requests near a point, for "has this been reported already?": no personal data. */
+/** The most pins one nearby call reads per cell, and returns. */
+export const maxPinsPerCell = 100;
+export const maxNearbyResults = 50;
+
+/**
+ * Open requests near a point, for "has this been reported already?": no personal data.
+ * The work is bounded by construction: the point must be in the council's area (or
+ * within a margin of it), the circle may touch at most `maxNearbyCells` cells (one
+ * single-partition query each) and each query reads at most `maxPinsPerCell`.
+ */
 export async function findNearby(
   query: { lat: number; long: number; radius: number; serviceCode?: string | undefined },
-  deps: Pick<ServiceRequestDeps, 'requests'>,
+  deps: Pick<ServiceRequestDeps, 'requests' | 'boundary'>,
 ): Promise<NearbyRequest[]> {
   const centre = [query.long, query.lat] as const;
-  const pins = await deps.requests.pins(cellsAround(centre, query.radius), query.serviceCode);
+  if (!withinMargin(deps.boundary, centre)) {
+    throw validationFailed(
+      [{ pointer: '/lat', detail: 'This place is outside the council’s area.' }],
+      'Search near a place in the council’s area.',
+    );
+  }
+  let cells: string[];
+  try {
+    cells = cellsAround(centre, query.radius);
+  } catch (error) {
+    if (!(error instanceof TooManyCellsError)) throw error;
+    throw validationFailed([{ pointer: '/radius', detail: 'Search a smaller radius here.' }]);
+  }
+  const pins = await deps.requests.pins(cells, query.serviceCode, maxPinsPerCell);
   return pins
     .map((p) => ({ p, d: distanceM(centre, [p.long, p.lat]) }))
     .filter(({ p, d }) => d <= query.radius && isOpen(p.status))
     .sort((a, b) => a.d - b.d)
-    .slice(0, 50)
+    .slice(0, maxNearbyResults)
     .map(({ p, d }) => ({
       id: p.requestId,
       serviceCode: p.serviceCode,

@@ -40,7 +40,8 @@ export interface RequestStore {
   listMine(residentId: string, pageSize: number, continuation?: string): Promise<Page<MyRequestEntry>>;
   putPin(pin: NearbyPin): Promise<void>;
   deletePin(cell: string, requestId: string): Promise<void>;
-  pins(cells: readonly string[], serviceCode?: string): Promise<NearbyPin[]>;
+  /** Pins in each cell, at most `perCell` from each (one single-partition query per cell). */
+  pins(cells: readonly string[], serviceCode: string | undefined, perCell: number): Promise<NearbyPin[]>;
   staffList(filters: StaffFilters, pageSize: number, continuation?: string): Promise<Page<ServiceRequestDoc>>;
 }
 
@@ -67,11 +68,12 @@ export function cosmosRequestStore(requests: Container, residents: Container): R
         if (statusCode(error) !== 404) throw error;
       }
     },
-    async pins(cells, serviceCode) {
+    async pins(cells, serviceCode, perCell) {
       const all = await Promise.all(
         cells.map(async (cell) => {
           const parameters: SqlParameter[] = [{ name: '@cell', value: cell }];
-          let query = "SELECT * FROM c WHERE c.pk = @cell AND c.type = 'pin'";
+          // An integer from code, never from the caller.
+          let query = `SELECT TOP ${Math.trunc(perCell)} * FROM c WHERE c.pk = @cell AND c.type = 'pin'`;
           if (serviceCode) {
             query += ' AND c.serviceCode = @service';
             parameters.push({ name: '@service', value: serviceCode });

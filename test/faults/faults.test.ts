@@ -143,6 +143,8 @@ beforeAll(async () => {
   platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), {
     DEPENDENCY_TIMEOUT_MS: String(dependencyTimeoutMs),
     REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
+    // The reporters file reports as fast as they can: this suite measures outages, not limits.
+    RATE_LIMITS: 'off',
   });
   await seedLocalData(platform.stack);
   platform.stack.setPaymentWebhookTarget(`${platform.host.url}/api/payments/webhook`);

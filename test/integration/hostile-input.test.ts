@@ -4,11 +4,18 @@
  * comes in: never a 5xx, every error is problem+json (or, on Open311 routes, the
  * spec's own error format), nothing of another resident's leaks, and oversized
  * bodies are refused before they are parsed.
+ *
+ * The generators follow docs/threat-model.md: every actor (anonymous, two residents,
+ * staff, admin, an Open311 client by key, a caller with a forged token) against every
+ * route of functions/index.ts; numeric extremes on every numeric query parameter;
+ * prototype-named form keys on Open311 posts. Each case has a deadline, so a call that
+ * never answers (as nearby at lat=90 once did) fails the run instead of hanging it.
+ * The number of cases a run sent is printed at the end.
  */
 import fc from 'fast-check';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { aServiceRequest, admin, call, staff, tokenFor } from '../support/api.js';
 
 const base = `${inject('hostUrl')}/api`;
@@ -17,7 +24,9 @@ const attacker = `attacker-${randomUUID().slice(0, 8)}`;
 const secret = `SECRET-${randomUUID()}`;
 let victimRequestId = '';
 let apiKey = '';
-let tokens: { victim: string; attacker: string; staff: string; admin: string };
+let tokens: { victim: string; attacker: string; resident: string; staff: string; admin: string; forged: string };
+let cases = 0;
+const actorsSeen = new Set<string>();
 
 beforeAll(async () => {
   const created = await call('POST', 'requests', {
@@ -29,15 +38,25 @@ beforeAll(async () => {
   await call('PATCH', 'me', { as: victim, body: { email: `${secret.toLowerCase()}@example.com` } });
   const client = await call('POST', 'admin/open311-clients', { as: admin, body: { name: 'Fuzzer' } });
   apiKey = ((await client.json()) as { apiKey: string }).apiKey;
+  const attackerToken = await tokenFor(attacker);
+  const [head, body] = attackerToken.split('.');
   tokens = {
     victim: await tokenFor(victim),
-    attacker: await tokenFor(attacker),
+    attacker: attackerToken,
+    resident: await tokenFor(`resident-${randomUUID().slice(0, 8)}`),
     staff: await tokenFor(staff.sub, staff.roles),
     admin: await tokenFor(admin.sub, admin.roles),
+    // A real header and payload with a signature that is not the issuer's.
+    forged: `${head ?? ''}.${body ?? ''}.${Buffer.from('forged').toString('base64url')}`,
   };
 });
 
-type Who = 'anonymous' | 'attacker' | 'staff' | 'admin';
+afterAll(() => {
+  console.log(`hostile input: ${cases} cases, seed ${seed}, actors: ${[...actorsSeen].sort().join(', ')}`);
+});
+
+type Who = 'anonymous' | 'attacker' | 'resident' | 'staff' | 'admin' | 'forged' | 'open311-client';
+const actors: readonly Who[] = ['anonymous', 'attacker', 'resident', 'staff', 'admin', 'forged', 'open311-client'];
 interface Sent {
   readonly method: string;
   readonly path: string;
@@ -48,15 +67,24 @@ interface Sent {
 
 /** Sends one case and checks the invariants that hold for every answer. */
 async function send(c: Sent): Promise<Response> {
-  const headers: Record<string, string> = { ...(c.headers ?? {}) };
-  if (c.as && c.as !== 'anonymous' && headers.authorization === undefined)
+  const headers: Record<string, string> = {
+    // A caller address per case, so that the per-address limits (which the local stack
+    // enforces) do not answer 429 in place of the handler these cases are meant to reach.
+    'x-forwarded-for': `203.0.113.${cases % 250}:${cases}`,
+    ...(c.headers ?? {}),
+  };
+  if (c.as && c.as !== 'anonymous' && c.as !== 'open311-client' && headers.authorization === undefined)
     headers.authorization = `Bearer ${tokens[c.as]}`;
+  cases += 1;
+  actorsSeen.add(c.as ?? 'anonymous');
   const started = Date.now();
   const response = await fetch(`${base}/${c.path}`, {
     method: c.method,
     headers,
     ...(c.body !== undefined && c.method !== 'GET' && c.method !== 'HEAD' ? { body: c.body } : {}),
     redirect: 'manual',
+    // A call that never answers fails the case instead of hanging the run.
+    signal: AbortSignal.timeout(10_000),
   });
   const text = c.method === 'HEAD' ? '' : await response.text();
   const where = `${c.method} /api/${c.path} → ${response.status}: ${text.slice(0, 300)}`;
@@ -183,7 +211,7 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
       fc.asyncProperty(fc.constantFrom(...jsonEndpoints), fc.jsonValue({ maxDepth: 5 }), async (e, body) => {
         await send({ method: e.method, path: e.path(), as: e.as, ...json(body) });
       }),
-      runs(400),
+      runs(300),
     );
   });
 
@@ -199,7 +227,7 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
           body: text,
         });
       }),
-      runs(500),
+      runs(400),
     );
   });
 
@@ -229,7 +257,7 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
           });
         },
       ),
-      runs(300),
+      runs(250),
     );
   });
 
@@ -266,7 +294,7 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
           await send({ method, path: segments.join('/'), as, ...json({}) });
         },
       ),
-      runs(500),
+      runs(400),
     );
   });
 
@@ -330,7 +358,7 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
           await send({ method: 'GET', path: `${path}?${query}`, as });
         },
       ),
-      runs(400),
+      runs(300),
     );
   });
 
@@ -391,6 +419,13 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
         'jurisdiction_id',
       ),
       fc.string({ maxLength: 20 }),
+      // The class behind the HTTP 500 on Open311 form keys: names an object already has.
+      fc
+        .tuple(
+          fc.constantFrom(...objectKeys, ...fieldNames),
+          fc.constantFrom('attribute[%]', '%', '%[]', 'attribute[%][x]', 'attribute[][%]'),
+        )
+        .map(([name, shape]) => shape.replace('%', name)),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -445,6 +480,204 @@ describe('hostile input never gets a 5xx, always a clear problem, and leaks noth
   });
 });
 
+/** Names every JavaScript object already has, and the form fields Doorstep reads. */
+const objectKeys = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+  'length',
+];
+const fieldNames = ['api_key', 'service_code', 'lat', 'long', 'description', 'email', 'media_url', 'update_id'];
+
+/** Every HTTP route of functions/index.ts, with its parameters filled in per case. */
+const routes: readonly { method: string; template: string }[] = [
+  { method: 'GET', template: 'health' },
+  { method: 'GET', template: 'openapi.json' },
+  { method: 'GET', template: 'me' },
+  { method: 'PATCH', template: 'me' },
+  { method: 'GET', template: 'me/requests' },
+  { method: 'GET', template: 'services' },
+  { method: 'GET', template: 'services/{code}' },
+  { method: 'PUT', template: 'admin/services/{code}' },
+  { method: 'POST', template: 'requests' },
+  { method: 'GET', template: 'requests/nearby' },
+  { method: 'GET', template: 'requests/{id}' },
+  { method: 'GET', template: 'staff/requests' },
+  { method: 'PATCH', template: 'staff/requests/{id}' },
+  { method: 'GET', template: 'open311/v2/services.{format}' },
+  { method: 'GET', template: 'open311/v2/services/{code}.{format}' },
+  { method: 'GET', template: 'open311/v2/requests.{format}' },
+  { method: 'POST', template: 'open311/v2/requests.{format}' },
+  { method: 'GET', template: 'open311/v2/requests/{id}.{format}' },
+  { method: 'GET', template: 'open311/v2/tokens/{id}.{format}' },
+  { method: 'GET', template: 'open311/v2/servicerequestupdates.{format}' },
+  { method: 'POST', template: 'open311/v2/servicerequestupdates.{format}' },
+  { method: 'DELETE', template: 'admin/open311-clients/{id}' },
+  { method: 'POST', template: 'admin/open311-clients' },
+  { method: 'POST', template: 'uploads' },
+  { method: 'GET', template: 'documents/{id}' },
+  { method: 'GET', template: 'documents/{id}/content' },
+  { method: 'GET', template: 'me/documents' },
+  { method: 'GET', template: 'media/requests/{id}/photos/{n}' },
+  { method: 'GET', template: 'payable-items' },
+  { method: 'POST', template: 'payments' },
+  { method: 'POST', template: 'payments/webhook' },
+  { method: 'GET', template: 'payments/{id}' },
+  { method: 'POST', template: 'staff/payments/{id}/refunds' },
+  { method: 'GET', template: 'me/payments' },
+  { method: 'GET', template: 'staff/dispatches' },
+  { method: 'POST', template: 'staff/requests/{id}/dispatch' },
+];
+
+/** Numbers at and past every edge: coordinates, sizes, and what parsers make of them. */
+const numericExtreme = fc.oneof(
+  fc.constantFrom(
+    '90',
+    '-90',
+    '180',
+    '-180',
+    '90.0000001',
+    '-180.0000001',
+    '89.9999999',
+    '0',
+    '-0',
+    '1e308',
+    '-1e308',
+    '1e400',
+    '5e-324',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '9007199254740993',
+    '99999999999999999999',
+    '0x7fffffff',
+    '1_000',
+    ' 51.4',
+    '51,4',
+    '',
+  ),
+  fc.double().map(String),
+  fc.integer().map(String),
+);
+
+/** Every numeric query parameter each route reads (Open311 ones included). */
+const numericParams: readonly { path: string; params: readonly string[]; base: Record<string, string>; as: Who }[] = [
+  { path: 'requests/nearby', params: ['lat', 'long', 'radius'], base: { lat: '51.46', long: '-2.6' }, as: 'anonymous' },
+  { path: 'me/requests', params: ['pageSize'], base: {}, as: 'resident' },
+  { path: 'me/documents', params: ['pageSize'], base: {}, as: 'resident' },
+  { path: 'me/payments', params: ['pageSize'], base: {}, as: 'resident' },
+  { path: 'staff/requests', params: ['pageSize'], base: {}, as: 'staff' },
+  { path: 'staff/requests', params: ['bbox'], base: {}, as: 'staff' },
+  { path: 'staff/dispatches', params: ['pageSize'], base: {}, as: 'staff' },
+  { path: 'open311/v2/requests.json', params: ['lat', 'long', 'page_size', 'radius'], base: {}, as: 'anonymous' },
+  { path: 'open311/v2/servicerequestupdates.json', params: ['page_size'], base: {}, as: 'anonymous' },
+];
+
+describe('generated by the threat model: every actor, every route, every numeric edge', () => {
+  it('every actor against every route, with hostile parameters, gets an answer and never a 5xx', async () => {
+    const parameter = fc.oneof(
+      fc.constant(victimRequestId),
+      fc.uuid(),
+      fc.constantFrom(
+        'pothole',
+        'json',
+        'xml',
+        '0',
+        '-1',
+        '99999',
+        '1e308',
+        'NaN',
+        '__proto__',
+        'constructor',
+        '%2e%2e',
+      ),
+      fc.string({ maxLength: 20 }).map(encodeURIComponent),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.constantFrom(...actors),
+        fc.array(parameter, { minLength: 4, maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        async (route, as, [a, b, c, d], body) => {
+          const path = route.template
+            .replace('{code}', a ?? '')
+            .replace('{id}', b ?? '')
+            .replace('{format}', c === 'xml' ? 'xml' : 'json')
+            .replace('{n}', d ?? '');
+          const open311Post = route.method === 'POST' && path.startsWith('open311/');
+          await send({
+            method: route.method,
+            path,
+            as,
+            headers: { 'content-type': open311Post ? 'application/x-www-form-urlencoded' : 'application/json' },
+            body: open311Post
+              ? new URLSearchParams({
+                  ...(as === 'open311-client' ? { api_key: apiKey } : {}),
+                  description: String(a),
+                }).toString()
+              : JSON.stringify(body),
+          });
+        },
+      ),
+      runs(250),
+    );
+  });
+
+  it('numeric extremes (±90, ±180, 1e308, NaN, huge radii and page sizes) on every numeric query parameter', async () => {
+    const targets = fc.constantFrom(...numericParams).chain((t) =>
+      fc.record({
+        target: fc.constant(t),
+        values: fc.array(fc.tuple(fc.constantFrom(...t.params), numericExtreme), { minLength: 1, maxLength: 3 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(targets, async ({ target, values }) => {
+        const query = new URLSearchParams(target.base);
+        for (const [param, value] of values) query.set(param, param === 'bbox' ? `${value},${value},1,1` : value);
+        const response = await send({ method: 'GET', path: `${target.path}?${query.toString()}`, as: target.as });
+        // A pole or an antimeridian is outside any council: refused, not searched.
+        if (target.path === 'requests/nearby' && response.status === 200) {
+          const lat = Number(query.get('lat'));
+          const long = Number(query.get('long'));
+          expect(Math.abs(lat), query.toString()).toBeLessThan(61);
+          expect(Math.abs(long), query.toString()).toBeLessThan(10);
+        }
+      }),
+      runs(250),
+    );
+  });
+});
+
+describe('Open311 form keys named like what every object already has', () => {
+  it.each(
+    objectKeys.map((k) => `attribute[${k}]`).concat(['__proto__', 'constructor[prototype]', 'attribute[__proto__][x]']),
+  )('%s on a valid post is a clear answer, not a 500', async (key) => {
+    const form = new URLSearchParams({
+      api_key: apiKey,
+      service_code: 'pothole',
+      lat: '51.4545',
+      long: '-2.5879',
+      description: 'Pothole by the bus stop',
+      'attribute[where]': 'road',
+      'attribute[size]': 'medium',
+    });
+    form.append(key, 'x');
+    const response = await send({
+      method: 'POST',
+      path: 'open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(response.status).toBeLessThan(500);
+  });
+});
+
 describe('paths that leave /api', () => {
   it.each(['//%7Bbj%5E/x', '//evil.example/api/me', '/api//me', '/%2F%2Fhost/api'])(
     '%s is answered, not a crash',
@@ -467,7 +700,7 @@ describe('oversized bodies are refused before they are read into a parser', () =
     const response = await send({
       method,
       path,
-      as: path === 'payments/webhook' ? 'anonymous' : 'attacker',
+      as: path === 'payments/webhook' ? 'anonymous' : 'resident',
       headers: { 'content-type': type },
       body: `{"description":"${'x'.repeat(size)}"}`,
     });

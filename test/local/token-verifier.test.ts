@@ -8,7 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
-import { createTokenVerifier, type TokenVerifier } from '../../shared/identity/token-verifier.js';
+import { decodeProtectedHeader, decodeJwt } from 'jose';
+import { requestDevToken, startIdentityProvider, type IdentityProvider } from '../../local/identity/provider.js';
+import {
+  createTokenVerifier,
+  failedDiscoveryCacheMs,
+  type TokenVerifier,
+} from '../../shared/identity/token-verifier.js';
 
 let server: Server;
 let issuer: string;
@@ -42,8 +48,9 @@ const sign = (
   header: Record<string, unknown> = {},
   signingKey: CryptoKey = key,
 ) =>
-  new SignJWT({ roles: ['resident'], ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'trusted', typ: 'at+jwt', ...header })
+  // Shaped as Entra's v2.0 access tokens: header typ JWT, the client in azp.
+  new SignJWT({ roles: ['resident'], ver: '2.0', azp: 'doorstep-web', ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'trusted', typ: 'JWT', ...header })
     .setIssuer((claims.iss as string | undefined) ?? issuer)
     .setAudience((claims.aud as string | undefined) ?? audience)
     .setSubject('alice')
@@ -134,6 +141,23 @@ describe('bearer token validation', () => {
       /claim/,
     ],
     ['garbage', async () => 'not.a.jwt', /malformed/],
+    // #13 item 8: an ID token minted for a front end sharing the API's registration
+    // has the right issuer, audience and signature; it must still not pass.
+    [
+      'an Entra-shaped ID token (nonce, no azp) for the same audience',
+      async () =>
+        sign({ azp: undefined, nonce: 'n-0S6_WzA2Mj', name: 'Alice', preferred_username: 'alice@example.com' }),
+      /ID token|names no client/,
+    ],
+    ['an ID token that carries at_hash', async () => sign({ at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q' }), /ID token/],
+    ['a token with no authorised party at all', async () => sign({ azp: undefined }), /names no client/],
+    [
+      'a token whose header says it is something else',
+      async () => sign({}, { typ: 'logout+jwt' }),
+      /not an access token/,
+    ],
+    ['a token with no typ header', async () => sign({}, { typ: undefined }), /not an access token/],
+    ['an app-only token (idtyp app)', async () => sign({ idtyp: 'app' }), /App-only/],
   ];
 
   for (const [name, make, reason] of attacks) {
@@ -144,4 +168,59 @@ describe('bearer token validation', () => {
       expect(error.extras.headers?.['www-authenticate']).toMatch(/^Bearer realm="doorstep", error="invalid_token"/);
     });
   }
+});
+
+describe('bearer tokens the verifier accepts', () => {
+  it('when a v1.0 Entra access token names its client in appid, or an RFC 9068 one in client_id with typ at+jwt, then it is accepted', async () => {
+    await expect(verify(await sign({ azp: undefined, appid: 'doorstep-web', ver: '1.0' }))).resolves.toBeDefined();
+    await expect(
+      verify(await sign({ azp: undefined, client_id: 'doorstep-web' }, { typ: 'at+jwt' })),
+    ).resolves.toBeDefined();
+    await expect(verify(await sign({ idtyp: 'user' }))).resolves.toBeDefined();
+  });
+});
+
+describe('against the local OpenID provider (local/identity)', () => {
+  let provider: IdentityProvider;
+  beforeAll(async () => {
+    provider = await startIdentityProvider({ audience });
+  });
+  afterAll(() => provider.close());
+
+  it('when it mints an access token, then it looks like Entra v2.0 (typ JWT, azp, scp, ver) and the verifier accepts it', async () => {
+    const token = await requestDevToken(provider.issuer, 'alice', ['resident']);
+    expect(decodeProtectedHeader(token).typ).toBe('JWT');
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ ver: '2.0', azp: 'doorstep-dev-cli', scp: 'doorstep', aud: audience });
+    expect(claims.client_id).toBeUndefined();
+    const local = createTokenVerifier({ issuer: provider.issuer, audience, timeoutMs: 2000 });
+    await expect(local(token)).resolves.toMatchObject({ sub: 'alice', roles: ['resident'] });
+  });
+});
+
+describe('discovery failures', () => {
+  it('when discovery fails, then calls within the cache window do not refetch; after it, discovery is tried again', async () => {
+    let clock = 1_000_000;
+    let fetches = 0;
+    const failing = createTokenVerifier({
+      issuer,
+      audience,
+      timeoutMs: 2000,
+      now: () => clock,
+      fetch: () => {
+        fetches += 1;
+        return Promise.resolve(new Response('down', { status: 503 }));
+      },
+    });
+    const token = await sign();
+    for (let i = 0; i < 5; i++) {
+      const error = await failing(token).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(503);
+    }
+    expect(fetches).toBe(1);
+    clock += failedDiscoveryCacheMs;
+    await failing(token).catch(() => undefined);
+    expect(fetches).toBe(2);
+  });
 });

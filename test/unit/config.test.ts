@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../shared/config.js';
+import { ConfigError, parseConfig, parseEmulatorConnectionString } from '../../shared/config.js';
+
+const issuesOf = (env: NodeJS.ProcessEnv): string => {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.join('\n');
+    throw error;
+  }
+  return '';
+};
 
 const azure = {
   CosmosDb__accountEndpoint: 'https://doorstep-prod.documents.azure.com:443/',
@@ -8,10 +18,11 @@ const azure = {
   OIDC_ISSUER: 'https://doorstep.ciamlogin.com/tenant-id/v2.0',
   OIDC_AUDIENCE: 'api://doorstep',
   COUNCIL_BOUNDARY: '-2.72,51.40,-2.50,51.54',
-  GOVUK_PAY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-api-key)',
-  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-webhook-signing-secret)',
+  // As the app sees them: Key Vault references resolved by the platform.
+  GOVUK_PAY_API_KEY: 'api_live_resolved-from-key-vault',
+  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: 'webhook-secret-resolved-from-key-vault',
   PAYMENT_RETURN_URL: 'https://council.example/pay/return',
-  GOVUK_NOTIFY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-notify-api-key)',
+  GOVUK_NOTIFY_API_KEY: 'live-key-resolved-from-key-vault',
   GOVUK_NOTIFY_TEMPLATES: '{"status-changed":{"email":"0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01"}}',
   MY_ACCOUNT_URL: 'https://council.example/my-account',
 };
@@ -96,5 +107,85 @@ describe('parseConfig', () => {
       expect(issues).toMatch(/GOVUK_PAY_API_KEY/);
       expect(issues).toMatch(/PAYMENT_RETURN_URL/);
     }
+  });
+
+  // #13 item 7: config read keys case-insensitively with the last duplicate winning; the SDKs
+  // read case-sensitively (storage-blob: the first key starting with the name, utils.common.js
+  // getValueInConnString; core-amqp and cosmos: the last exact key, util/utils.js and
+  // common/helper.js parseConnectionString in the installed SDKs).
+  it('when a storage connection string hides a real account behind a lower-case duplicate endpoint, then it is refused', () => {
+    const bypass =
+      'DefaultEndpointsProtocol=https;AccountName=stdoorstepprod;AccountKey=cmVhbA==;EndpointSuffix=core.windows.net;blobendpoint=http://127.0.0.1:1';
+    const issues = issuesOf({ ...local, Storage: bypass });
+    expect(issues).toMatch(/^Storage is not a connection string Doorstep accepts/m);
+    expect(issuesOf({ ...local, Storage: `${local.Storage}blobendpoint=http://127.0.0.1:1;` })).toMatch(
+      /more than once/,
+    );
+  });
+
+  it('when a Service Bus connection string names a real namespace first and loopback second, then it is refused', () => {
+    const bypass =
+      'Endpoint=sb://sb-doorstep-prod.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=cmVhbA==;endpoint=sb://127.0.0.1';
+    expect(issuesOf({ ...local, ServiceBus: bypass })).toMatch(/^ServiceBus is not a connection string/m);
+    // The same key twice in the same case: core-amqp would take the last, storage the first.
+    expect(
+      issuesOf({ ...local, ServiceBus: `Endpoint=sb://sb-doorstep-prod.servicebus.windows.net/;${local.ServiceBus}` }),
+    ).toMatch(/more than once/);
+    expect(
+      issuesOf({ ...local, CosmosDb: `${local.CosmosDb}AccountEndpoint=https://prod.documents.azure.com/;` }),
+    ).toMatch(/more than once/);
+  });
+
+  it('when a key is padded, misspelt in case or unknown, then the string is refused rather than read one way', () => {
+    for (const bad of [
+      'AccountEndpoint=http://127.0.0.1:8081/;Accountkey=a2V5;',
+      ' AccountEndpoint=http://127.0.0.1:8081/;AccountKey=a2V5;',
+      'AccountEndpoint=http://127.0.0.1:8081/;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+      'AccountEndpoint=http://127.0.0.1:8081/;garbage',
+    ])
+      expect('problem' in parseEmulatorConnectionString('cosmos', bad), bad).toBe(true);
+    expect(parseEmulatorConnectionString('cosmos', local.CosmosDb)).toEqual({
+      parts: new Map([
+        ['AccountEndpoint', 'http://127.0.0.1:8081/'],
+        ['AccountKey', 'a2V5'],
+      ]),
+    });
+  });
+
+  it('when UPLOAD_SCANNER=signatures is set against Azure resources, then it is refused', () => {
+    expect(issuesOf({ ...azure, UPLOAD_SCANNER: 'signatures' })).toMatch(
+      /UPLOAD_SCANNER=signatures is for the local stack/,
+    );
+    expect(parseConfig({ ...local, UPLOAD_SCANNER: 'signatures' }).uploadScanner).toBe('signatures');
+  });
+
+  it('when an issuer or service URL is http outside loopback, then it is refused; loopback http is allowed', () => {
+    for (const name of [
+      'OIDC_ISSUER',
+      'GOVUK_PAY_BASE_URL',
+      'GOVUK_NOTIFY_BASE_URL',
+      'PAYMENT_RETURN_URL',
+      'MY_ACCOUNT_URL',
+      'CosmosDb__accountEndpoint',
+      'Storage__blobServiceUri',
+    ]) {
+      const issues = issuesOf({ ...azure, [name]: 'http://doorstep.council.example/x' });
+      expect(issues, name).toMatch(new RegExp(`^${name}.*https`, 'm'));
+    }
+    expect(() => parseConfig(local)).not.toThrow();
+    expect(issuesOf({ ...local, OIDC_ISSUER: 'http://localhost:7072' })).toBe('');
+    expect(issuesOf({ ...local, OIDC_ISSUER: 'http://127.0.0.1.nip.io:7072' })).toMatch(/OIDC_ISSUER/);
+  });
+
+  it('when a setting is still a literal Key Vault reference, then config names it and says how to fix it', () => {
+    const issues = issuesOf({
+      ...azure,
+      GOVUK_PAY_API_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=govuk-pay-api-key)',
+      GOVUK_NOTIFY_API_KEY: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/govuk-notify-api-key/)',
+    });
+    expect(issues).toMatch(/^GOVUK_PAY_API_KEY is an unresolved Key Vault reference/m);
+    expect(issues).toMatch(/^GOVUK_NOTIFY_API_KEY is an unresolved Key Vault reference/m);
+    expect(issues).toMatch(/Key Vault Secrets User/);
+    expect(issues).not.toMatch(/GOVUK_PAY_WEBHOOK_SIGNING_SECRET/);
   });
 });
