@@ -4,14 +4,14 @@
  * strings), secrets as Key Vault references, basic publishing credentials off.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as eventgrid from '@pulumi/azure-native/eventgrid/index.js';
 import * as web from '@pulumi/azure-native/web/index.js';
-import { blobEventSubscriptions } from '../shared/events/event-subscriptions.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 
 export interface AppInputs {
   readonly identity: { id: pulumi.Input<string>; clientId: pulumi.Input<string> };
+  /** Reads and writes the deployment package; the app's own identity has no right on it. */
+  readonly deploymentIdentityId: pulumi.Input<string>;
   readonly hostAccountName: pulumi.Input<string>;
   readonly hostBlobEndpoint: pulumi.Input<string>;
   readonly cosmosEndpoint: pulumi.Input<string>;
@@ -75,7 +75,7 @@ export function createFunctionApp(
     serverFarmId: plan.id,
     httpsOnly: true,
     clientCertEnabled: false,
-    identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id] },
+    identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id, inputs.deploymentIdentityId] },
     keyVaultReferenceIdentity: inputs.identity.id,
     ...(net ? { virtualNetworkSubnetId: net.appSubnetId, vnetRouteAllEnabled: true } : {}),
     functionAppConfig: {
@@ -84,7 +84,7 @@ export function createFunctionApp(
         storage: {
           type: 'blobContainer',
           value: pulumi.interpolate`${inputs.hostBlobEndpoint}deployment`,
-          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: inputs.identity.id },
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: inputs.deploymentIdentityId },
         },
       },
       scaleAndConcurrency: {
@@ -93,12 +93,13 @@ export function createFunctionApp(
         alwaysReady: cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
       },
     },
+    // Only what Flex Consumption accepts: it refuses ftpsState and the other settings in
+    // test/infra/platform-constraints.ts (FTP is turned off below through basic publishing credentials).
     siteConfig: {
       minTlsVersion: '1.2',
-      ftpsState: 'Disabled',
       http20Enabled: true,
-      // Front ends call the API from their own origins; none is allowed until configured.
-      cors: { allowedOrigins: [] },
+      // The council's front ends call the API from exactly these origins.
+      cors: { allowedOrigins: [...cfg.webOrigins], supportCredentials: false },
       appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
     },
   });
@@ -106,38 +107,4 @@ export function createFunctionApp(
   new web.WebAppFtpAllowed('func-ftp-off', { resourceGroupName, name: app.name, allow: false });
   new web.WebAppScmAllowed('func-scm-basic-off', { resourceGroupName, name: app.name, allow: false });
   return { plan, app, settings };
-}
-
-/** Blob-created in quarantine → the upload scan function (deploy the code first: Event Grid validates the endpoint). */
-export function createUploadEvents(
-  cfg: InfraConfig,
-  resourceGroupName: pulumi.Input<string>,
-  documentsAccountId: pulumi.Input<string>,
-  appId: pulumi.Input<string>,
-) {
-  const topic = new eventgrid.SystemTopic('egst-documents', {
-    resourceGroupName,
-    systemTopicName: `egst-${cfg.prefix}-documents-${cfg.env}`,
-    source: documentsAccountId,
-    topicType: 'Microsoft.Storage.StorageAccounts',
-    location: cfg.location,
-  });
-  for (const s of blobEventSubscriptions) {
-    new eventgrid.SystemTopicEventSubscription(`egsub-${s.name}`, {
-      resourceGroupName,
-      systemTopicName: topic.name,
-      eventSubscriptionName: s.name,
-      destination: {
-        endpointType: 'AzureFunction',
-        resourceId: pulumi.interpolate`${appId}/functions/${s.functionName}`,
-        maxEventsPerBatch: 1,
-      },
-      filter: {
-        includedEventTypes: [...s.eventTypes],
-        subjectBeginsWith: `/blobServices/default/containers/${s.container}/`,
-      },
-      retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
-    });
-  }
-  return topic;
 }

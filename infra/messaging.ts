@@ -49,7 +49,17 @@ export function createMessaging(
     sku: net ? { name: 'Premium', tier: 'Premium', capacity: 1 } : { name: 'Standard', tier: 'Standard' },
     disableLocalAuth: true,
     minimumTlsVersion: '1.2',
-    publicNetworkAccess: net ? 'Disabled' : 'Enabled',
+  });
+  // In prod the app uses the private endpoint; back offices and operators connect over the
+  // internet from their allow-listed ranges with their own Entra identities (local auth is off).
+  const outside = [...cfg.partnerIps, ...cfg.operatorIps];
+  new servicebus.NamespaceNetworkRuleSet('sb-network', {
+    resourceGroupName,
+    namespaceName: namespace.name,
+    publicNetworkAccess: net && outside.length === 0 ? 'Disabled' : 'Enabled',
+    defaultAction: net ? 'Deny' : 'Allow',
+    ipRules: net ? outside.map((ipMask) => ({ ipMask, action: 'Allow' })) : [],
+    trustedServiceAccessEnabled: false,
   });
   const who = { principalId: app.principalId, subscriptionId: app.subscriptionId };
   const queues = topology.queues.map((q) => {

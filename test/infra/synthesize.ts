@@ -13,6 +13,9 @@ export interface Recorded {
   readonly name: string;
   readonly id: string;
   readonly inputs: Record<string, unknown>;
+  /** Resource options the mocks never see (recorded by a stack transformation). */
+  readonly ignoreChanges: readonly string[];
+  readonly dependsOn: readonly string[];
 }
 
 export const mocked = {
@@ -72,6 +75,9 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
     state.connectionString =
       'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
   if (type === 'azure-native:web:WebApp') state.defaultHostName = `${String(own)}.azurewebsites.net`;
+  if (type === 'azure-native:eventgrid:Topic')
+    state.identity = { ...(inputs.identity as object), principalId: mocked.principalId(name) };
+  if (type === 'azure-native:network:PublicIPAddress') state.ipAddress = '20.0.113.1';
   return state;
 }
 
@@ -79,11 +85,19 @@ export async function synthesize(
   stack: 'dev' | 'prod',
 ): Promise<{ resources: Recorded[]; outputs: Record<string, unknown> }> {
   const resources: Recorded[] = [];
+  const options = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const id = `mock:${args.type}:${args.name}`;
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, unknown> });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          id,
+          inputs: args.inputs as Record<string, unknown>,
+          ignoreChanges: options.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
+          dependsOn: options.get(`${args.type}::${args.name}`)?.dependsOn ?? [],
+        });
         return {
           id,
           state: {
@@ -110,11 +124,24 @@ export async function synthesize(
   );
   // Loaded after the mocks exist, so that resources register with them.
   const { createPlatform } = await import('../../infra/platform.js');
-  const result = createPlatform(stackConfig(stack));
-  const outputs = await new Promise<Record<string, unknown>>((resolve) => {
-    pulumi.output(result).apply((values) => {
-      resolve(values);
-    });
+  const outputs = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    pulumi.runtime
+      .runInPulumiStack(() => {
+        pulumi.runtime.registerStackTransformation((args) => {
+          const dependsOn = ([] as unknown[])
+            .concat(args.opts.dependsOn ?? [])
+            .map((d) => (d as pulumi.Resource | undefined) && (d as unknown as { __name?: string }).__name)
+            .filter((n): n is string => typeof n === 'string');
+          options.set(`${args.type}::${args.name}`, { ignoreChanges: args.opts.ignoreChanges ?? [], dependsOn });
+          return undefined;
+        });
+        const result = createPlatform(stackConfig(stack));
+        pulumi.output(result).apply((values) => {
+          resolve(values as Record<string, unknown>);
+        });
+        return Promise.resolve(undefined);
+      })
+      .catch(reject);
   });
   // Resources whose inputs depend on others register as those resolve: wait until none arrive.
   let count = -1;
