@@ -130,14 +130,14 @@ export async function synthesize(
         pulumi.runtime.registerStackTransformation((args) => {
           const dependsOn = ([] as unknown[])
             .concat(args.opts.dependsOn ?? [])
-            .map((d) => (d as pulumi.Resource | undefined) && (d as unknown as { __name?: string }).__name)
+            .map((d) => (d as { __name?: string } | undefined)?.__name) // the resource's logical name
             .filter((n): n is string => typeof n === 'string');
           options.set(`${args.type}::${args.name}`, { ignoreChanges: args.opts.ignoreChanges ?? [], dependsOn });
           return undefined;
         });
         const result = createPlatform(stackConfig(stack));
         pulumi.output(result).apply((values) => {
-          resolve(values as Record<string, unknown>);
+          resolve(values);
         });
         return Promise.resolve(undefined);
       })
