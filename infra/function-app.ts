@@ -54,6 +54,22 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
   };
 }
 
+/**
+ * The azure-native SDK fills `siteConfig.netFrameworkVersion` with "v4.6" when it is unset,
+ * and Flex Consumption refuses the property (pulumi/pulumi-azure-native#4168): take it out
+ * after the SDK's defaults, before the request is made.
+ */
+const withoutNetFrameworkDefault: pulumi.ResourceTransformation = ({ props, opts }) => ({
+  props: {
+    ...props,
+    siteConfig: pulumi.output(props.siteConfig as pulumi.Input<Record<string, unknown>>).apply((siteConfig) => {
+      const { netFrameworkVersion: _ignored, ...rest } = siteConfig;
+      return rest;
+    }),
+  },
+  opts,
+});
+
 export function createFunctionApp(
   cfg: InfraConfig,
   resourceGroupName: pulumi.Input<string>,
@@ -68,41 +84,48 @@ export function createFunctionApp(
     reserved: true,
   });
   const settings = appSettings(cfg, inputs);
-  const app = new web.WebApp('func', {
-    resourceGroupName,
-    name: `func-${cfg.prefix}-${cfg.env}`,
-    kind: 'functionapp,linux',
-    serverFarmId: plan.id,
-    httpsOnly: true,
-    clientCertEnabled: false,
-    identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id, inputs.deploymentIdentityId] },
-    keyVaultReferenceIdentity: inputs.identity.id,
-    ...(net ? { virtualNetworkSubnetId: net.appSubnetId, vnetRouteAllEnabled: true } : {}),
-    functionAppConfig: {
-      runtime: { name: 'node', version: '22' },
-      deployment: {
-        storage: {
-          type: 'blobContainer',
-          value: pulumi.interpolate`${inputs.hostBlobEndpoint}deployment`,
-          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: inputs.deploymentIdentityId },
+  const app = new web.WebApp(
+    'func',
+    {
+      resourceGroupName,
+      name: `func-${cfg.prefix}-${cfg.env}`,
+      kind: 'functionapp,linux',
+      serverFarmId: plan.id,
+      httpsOnly: true,
+      clientCertEnabled: false,
+      identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id, inputs.deploymentIdentityId] },
+      keyVaultReferenceIdentity: inputs.identity.id,
+      ...(net ? { virtualNetworkSubnetId: net.appSubnetId, vnetRouteAllEnabled: true } : {}),
+      functionAppConfig: {
+        runtime: { name: 'node', version: '22' },
+        deployment: {
+          storage: {
+            type: 'blobContainer',
+            value: pulumi.interpolate`${inputs.hostBlobEndpoint}deployment`,
+            authentication: {
+              type: 'UserAssignedIdentity',
+              userAssignedIdentityResourceId: inputs.deploymentIdentityId,
+            },
+          },
+        },
+        scaleAndConcurrency: {
+          maximumInstanceCount: cfg.maximumInstanceCount,
+          instanceMemoryMB: cfg.instanceMemoryMB,
+          alwaysReady: cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
         },
       },
-      scaleAndConcurrency: {
-        maximumInstanceCount: cfg.maximumInstanceCount,
-        instanceMemoryMB: cfg.instanceMemoryMB,
-        alwaysReady: cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
+      // Only what Flex Consumption accepts: it refuses ftpsState and the other settings in
+      // test/infra/platform-constraints.ts (FTP is turned off below through basic publishing credentials).
+      siteConfig: {
+        minTlsVersion: '1.2',
+        http20Enabled: true,
+        // The council's front ends call the API from exactly these origins.
+        cors: { allowedOrigins: [...cfg.webOrigins], supportCredentials: false },
+        appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
       },
     },
-    // Only what Flex Consumption accepts: it refuses ftpsState and the other settings in
-    // test/infra/platform-constraints.ts (FTP is turned off below through basic publishing credentials).
-    siteConfig: {
-      minTlsVersion: '1.2',
-      http20Enabled: true,
-      // The council's front ends call the API from exactly these origins.
-      cors: { allowedOrigins: [...cfg.webOrigins], supportCredentials: false },
-      appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
-    },
-  });
+    { transformations: [withoutNetFrameworkDefault] },
+  );
   // Deployments go through Entra-authenticated publishing; basic (username/password) auth is off.
   new web.WebAppFtpAllowed('func-ftp-off', { resourceGroupName, name: app.name, allow: false });
   new web.WebAppScmAllowed('func-scm-basic-off', { resourceGroupName, name: app.name, allow: false });

@@ -25,7 +25,7 @@ export const mocked = {
   clientId: (name: string) => `client-of-${name}`,
 };
 
-export function stackConfig(stack: 'dev' | 'prod'): InfraConfig {
+export function stackConfig(stack: 'dev' | 'prod', overrides: Record<string, string> = {}): InfraConfig {
   const file = parse(readFileSync(join(import.meta.dirname, `../../infra/Pulumi.${stack}.yaml`), 'utf8')) as {
     config: Record<string, unknown>;
   };
@@ -34,7 +34,7 @@ export function stackConfig(stack: 'dev' | 'prod'): InfraConfig {
       .filter(([k]) => k.startsWith('doorstep:'))
       .map(([k, v]) => [k.slice('doorstep:'.length), String(v)]),
   );
-  return parseInfraConfig(values);
+  return parseInfraConfig({ ...values, ...overrides });
 }
 
 const nameKeys = [
@@ -83,6 +83,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
 
 export async function synthesize(
   stack: 'dev' | 'prod',
+  /** Stack configuration values to change, as `pulumi config set` would. */
+  overrides: Record<string, string> = {},
 ): Promise<{ resources: Recorded[]; outputs: Record<string, unknown> }> {
   const resources: Recorded[] = [];
   const options = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
@@ -135,7 +137,7 @@ export async function synthesize(
           options.set(`${args.type}::${args.name}`, { ignoreChanges: args.opts.ignoreChanges ?? [], dependsOn });
           return undefined;
         });
-        const result = createPlatform(stackConfig(stack));
+        const result = createPlatform(stackConfig(stack, overrides));
         pulumi.output(result).apply((values) => {
           resolve(values);
         });
