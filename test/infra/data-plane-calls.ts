@@ -15,8 +15,8 @@
 import { topology } from '../../shared/messaging/topology.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
 
-/** Who makes the call: the stack's identities (by Pulumi name) and the operators' group. */
-export type Caller = 'id-app' | 'id-deploy' | 'egt-scan-results' | 'operators';
+/** Who makes the call: the stack's identities (by Pulumi name), the operators' group, a back office. */
+export type Caller = 'id-app' | 'id-deploy' | 'egt-scan-results' | 'operators' | `partner:${string}`;
 
 export interface DataPlaneCall {
   readonly call: string;
@@ -198,4 +198,26 @@ export const cosmosDataActions = [
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/delete',
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery',
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed',
+];
+
+/**
+ * A back office's calls, once the stack names its principal (Pulumi config `partnerPrincipals`):
+ * take its work orders from its subscription, and answer on its own inbound queue
+ * (`partner-inbound-<backOfficeId>`, the agreed topology).
+ */
+export const partnerCalls = (backOffice: string): DataPlaneCall[] => [
+  {
+    call: `${backOffice} takes its work orders`,
+    where: 'platform',
+    caller: `partner:${backOffice}`,
+    permission: sbReceive,
+    on: `sbs-work-orders-${backOffice}`,
+  },
+  {
+    call: `${backOffice} answers on its inbound queue`,
+    where: 'platform',
+    caller: `partner:${backOffice}`,
+    permission: sbSend,
+    on: `sbq-partner-inbound-${backOffice}`,
+  },
 ];

@@ -9,6 +9,7 @@ import { parseConfig } from '../../shared/config.js';
 import { cosmosContainers, type ContainerDefinition } from '../../shared/data/cosmos-containers.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
 import { topology } from '../../shared/messaging/topology.js';
+import { partnerPrincipals } from './permissions.js';
 import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 type Inputs = Record<string, unknown>;
@@ -77,13 +78,14 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         mocked.principalId('id-deploy'),
         mocked.principalId('egt-scan-results'),
         ...(operators ? [operators] : []),
+        ...Object.values(partnerPrincipals(cfg)),
       ];
       const assignments = ofType('authorization:RoleAssignment');
       expect(assignments.length).toBeGreaterThan(8);
       for (const a of assignments) {
         // Only the mocks know these principals: each assignment is wired to one of this stack's identities.
         expect(principals, a.name).toContain(a.inputs.principalId);
-        expect(a.inputs.principalType).toBe(a.inputs.principalId === operators ? 'Group' : 'ServicePrincipal');
+        expect(a.inputs.principalType, a.name).toBe(a.inputs.principalId === operators ? 'Group' : 'ServicePrincipal');
         const role = String(a.inputs.roleDefinitionId).split('/').pop() ?? '';
         expect(String(a.inputs.roleDefinitionId)).toBe(
           `/subscriptions/${mocked.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,

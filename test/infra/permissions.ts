@@ -6,7 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cosmosDataActions, dataPlaneCalls, type Caller, type DataPlaneCall } from './data-plane-calls.js';
+import {
+  cosmosDataActions,
+  dataPlaneCalls as ownCalls,
+  partnerCalls,
+  type Caller,
+  type DataPlaneCall,
+} from './data-plane-calls.js';
 import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 interface RoleDefinition {
@@ -46,7 +52,7 @@ const sensitive: DataPlaneCall['permission'][] = [
   { action: 'Microsoft.KeyVault/vaults/secrets/delete', plane: 'data' },
   { action: 'Microsoft.KeyVault/vaults/secrets/purge/action', plane: 'data' },
 ];
-const universe = [...dataPlaneCalls.map((c) => c.permission), ...sensitive];
+const universe = [...ownCalls.map((c) => c.permission), ...sensitive];
 const grants = (role: RoleDefinition) => universe.filter((p) => allows(role, p)).map((p) => `${p.plane}:${p.action}`);
 /** `a` grants a strict subset of what `b` grants, over every permission this program cares about. */
 const narrower = (a: RoleDefinition, b: RoleDefinition) => {
@@ -55,13 +61,28 @@ const narrower = (a: RoleDefinition, b: RoleDefinition) => {
   return ga.size < gb.size && [...ga].every((g) => gb.has(g));
 };
 
+/** Back offices' principals, when the stack configuration names them (the partners' part of infra/). */
+export const partnerPrincipals = (cfg: object): Record<string, string> => {
+  const value = (cfg as { partnerPrincipals?: unknown }).partnerPrincipals;
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value || '{}') : value;
+  return parsed && typeof parsed === 'object'
+    ? Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+};
+
 export function describePermissions(stack: 'dev' | 'prod'): void {
   const cfg = stackConfig(stack);
+  const partners = partnerPrincipals(cfg);
+  const dataPlaneCalls = [...ownCalls, ...Object.keys(partners).flatMap(partnerCalls)];
   let resources: Recorded[];
   const byName = (name: string) => resources.find((r) => r.name === name);
   const byId = (id: unknown) => resources.find((r) => r.id === id);
   const principalOf = (caller: Caller) =>
-    caller === 'operators' ? (cfg.operatorsGroupObjectId ?? 'no-operators-group') : mocked.principalId(caller);
+    caller === 'operators'
+      ? (cfg.operatorsGroupObjectId ?? 'no-operators-group')
+      : caller.startsWith('partner:')
+        ? (partners[caller.slice('partner:'.length)] ?? 'no-such-partner')
+        : mocked.principalId(caller);
   /** A resource and what contains it (container → account, subscription → topic → namespace). */
   const lineage = (r: Recorded | undefined): Recorded[] => {
     if (!r) return [];
