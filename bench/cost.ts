@@ -189,7 +189,7 @@ for (const [name, run] of Object.entries(transactions)) {
 }
 
 /** The idle estimates in README "What it costs at idle" (Service Bus Premium is most of prod). */
-const fixedProdGbp = 640;
+const fixedProdGbp = 669;
 const fixedDevGbp = 22;
 const gbp = (usd: number, digits = 5) => `£${toGbp(usd).toFixed(digits)}`;
 console.log(

@@ -8,6 +8,21 @@ import { backOfficeIds } from '../shared/catalogue/back-offices.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// A browser origin: scheme and host only. `*` or a path would never match what a browser sends.
+const origin = z
+  .string()
+  .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as https://www.council.example');
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range');
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
 
 export const infraConfigSchema = z.object({
   env: z.enum(['dev', 'prod']),
@@ -38,15 +53,24 @@ export const infraConfigSchema = z.object({
   myAccountUrl: z.url(),
   /** JSON: notification kind → { email?, sms? } GOV.UK Notify template ids (not secrets). */
   notifyTemplates: z.string().default('{}'),
-  /** The blob-created → scan-upload Event Grid subscription; needs the code deployed first. */
-  uploadEvents: flag.default(true),
+  /**
+   * Subscribes `scan-upload` to Defender's scan results. Off on a fresh stack: Event Grid
+   * validates the function endpoint, so the code must be deployed first (docs/deploy.md).
+   */
+  uploadEvents: flag.default(false),
+  /** The council's front-end origins (comma-separated https origins): CORS on the API and the documents account. */
+  webOrigins: list(origin).refine((a) => a.length > 0, 'at least one origin'),
+  /** Operators' egress ranges (comma-separated IPv4 CIDRs): Key Vault and Service Bus from outside the VNet. */
+  operatorIps: list(cidr).default([]),
+  /** Back offices' egress ranges (comma-separated IPv4 CIDRs): Service Bus from outside the VNet. */
+  partnerIps: list(cidr).default([]),
+  /** Object id of the platform team's Entra group: sets secrets, uploads packages, handles dead letters. */
+  operatorsGroupObjectId: z.uuid().optional(),
   /**
    * API Management tier for the per-caller limits: BasicV2 (default, SLA), StandardV2, or
    * Developer (classic, no SLA, cheaper for dev). Consumption lacks rate-limit-by-key.
    */
   apiManagementSku: z.enum(['BasicV2', 'StandardV2', 'Developer']).default('BasicV2'),
-  /** Blob name of the app package (from `npm run build`, zipped) in the deployment container. */
-  packageBlobName: z.string().default('doorstep-functions.zip'),
   /**
    * JSON: back office id → object id of its service principal (its Entra app
    * registration). Each gets Data Sender on its own `partner-inbound-<id>` queue and

@@ -74,25 +74,48 @@ export function indexingPolicy(c: ContainerDefinition) {
   };
 }
 
-const secureAccount = (cfg: InfraConfig, net: Networking | undefined) =>
+const secureAccount = (cfg: InfraConfig) =>
   ({
     kind: 'StorageV2',
     sku: { name: cfg.env === 'prod' ? 'Standard_ZRS' : 'Standard_LRS' },
+    // No account key works, so the only SAS that can exist is a user delegation SAS.
     allowSharedKeyAccess: false,
     allowBlobPublicAccess: false,
     minimumTlsVersion: 'TLS1_2',
     enableHttpsTrafficOnly: true,
     defaultToOAuthAuthentication: true,
     allowCrossTenantReplication: false,
-    publicNetworkAccess: net ? 'Disabled' : 'Enabled',
-    networkRuleSet: { defaultAction: net ? 'Deny' : 'Allow', bypass: 'AzureServices' },
   }) satisfies Partial<storage.StorageAccountArgs>;
 
-export function createStorage(cfg: InfraConfig, resourceGroupName: pulumi.Input<string>, net: Networking | undefined) {
+/** The headers a browser sends with a PUT of a block blob to an upload link, and what it may read back. */
+export const documentsCors = (origins: readonly string[]) => ({
+  allowedOrigins: [...origins],
+  allowedMethods: ['PUT', 'GET', 'HEAD', 'OPTIONS'],
+  allowedHeaders: ['content-type', 'if-none-match', 'if-match', 'x-ms-*'],
+  exposedHeaders: ['etag', 'content-type', 'content-length', 'content-disposition', 'x-ms-*'],
+  maxAgeInSeconds: 3600,
+});
+
+/** Containers the Functions host itself keeps in its account: leases and timer state, and function keys. */
+export const hostContainers = ['azure-webjobs-hosts', 'azure-webjobs-secrets'] as const;
+/** Where Event Grid puts scan-result events it could not deliver to `scan-upload`. */
+export const scanDeadLetterContainer = 'scan-results-deadletter';
+
+export function createStorage(
+  cfg: InfraConfig,
+  resourceGroupName: pulumi.Input<string>,
+  net: Networking | undefined,
+  scanResultsTopicId: pulumi.Input<string>,
+) {
+  // Residents' devices PUT to upload links and follow download links from anywhere, and
+  // Defender's malware scanning needs public network access: this account stays public,
+  // reachable only with a user delegation SAS or Entra ID (docs/decisions/0201).
   const documentsAccount = new storage.StorageAccount('st-documents', {
     resourceGroupName,
     accountName: `st${cfg.prefix}docs${cfg.env}`,
-    ...secureAccount(cfg, net),
+    ...secureAccount(cfg),
+    publicNetworkAccess: 'Enabled',
+    networkRuleSet: { defaultAction: 'Allow', bypass: 'AzureServices' },
   });
   new storage.BlobServiceProperties('st-documents-blob-service', {
     resourceGroupName,
@@ -101,6 +124,7 @@ export function createStorage(cfg: InfraConfig, resourceGroupName: pulumi.Input<
     isVersioningEnabled: true,
     deleteRetentionPolicy: { enabled: true, days: 14 },
     containerDeleteRetentionPolicy: { enabled: true, days: 14 },
+    cors: { corsRules: [documentsCors(cfg.webOrigins)] },
   });
   const containers = Object.fromEntries(
     Object.values(documentContainers).map((name) => [
@@ -132,13 +156,17 @@ export function createStorage(cfg: InfraConfig, resourceGroupName: pulumi.Input<
       })),
     },
   });
-  // Defender scans every upload on arrival; the scan function reads the result.
+  // Defender scans every upload on arrival and publishes its verdict to our custom topic
+  // (its own system topic on this account is Defender's, never ours: one per source).
   new security.DefenderForStorage('st-documents-defender', {
     resourceId: documentsAccount.id,
     settingName: 'current',
     properties: {
       isEnabled: true,
-      malwareScanning: { onUpload: { isEnabled: true, capGBPerMonth: cfg.env === 'prod' ? 5000 : 100 } },
+      malwareScanning: {
+        onUpload: { isEnabled: true, capGBPerMonth: cfg.env === 'prod' ? 5000 : 100 },
+        scanResultsEventGridTopicResourceId: scanResultsTopicId,
+      },
       sensitiveDataDiscovery: { isEnabled: false },
       overrideSubscriptionLevelSettings: true,
     },
@@ -147,17 +175,26 @@ export function createStorage(cfg: InfraConfig, resourceGroupName: pulumi.Input<
   const hostAccount = new storage.StorageAccount('st-host', {
     resourceGroupName,
     accountName: `st${cfg.prefix}host${cfg.env}`,
-    ...secureAccount(cfg, net),
+    ...secureAccount(cfg),
+    publicNetworkAccess: net ? 'Disabled' : 'Enabled',
+    networkRuleSet: { defaultAction: net ? 'Deny' : 'Allow', bypass: 'AzureServices' },
   });
-  const deploymentContainer = new storage.BlobContainer('st-host-deployment', {
-    resourceGroupName,
-    accountName: hostAccount.name,
-    containerName: 'deployment',
-    publicAccess: 'None',
-  });
+  const hostContainer = (name: string) =>
+    new storage.BlobContainer(`st-host-${name}`, {
+      resourceGroupName,
+      accountName: hostAccount.name,
+      containerName: name,
+      publicAccess: 'None',
+    });
+  // Created here so that each identity can be granted one container, not the account.
+  const deploymentContainer = hostContainer('deployment');
+  const runtimeContainers = hostContainers.map(hostContainer);
+  const deadLetterContainer = hostContainer(scanDeadLetterContainer);
   if (net) {
+    // The app's own traffic to documents stays on the VNet; residents use the public endpoint.
     net.privateEndpoint('st-documents', documentsAccount.id, 'blob');
+    // Blob only: the host keeps leases, timer state and keys in blobs, and no trigger uses queues or tables.
     net.privateEndpoint('st-host', hostAccount.id, 'blob');
   }
-  return { documentsAccount, containers, hostAccount, deploymentContainer };
+  return { documentsAccount, containers, hostAccount, deploymentContainer, runtimeContainers, deadLetterContainer };
 }

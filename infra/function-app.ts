@@ -4,14 +4,14 @@
  * strings), secrets as Key Vault references, basic publishing credentials off.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as eventgrid from '@pulumi/azure-native/eventgrid/index.js';
 import * as web from '@pulumi/azure-native/web/index.js';
-import { blobEventSubscriptions } from '../shared/events/event-subscriptions.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 
 export interface AppInputs {
   readonly identity: { id: pulumi.Input<string>; clientId: pulumi.Input<string> };
+  /** Reads and writes the deployment package; the app's own identity has no right on it. */
+  readonly deploymentIdentityId: pulumi.Input<string>;
   readonly hostAccountName: pulumi.Input<string>;
   readonly hostBlobEndpoint: pulumi.Input<string>;
   readonly cosmosEndpoint: pulumi.Input<string>;
@@ -54,6 +54,22 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
   };
 }
 
+/**
+ * The azure-native SDK fills `siteConfig.netFrameworkVersion` with "v4.6" when it is unset,
+ * and Flex Consumption refuses the property (pulumi/pulumi-azure-native#4168): take it out
+ * after the SDK's defaults, before the request is made.
+ */
+const withoutNetFrameworkDefault: pulumi.ResourceTransformation = ({ props, opts }) => ({
+  props: {
+    ...props,
+    siteConfig: pulumi.output(props.siteConfig as pulumi.Input<Record<string, unknown>>).apply((siteConfig) => {
+      const { netFrameworkVersion: _ignored, ...rest } = siteConfig;
+      return rest;
+    }),
+  },
+  opts,
+});
+
 export function createFunctionApp(
   cfg: InfraConfig,
   resourceGroupName: pulumi.Input<string>,
@@ -68,76 +84,50 @@ export function createFunctionApp(
     reserved: true,
   });
   const settings = appSettings(cfg, inputs);
-  const app = new web.WebApp('func', {
-    resourceGroupName,
-    name: `func-${cfg.prefix}-${cfg.env}`,
-    kind: 'functionapp,linux',
-    serverFarmId: plan.id,
-    httpsOnly: true,
-    clientCertEnabled: false,
-    identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id] },
-    keyVaultReferenceIdentity: inputs.identity.id,
-    ...(net ? { virtualNetworkSubnetId: net.appSubnetId, vnetRouteAllEnabled: true } : {}),
-    functionAppConfig: {
-      runtime: { name: 'node', version: '22' },
-      deployment: {
-        storage: {
-          type: 'blobContainer',
-          value: pulumi.interpolate`${inputs.hostBlobEndpoint}deployment`,
-          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: inputs.identity.id },
+  const app = new web.WebApp(
+    'func',
+    {
+      resourceGroupName,
+      name: `func-${cfg.prefix}-${cfg.env}`,
+      kind: 'functionapp,linux',
+      serverFarmId: plan.id,
+      httpsOnly: true,
+      clientCertEnabled: false,
+      identity: { type: 'UserAssigned', userAssignedIdentities: [inputs.identity.id, inputs.deploymentIdentityId] },
+      keyVaultReferenceIdentity: inputs.identity.id,
+      ...(net ? { virtualNetworkSubnetId: net.appSubnetId, vnetRouteAllEnabled: true } : {}),
+      functionAppConfig: {
+        runtime: { name: 'node', version: '22' },
+        deployment: {
+          storage: {
+            type: 'blobContainer',
+            value: pulumi.interpolate`${inputs.hostBlobEndpoint}deployment`,
+            authentication: {
+              type: 'UserAssignedIdentity',
+              userAssignedIdentityResourceId: inputs.deploymentIdentityId,
+            },
+          },
+        },
+        scaleAndConcurrency: {
+          maximumInstanceCount: cfg.maximumInstanceCount,
+          instanceMemoryMB: cfg.instanceMemoryMB,
+          alwaysReady: cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
         },
       },
-      scaleAndConcurrency: {
-        maximumInstanceCount: cfg.maximumInstanceCount,
-        instanceMemoryMB: cfg.instanceMemoryMB,
-        alwaysReady: cfg.alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: cfg.alwaysReadyHttp }] : [],
+      // Only what Flex Consumption accepts: it refuses ftpsState and the other settings in
+      // test/infra/platform-constraints.ts (FTP is turned off below through basic publishing credentials).
+      siteConfig: {
+        minTlsVersion: '1.2',
+        http20Enabled: true,
+        // The council's front ends call the API from exactly these origins.
+        cors: { allowedOrigins: [...cfg.webOrigins], supportCredentials: false },
+        appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
       },
     },
-    siteConfig: {
-      minTlsVersion: '1.2',
-      ftpsState: 'Disabled',
-      http20Enabled: true,
-      // Front ends call the API from their own origins; none is allowed until configured.
-      cors: { allowedOrigins: [] },
-      appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
-    },
-  });
+    { transformations: [withoutNetFrameworkDefault] },
+  );
   // Deployments go through Entra-authenticated publishing; basic (username/password) auth is off.
   new web.WebAppFtpAllowed('func-ftp-off', { resourceGroupName, name: app.name, allow: false });
   new web.WebAppScmAllowed('func-scm-basic-off', { resourceGroupName, name: app.name, allow: false });
   return { plan, app, settings };
-}
-
-/** Blob-created in quarantine → the upload scan function (deploy the code first: Event Grid validates the endpoint). */
-export function createUploadEvents(
-  cfg: InfraConfig,
-  resourceGroupName: pulumi.Input<string>,
-  documentsAccountId: pulumi.Input<string>,
-  appId: pulumi.Input<string>,
-) {
-  const topic = new eventgrid.SystemTopic('egst-documents', {
-    resourceGroupName,
-    systemTopicName: `egst-${cfg.prefix}-documents-${cfg.env}`,
-    source: documentsAccountId,
-    topicType: 'Microsoft.Storage.StorageAccounts',
-    location: cfg.location,
-  });
-  for (const s of blobEventSubscriptions) {
-    new eventgrid.SystemTopicEventSubscription(`egsub-${s.name}`, {
-      resourceGroupName,
-      systemTopicName: topic.name,
-      eventSubscriptionName: s.name,
-      destination: {
-        endpointType: 'AzureFunction',
-        resourceId: pulumi.interpolate`${appId}/functions/${s.functionName}`,
-        maxEventsPerBatch: 1,
-      },
-      filter: {
-        includedEventTypes: [...s.eventTypes],
-        subjectBeginsWith: `/blobServices/default/containers/${s.container}/`,
-      },
-      retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
-    });
-  }
-  return topic;
 }

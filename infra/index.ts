@@ -15,3 +15,6 @@ export const apiUrl = outputs.apiUrl;
 export const deploymentContainer = outputs.deploymentContainer;
 export const keyVaultName = outputs.keyVaultName;
 export const identityClientId = outputs.identityClientId;
+export const scanResultsTopicName = outputs.scanResultsTopicName;
+/** Prod: the app's one outbound address (NAT), for partners and providers that allow-list. */
+export const egressIp = outputs.egressIp;

@@ -7,7 +7,6 @@
  * partner message arrives on is who sent it.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import * as servicebus from '@pulumi/azure-native/servicebus/index.js';
 import type { BackOfficeId } from '../shared/catalogue/back-offices.js';
 import { topology, type SubscriptionFilter } from '../shared/messaging/topology.js';
@@ -41,11 +40,8 @@ function ruleArgs(filter: SubscriptionFilter): Partial<servicebus.RuleArgs> | un
   }
 }
 
-/** Built-in role definition ids for partners' principals (Azure Service Bus Data Sender / Data Receiver). */
-export const partnerRoles = {
-  send: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
-  receive: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
-} as const;
+/** What a back office may do on one entity, as the built-in role that allows exactly that. */
+const partnerRoles = { send: 'serviceBusDataSender', receive: 'serviceBusDataReceiver' } as const;
 
 /** A back office's own access to one entity; none if the stack names no principal for it. */
 function grantPartner(
@@ -58,12 +54,7 @@ function grantPartner(
 ) {
   const principalId = office ? cfg.partnerPrincipals[office] : undefined;
   if (!principalId) return;
-  new authorization.RoleAssignment(name, {
-    principalId,
-    principalType: 'ServicePrincipal',
-    roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${partnerRoles[access]}`,
-    scope,
-  });
+  grant(name, { role: partnerRoles[access], principalId, scope, subscriptionId });
 }
 
 export function createMessaging(
@@ -79,7 +70,17 @@ export function createMessaging(
     sku: net ? { name: 'Premium', tier: 'Premium', capacity: 1 } : { name: 'Standard', tier: 'Standard' },
     disableLocalAuth: true,
     minimumTlsVersion: '1.2',
-    publicNetworkAccess: net ? 'Disabled' : 'Enabled',
+  });
+  // In prod the app uses the private endpoint; back offices and operators connect over the
+  // internet from their allow-listed ranges with their own Entra identities (local auth is off).
+  const outside = [...cfg.partnerIps, ...cfg.operatorIps];
+  new servicebus.NamespaceNetworkRuleSet('sb-network', {
+    resourceGroupName,
+    namespaceName: namespace.name,
+    publicNetworkAccess: net && outside.length === 0 ? 'Disabled' : 'Enabled',
+    defaultAction: net ? 'Deny' : 'Allow',
+    ipRules: net ? outside.map((ipMask) => ({ ipMask, action: 'Allow' })) : [],
+    trustedServiceAccessEnabled: false,
   });
   const who = { principalId: app.principalId, subscriptionId: app.subscriptionId };
   const queues = topology.queues.map((q) => {

@@ -10,6 +10,23 @@ import * as monitor from '@pulumi/azure-native/monitor/index.js';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights/index.js';
 import type { InfraConfig } from './config.js';
 
+/**
+ * The metric categories each resource type offers to diagnostic settings: a category it
+ * does not offer fails the setting with 400 (`AllMetrics` is not one of blob services' or
+ * Cosmos DB's). Sources are cited in test/infra/platform-constraints.ts.
+ */
+export const metricCategories = {
+  'Microsoft.DocumentDB/databaseAccounts': ['Requests'],
+  'Microsoft.Storage/storageAccounts/blobServices': ['Transaction'],
+  'Microsoft.ServiceBus/namespaces': ['AllMetrics'],
+  'Microsoft.KeyVault/vaults': ['AllMetrics'],
+  'Microsoft.Web/sites': ['AllMetrics'],
+} as const;
+export type DiagnosedType = keyof typeof metricCategories;
+
+/** Azure refuses to change a budget's start date, so only the first run sets it. */
+export const budgetImmutableProperties = ['timePeriod.startDate'];
+
 export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Input<string>) {
   const workspace = new operationalinsights.Workspace('log', {
     resourceGroupName,
@@ -36,14 +53,14 @@ export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Inp
     emailReceivers: [{ name: 'platform-team', emailAddress: cfg.alertEmail, useCommonAlertSchema: true }],
   });
 
-  /** Sends a resource's logs and metrics to the workspace. */
-  const diagnostics = (name: string, resourceUri: pulumi.Input<string>, metrics = true) =>
+  /** Sends a resource's logs and the metric categories its type offers to the workspace. */
+  const diagnostics = (name: string, type: DiagnosedType, resourceUri: pulumi.Input<string>) =>
     new monitor.DiagnosticSetting(`diag-${name}`, {
       name: 'to-log-analytics',
       resourceUri,
       workspaceId: workspace.id,
       logs: [{ categoryGroup: 'allLogs', enabled: true }],
-      ...(metrics ? { metrics: [{ category: 'AllMetrics', enabled: true }] } : {}),
+      metrics: metricCategories[type].map((category) => ({ category, enabled: true })),
     });
 
   const metricAlert = (
@@ -80,34 +97,39 @@ export function createMonitoring(cfg: InfraConfig, resourceGroupName: pulumi.Inp
       actions: [{ actionGroupId: actionGroup.id }],
     });
 
-  // Azure wants a budget to start on the first of a month; later runs keep the first start.
+  // Azure wants a budget to start on the first of a month. The date is computed on every
+  // run, but only the first run's value is sent: later months would otherwise fail the update.
   const now = new Date();
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
   const budget = (scope: pulumi.Input<string>) =>
-    new consumption.Budget('budget', {
-      budgetName: `budget-${cfg.prefix}-${cfg.env}`,
-      scope,
-      amount: cfg.monthlyBudgetGbp,
-      category: 'Cost',
-      timeGrain: 'Monthly',
-      timePeriod: { startDate: monthStart },
-      notifications: {
-        actual80: {
-          enabled: true,
-          operator: 'GreaterThan',
-          threshold: 80,
-          contactEmails: [cfg.alertEmail],
-          thresholdType: 'Actual',
-        },
-        forecast100: {
-          enabled: true,
-          operator: 'GreaterThan',
-          threshold: 100,
-          contactEmails: [cfg.alertEmail],
-          thresholdType: 'Forecasted',
+    new consumption.Budget(
+      'budget',
+      {
+        budgetName: `budget-${cfg.prefix}-${cfg.env}`,
+        scope,
+        amount: cfg.monthlyBudgetGbp,
+        category: 'Cost',
+        timeGrain: 'Monthly',
+        timePeriod: { startDate: monthStart },
+        notifications: {
+          actual80: {
+            enabled: true,
+            operator: 'GreaterThan',
+            threshold: 80,
+            contactEmails: [cfg.alertEmail],
+            thresholdType: 'Actual',
+          },
+          forecast100: {
+            enabled: true,
+            operator: 'GreaterThan',
+            threshold: 100,
+            contactEmails: [cfg.alertEmail],
+            thresholdType: 'Forecasted',
+          },
         },
       },
-    });
+      { ignoreChanges: budgetImmutableProperties },
+    );
 
   const paymentFailures = () =>
     new monitor.ScheduledQueryRule('alert-payment-failures', {

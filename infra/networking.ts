@@ -10,6 +10,8 @@ import type { InfraConfig } from './config.js';
 
 export interface Networking {
   readonly appSubnetId: pulumi.Output<string>;
+  /** The app's one outbound address (GOV.UK Pay and Notify see this; partners can allow-list it). */
+  readonly egressIp: pulumi.Output<string | undefined>;
   /** Adds a private endpoint (and its DNS) for `groupId` of the resource. */
   privateEndpoint(
     name: string,
@@ -33,6 +35,22 @@ export function createNetworking(cfg: InfraConfig, resourceGroupName: pulumi.Inp
     virtualNetworkName: `vnet-${cfg.prefix}-${cfg.env}`,
     addressSpace: { addressPrefixes: [cfg.vnetAddressSpace] },
   });
+  // All the app's traffic goes through the VNet, and a subnet has no default outbound
+  // access to the internet: GOV.UK Pay, Notify and the token issuer are reached through NAT.
+  const egressIp = new network.PublicIPAddress('pip-egress', {
+    resourceGroupName,
+    publicIpAddressName: `pip-${cfg.prefix}-egress-${cfg.env}`,
+    sku: { name: 'Standard', tier: 'Regional' },
+    publicIPAllocationMethod: 'Static',
+    publicIPAddressVersion: 'IPv4',
+  });
+  const nat = new network.NatGateway('nat', {
+    resourceGroupName,
+    natGatewayName: `nat-${cfg.prefix}-${cfg.env}`,
+    sku: { name: 'Standard' },
+    publicIpAddresses: [{ id: egressIp.id }],
+    idleTimeoutInMinutes: 4,
+  });
   const appSubnet = new network.Subnet('snet-app', {
     resourceGroupName,
     virtualNetworkName: vnet.name,
@@ -40,6 +58,8 @@ export function createNetworking(cfg: InfraConfig, resourceGroupName: pulumi.Inp
     addressPrefix: `${a}.${b}.1.0/24`,
     // Flex Consumption integrates through a subnet delegated to Microsoft.App/environments.
     delegations: [{ name: 'flex', serviceName: 'Microsoft.App/environments' }],
+    natGateway: { id: nat.id },
+    defaultOutboundAccess: false,
   });
   const endpointSubnet = new network.Subnet(
     'snet-endpoints',
@@ -76,6 +96,7 @@ export function createNetworking(cfg: InfraConfig, resourceGroupName: pulumi.Inp
 
   return {
     appSubnetId: appSubnet.id,
+    egressIp: egressIp.ipAddress,
     privateEndpoint(name, resourceId, groupId) {
       const endpoint = new network.PrivateEndpoint(`pe-${name}`, {
         resourceGroupName,

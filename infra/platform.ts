@@ -7,14 +7,17 @@ import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import * as cosmosdb from '@pulumi/azure-native/cosmosdb/index.js';
 import * as managedidentity from '@pulumi/azure-native/managedidentity/index.js';
 import * as resources from '@pulumi/azure-native/resources/index.js';
+import { documentContainers } from '../shared/data/blob-containers.js';
 import type { InfraConfig } from './config.js';
 import { createApiManagement } from './api-management.js';
 import { createCosmos, createStorage, databaseName } from './data.js';
-import { createFunctionApp, createUploadEvents } from './function-app.js';
+import { createFunctionApp } from './function-app.js';
 import { createMessaging } from './messaging.js';
 import { createMonitoring } from './monitoring.js';
 import { createNetworking } from './networking.js';
+import { grantOperators } from './operators.js';
 import { grant } from './roles.js';
+import { createScanResultsTopic, subscribeScanUpload } from './scan-events.js';
 import { createKeyVault } from './secrets.js';
 
 /** Cosmos DB Built-in Data Contributor (data plane: items, queries, change feed; no account control). */
@@ -34,32 +37,65 @@ export function createPlatform(cfg: InfraConfig) {
     resourceName: `id-${cfg.prefix}-app-${cfg.env}`,
   });
   const app = { principalId: identity.principalId, subscriptionId: client.subscriptionId };
+  // Flex Consumption reads (and `config-zip` writes) the package with this identity, so the
+  // app's own identity cannot rewrite the code it runs.
+  const deployIdentity = new managedidentity.UserAssignedIdentity('id-deploy', {
+    resourceGroupName: rg,
+    resourceName: `id-${cfg.prefix}-deploy-${cfg.env}`,
+  });
 
   const monitoring = createMonitoring(cfg, rg);
   const net = createNetworking(cfg, rg);
   const cosmos = createCosmos(cfg, rg, net);
-  const store = createStorage(cfg, rg, net);
+  const scanResults = createScanResultsTopic(cfg, rg);
+  const store = createStorage(cfg, rg, net, scanResults.id);
   const messaging = createMessaging(cfg, rg, net, app);
   const kv = createKeyVault(cfg, rg, client.tenantId, net, app);
 
-  new cosmosdb.SqlResourceSqlRoleAssignment('role-cosmos-data', {
-    resourceGroupName: rg,
-    accountName: cosmos.account.name,
-    principalId: identity.principalId,
-    roleDefinitionId: pulumi.interpolate`${cosmos.account.id}/sqlRoleDefinitions/${cosmosDataContributor}`,
-    scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}`,
-  });
+  // The scope names the database, so the assignment waits for it to exist.
+  new cosmosdb.SqlResourceSqlRoleAssignment(
+    'role-cosmos-data',
+    {
+      resourceGroupName: rg,
+      accountName: cosmos.account.name,
+      principalId: identity.principalId,
+      roleDefinitionId: pulumi.interpolate`${cosmos.account.id}/sqlRoleDefinitions/${cosmosDataContributor}`,
+      scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}`,
+    },
+    { dependsOn: [cosmos.database] },
+  );
   for (const [name, container] of Object.entries(store.containers)) {
     grant(`role-blob-${name}`, { ...app, role: 'storageBlobDataContributor', scope: container.id });
   }
   // User delegation SAS for uploads: the delegation key is account-level by design.
   grant('role-blob-delegator', { ...app, role: 'storageBlobDelegator', scope: store.documentsAccount.id });
-  // The Functions host keeps leases and keys in its own account, nothing else there.
-  grant('role-host-storage', { ...app, role: 'storageBlobDataOwner', scope: store.hostAccount.id });
+  // The Functions host's leases, timer state and keys: its two containers, not the account
+  // (Blob Data Owner there would also let the app rewrite its own deployment package).
+  store.runtimeContainers.forEach((container, i) =>
+    grant(`role-host-runtime-${i}`, { ...app, role: 'storageBlobDataContributor', scope: container.id }),
+  );
+  grant('role-deploy-package', {
+    principalId: deployIdentity.principalId,
+    subscriptionId: client.subscriptionId,
+    role: 'storageBlobDataContributor',
+    scope: store.deploymentContainer.id,
+  });
+  grant('role-scan-deadletter', {
+    principalId: scanResults.identity.apply((i) => i?.principalId ?? ''),
+    subscriptionId: client.subscriptionId,
+    role: 'storageBlobDataContributor',
+    scope: store.deadLetterContainer.id,
+  });
   grant('role-appi-publish', { ...app, role: 'monitoringMetricsPublisher', scope: monitoring.appInsights.id });
+  grantOperators(cfg, client.subscriptionId, {
+    vaultId: kv.vault.id,
+    deploymentContainerId: store.deploymentContainer.id,
+    serviceBusNamespaceId: messaging.namespace.id,
+  });
 
   const functions = createFunctionApp(cfg, rg, net, {
     identity: { id: identity.id, clientId: identity.clientId },
+    deploymentIdentityId: deployIdentity.id,
     hostAccountName: store.hostAccount.name,
     hostBlobEndpoint: store.hostAccount.primaryEndpoints.blob,
     cosmosEndpoint: cosmos.account.documentEndpoint,
@@ -69,16 +105,26 @@ export function createPlatform(cfg: InfraConfig) {
     appInsightsConnectionString: monitoring.appInsights.connectionString,
     secretReferences: kv.references,
   });
-  if (cfg.uploadEvents) createUploadEvents(cfg, rg, store.documentsAccount.id, functions.app.id);
+  if (cfg.uploadEvents)
+    subscribeScanUpload(rg, {
+      topicName: scanResults.name,
+      appId: functions.app.id,
+      quarantineUrl: pulumi.interpolate`${store.documentsAccount.primaryEndpoints.blob}${documentContainers.quarantine}/`,
+      deadLetterAccountId: store.hostAccount.id,
+    });
   // Per-caller limits (shared/http/rate-limits.ts) at the gateway residents and Open311 clients call.
   const gateway = createApiManagement(cfg, rg, functions.app.defaultHostName);
 
   // Every data service reports to Log Analytics.
-  monitoring.diagnostics('cosmos', cosmos.account.id);
-  monitoring.diagnostics('st-documents-blob', pulumi.interpolate`${store.documentsAccount.id}/blobServices/default`);
-  monitoring.diagnostics('sb', messaging.namespace.id);
-  monitoring.diagnostics('kv', kv.vault.id);
-  monitoring.diagnostics('func', functions.app.id);
+  monitoring.diagnostics('cosmos', 'Microsoft.DocumentDB/databaseAccounts', cosmos.account.id);
+  monitoring.diagnostics(
+    'st-documents-blob',
+    'Microsoft.Storage/storageAccounts/blobServices',
+    pulumi.interpolate`${store.documentsAccount.id}/blobServices/default`,
+  );
+  monitoring.diagnostics('sb', 'Microsoft.ServiceBus/namespaces', messaging.namespace.id);
+  monitoring.diagnostics('kv', 'Microsoft.KeyVault/vaults', kv.vault.id);
+  monitoring.diagnostics('func', 'Microsoft.Web/sites', functions.app.id);
   monitoring.metricAlert(
     'dead-letters',
     'Messages are dead-lettering: a partner message or event could not be processed.',
@@ -115,6 +161,8 @@ export function createPlatform(cfg: InfraConfig) {
     deploymentContainer: pulumi.interpolate`${store.hostAccount.primaryEndpoints.blob}deployment`,
     keyVaultName: kv.vault.name,
     identityClientId: identity.clientId,
+    scanResultsTopicName: scanResults.name,
+    egressIp: net?.egressIp,
     appSettingNames: Object.keys(functions.settings),
   };
 }

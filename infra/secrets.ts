@@ -34,8 +34,14 @@ export function createKeyVault(
       enablePurgeProtection: true,
       enableSoftDelete: true,
       softDeleteRetentionInDays: 90,
-      publicNetworkAccess: net ? 'Disabled' : 'Enabled',
-      networkAcls: { defaultAction: net ? 'Deny' : 'Allow', bypass: 'AzureServices' },
+      // In prod the app reaches the vault through its private endpoint; operators set secrets
+      // from the allow-listed ranges only (docs/deploy.md), and nobody else gets through.
+      publicNetworkAccess: net && cfg.operatorIps.length === 0 ? 'Disabled' : 'Enabled',
+      networkAcls: {
+        defaultAction: net ? 'Deny' : 'Allow',
+        bypass: 'AzureServices',
+        ipRules: net ? cfg.operatorIps.map((value) => ({ value })) : [],
+      },
     },
   });
   grant('role-kv-secrets-user', { ...app, role: 'keyVaultSecretsUser', scope: vault.id });

@@ -156,11 +156,38 @@ ${[...sent]
   .join('\n')}
 </body></html>`;
 
+  // GET /v2/notifications as Notify answers it (newest first), so that a smoke test can
+  // look for its send the same way against the stand-in and against Notify.
+  const list = async (req: IncomingMessage, res: ServerResponse) => {
+    const denied = await authenticate(req);
+    if (denied) return problem(res, 403, 'AuthError', denied);
+    const query = requestUrl(req).searchParams;
+    const type = query.get('template_type');
+    const reference = query.get('reference');
+    const notifications = [...sent]
+      .reverse()
+      .filter((n) => (!type || n.type === type) && (!reference || n.reference === reference))
+      .map((n) => ({
+        id: n.id,
+        reference: n.reference,
+        type: n.type,
+        status: 'delivered',
+        email_address: n.type === 'email' ? n.to : null,
+        phone_number: n.type === 'sms' ? n.to : null,
+        template: { id: n.templateId, version: 1, uri: '' },
+        subject: n.subject,
+        body: n.body,
+        created_at: n.createdAt,
+      }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ notifications, links: {} }));
+  };
+
   const server: Server = createServer((req, res) => {
     const path = requestUrl(req).pathname;
     const run = async () => {
       if (req.method === 'POST' && path === '/v2/notifications/email') return send('email', req, res);
       if (req.method === 'POST' && path === '/v2/notifications/sms') return send('sms', req, res);
+      if (req.method === 'GET' && path === '/v2/notifications') return list(req, res);
       if (req.method === 'GET' && path === '/_control/notifications')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sent));
       if (req.method === 'GET' && path === '/_control/fail')

@@ -9,6 +9,7 @@ import { parseConfig } from '../../shared/config.js';
 import { cosmosContainers, type ContainerDefinition } from '../../shared/data/cosmos-containers.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
 import { topology } from '../../shared/messaging/topology.js';
+import { partnerPrincipals } from './permissions.js';
 import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 type Inputs = Record<string, unknown>;
@@ -59,25 +60,32 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const app = one('web:WebApp').inputs;
       expect(app.httpsOnly).toBe(true);
       expect(get(app, 'siteConfig.minTlsVersion')).toBe('1.2');
-      expect(get(app, 'siteConfig.ftpsState')).toBe('Disabled');
     });
 
-    it('scopes every role assignment to the one resource it needs, for the app identity only', () => {
+    it('scopes every role assignment to the one resource it needs, for this stack’s identities and the operators only', () => {
       const allowed: Record<string, string[]> = {
         [builtInRoles.storageBlobDataContributor]: ['storage:BlobContainer'],
         [builtInRoles.storageBlobDelegator]: ['storage:StorageAccount'],
-        [builtInRoles.storageBlobDataOwner]: ['storage:StorageAccount'],
-        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic'],
-        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription'],
+        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic', 'servicebus:Namespace'],
+        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription', 'servicebus:Namespace'],
         [builtInRoles.keyVaultSecretsUser]: ['keyvault:Vault'],
+        [builtInRoles.keyVaultSecretsOfficer]: ['keyvault:Vault'],
         [builtInRoles.monitoringMetricsPublisher]: ['applicationinsights:Component'],
       };
+      const operators = cfg.operatorsGroupObjectId;
+      const principals = [
+        mocked.principalId('id-app'),
+        mocked.principalId('id-deploy'),
+        mocked.principalId('egt-scan-results'),
+        ...(operators ? [operators] : []),
+        ...Object.values(partnerPrincipals(cfg)),
+      ];
       const assignments = ofType('authorization:RoleAssignment');
       expect(assignments.length).toBeGreaterThan(8);
       for (const a of assignments) {
-        // Only the mocks know this principal: the assignment is wired to the app's identity.
-        expect(a.inputs.principalId, a.name).toBe(mocked.principalId('id-app'));
-        expect(a.inputs.principalType).toBe('ServicePrincipal');
+        // Only the mocks know these principals: each assignment is wired to one of this stack's identities.
+        expect(principals, a.name).toContain(a.inputs.principalId);
+        expect(a.inputs.principalType, a.name).toBe(a.inputs.principalId === operators ? 'Group' : 'ServicePrincipal');
         const role = String(a.inputs.roleDefinitionId).split('/').pop() ?? '';
         expect(String(a.inputs.roleDefinitionId)).toBe(
           `/subscriptions/${mocked.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
@@ -85,24 +93,38 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         const target = byId(a.inputs.scope);
         expect(target, `${a.name} is scoped to a resource of this stack`).toBeDefined();
         expect(allowed[role], `${a.name} uses an allowed role`).toContain(target?.type.replace('azure-native:', ''));
+        // Namespace-wide rights are for the operators' dead-letter work only.
+        if (target?.type === 'azure-native:servicebus:Namespace') expect(a.inputs.principalId).toBe(operators);
       }
-      // Owner rights only on the Functions host's own account, delegation only on the documents account.
-      const scopeOf = (role: string) =>
+      const scopesOf = (principal: string, role: string) =>
         assignments
-          .filter((a) => String(a.inputs.roleDefinitionId).endsWith(role))
-          .map((a) => byId(a.inputs.scope)?.name);
-      expect(scopeOf(builtInRoles.storageBlobDataOwner)).toEqual(['st-host']);
-      expect(scopeOf(builtInRoles.storageBlobDelegator)).toEqual(['st-documents']);
-      expect(scopeOf(builtInRoles.storageBlobDataContributor).sort()).toEqual(
-        Object.values(documentContainers)
-          .map((c) => `st-documents-${c}`)
-          .sort(),
+          .filter((a) => a.inputs.principalId === principal && String(a.inputs.roleDefinitionId).endsWith(role))
+          .map((a) => byId(a.inputs.scope)?.name)
+          .sort();
+      const app = mocked.principalId('id-app');
+      expect(scopesOf(app, builtInRoles.storageBlobDelegator)).toEqual(['st-documents']);
+      expect(scopesOf(app, builtInRoles.storageBlobDataContributor)).toEqual(
+        [
+          ...Object.values(documentContainers).map((c) => `st-documents-${c}`),
+          'st-host-azure-webjobs-hosts',
+          'st-host-azure-webjobs-secrets',
+        ].sort(),
       );
-      const cosmosRole = one('cosmosdb:SqlResourceSqlRoleAssignment').inputs;
+      // The deployment package is out of the app identity's reach.
+      expect(scopesOf(mocked.principalId('id-deploy'), builtInRoles.storageBlobDataContributor)).toEqual([
+        'st-host-deployment',
+      ]);
+      expect(
+        assignments.filter((a) => a.inputs.principalId === mocked.principalId('id-deploy')).map((a) => a.name),
+      ).toEqual(['role-deploy-package']);
+      const cosmosRole = one('cosmosdb:SqlResourceSqlRoleAssignment');
       const account = one('cosmosdb:DatabaseAccount');
-      expect(cosmosRole.scope).toBe(`${account.id}/dbs/doorstep`);
-      expect(cosmosRole.roleDefinitionId).toBe(`${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`);
-      expect(cosmosRole.principalId).toBe(mocked.principalId('id-app'));
+      expect(cosmosRole.inputs.scope).toBe(`${account.id}/dbs/doorstep`);
+      expect(cosmosRole.inputs.roleDefinitionId).toBe(
+        `${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`,
+      );
+      expect(cosmosRole.inputs.principalId).toBe(mocked.principalId('id-app'));
+      expect(cosmosRole.dependsOn, 'the role assignment waits for the database it names').toContain('cosmos-db');
     });
 
     it('sets every app setting the code reads, identity-based, with secrets as Key Vault references', () => {
@@ -217,7 +239,10 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       expect(get(one('web:AppServicePlan').inputs, 'sku')).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
       const app = one('web:WebApp').inputs;
       expect(get(app, 'functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
-      expect(get(app, 'functionAppConfig.deployment.storage.authentication.type')).toBe('UserAssignedIdentity');
+      expect(get(app, 'functionAppConfig.deployment.storage.authentication')).toEqual({
+        type: 'UserAssignedIdentity',
+        userAssignedIdentityResourceId: one('managedidentity:UserAssignedIdentity', 'id-deploy').id,
+      });
       expect(get(app, 'functionAppConfig.deployment.storage.value')).toBe(
         `https://stdoorstephost${stack}.blob.core.windows.net/deployment`,
       );
@@ -252,11 +277,9 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         : 'leaves networking off and Cosmos serverless',
       () => {
         const endpoints = ofType('network:PrivateEndpoint');
-        const publicAccess = [
-          one('cosmosdb:DatabaseAccount'),
-          one('servicebus:Namespace'),
-          ...ofType('storage:StorageAccount'),
-        ].map((r) => r.inputs.publicNetworkAccess);
+        const publicAccess = [one('cosmosdb:DatabaseAccount'), one('storage:StorageAccount', 'st-host')].map(
+          (r) => r.inputs.publicNetworkAccess,
+        );
         if (stack === 'prod') {
           expect(endpoints.map((e) => get(e.inputs, 'privateLinkServiceConnections.0.groupIds.0')).sort()).toEqual([
             'Sql',
@@ -266,7 +289,18 @@ export function describeStack(stack: 'dev' | 'prod'): void {
             'vault',
           ]);
           expect(publicAccess.every((v) => v === 'Disabled')).toBe(true);
-          expect(get(one('keyvault:Vault').inputs, 'properties.publicNetworkAccess')).toBe('Disabled');
+          // Key Vault and Service Bus are open only to the allow-listed ranges (docs/decisions/0202).
+          expect(get(one('keyvault:Vault').inputs, 'properties.networkAcls')).toMatchObject({
+            defaultAction: 'Deny',
+            ipRules: cfg.operatorIps.map((value) => ({ value })),
+          });
+          expect(one('servicebus:NamespaceNetworkRuleSet').inputs).toMatchObject({
+            defaultAction: 'Deny',
+            ipRules: [...cfg.partnerIps, ...cfg.operatorIps].map((ipMask) => ({ ipMask, action: 'Allow' })),
+            trustedServiceAccessEnabled: false,
+          });
+          // Outbound calls leave through one NAT address.
+          expect(get(one('network:Subnet', 'snet-app').inputs, 'natGateway.id')).toBe(one('network:NatGateway').id);
           expect(one('web:WebApp').inputs.virtualNetworkSubnetId).toBe(one('network:Subnet', 'snet-app').id);
           expect(get(one('cosmosdb:SqlResourceSqlDatabase').inputs, 'options.autoscaleSettings.maxThroughput')).toBe(
             cfg.cosmosMaxThroughput,

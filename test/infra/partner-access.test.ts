@@ -25,7 +25,14 @@ beforeAll(async () => {
     {
       newResource(args) {
         const id = `mock:${args.type}:${args.name}`;
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, unknown> });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          id,
+          inputs: args.inputs as Record<string, unknown>,
+          ignoreChanges: [],
+          dependsOn: [],
+        });
         const inputs = args.inputs as Record<string, unknown>;
         return { id, state: { ...inputs, name: inputs.topicName ?? inputs.queueName ?? args.name } };
       },

@@ -13,6 +13,9 @@ export interface Recorded {
   readonly name: string;
   readonly id: string;
   readonly inputs: Record<string, unknown>;
+  /** Resource options the mocks never see (recorded by a stack transformation). */
+  readonly ignoreChanges: readonly string[];
+  readonly dependsOn: readonly string[];
 }
 
 export const mocked = {
@@ -22,7 +25,7 @@ export const mocked = {
   clientId: (name: string) => `client-of-${name}`,
 };
 
-export function stackConfig(stack: 'dev' | 'prod'): InfraConfig {
+export function stackConfig(stack: 'dev' | 'prod', overrides: Record<string, string> = {}): InfraConfig {
   const file = parse(readFileSync(join(import.meta.dirname, `../../infra/Pulumi.${stack}.yaml`), 'utf8')) as {
     config: Record<string, unknown>;
   };
@@ -31,7 +34,7 @@ export function stackConfig(stack: 'dev' | 'prod'): InfraConfig {
       .filter(([k]) => k.startsWith('doorstep:'))
       .map(([k, v]) => [k.slice('doorstep:'.length), String(v)]),
   );
-  return parseInfraConfig(values);
+  return parseInfraConfig({ ...values, ...overrides });
 }
 
 const nameKeys = [
@@ -72,18 +75,31 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
     state.connectionString =
       'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
   if (type === 'azure-native:web:WebApp') state.defaultHostName = `${String(own)}.azurewebsites.net`;
+  if (type === 'azure-native:eventgrid:Topic')
+    state.identity = { ...(inputs.identity as object), principalId: mocked.principalId(name) };
+  if (type === 'azure-native:network:PublicIPAddress') state.ipAddress = '20.0.113.1';
   return state;
 }
 
 export async function synthesize(
   stack: 'dev' | 'prod',
+  /** Stack configuration values to change, as `pulumi config set` would. */
+  overrides: Record<string, string> = {},
 ): Promise<{ resources: Recorded[]; outputs: Record<string, unknown> }> {
   const resources: Recorded[] = [];
+  const options = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const id = `mock:${args.type}:${args.name}`;
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs as Record<string, unknown> });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          id,
+          inputs: args.inputs as Record<string, unknown>,
+          ignoreChanges: options.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
+          dependsOn: options.get(`${args.type}::${args.name}`)?.dependsOn ?? [],
+        });
         return {
           id,
           state: {
@@ -110,11 +126,24 @@ export async function synthesize(
   );
   // Loaded after the mocks exist, so that resources register with them.
   const { createPlatform } = await import('../../infra/platform.js');
-  const result = createPlatform(stackConfig(stack));
-  const outputs = await new Promise<Record<string, unknown>>((resolve) => {
-    pulumi.output(result).apply((values) => {
-      resolve(values);
-    });
+  const outputs = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    pulumi.runtime
+      .runInPulumiStack(() => {
+        pulumi.runtime.registerStackTransformation((args) => {
+          const dependsOn = ([] as unknown[])
+            .concat(args.opts.dependsOn ?? [])
+            .map((d) => (d as { __name?: string } | undefined)?.__name) // the resource's logical name
+            .filter((n): n is string => typeof n === 'string');
+          options.set(`${args.type}::${args.name}`, { ignoreChanges: args.opts.ignoreChanges ?? [], dependsOn });
+          return undefined;
+        });
+        const result = createPlatform(stackConfig(stack, overrides));
+        pulumi.output(result).apply((values) => {
+          resolve(values);
+        });
+        return Promise.resolve(undefined);
+      })
+      .catch(reject);
   });
   // Resources whose inputs depend on others register as those resolve: wait until none arrive.
   let count = -1;

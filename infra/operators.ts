@@ -1,0 +1,28 @@
+/**
+ * The platform team's rights, granted to its Entra group (`doorstep:operatorsGroupObjectId`)
+ * and nothing wider than the job needs: set and rotate the GOV.UK keys, upload a package
+ * when the platform cannot, and inspect and replay dead letters (`npm run dlq`). Partners'
+ * rights are per entity, in messaging.ts.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type { InfraConfig } from './config.js';
+import { grant } from './roles.js';
+
+export function grantOperators(
+  cfg: InfraConfig,
+  subscriptionId: pulumi.Input<string>,
+  scopes: {
+    vaultId: pulumi.Input<string>;
+    deploymentContainerId: pulumi.Input<string>;
+    serviceBusNamespaceId: pulumi.Input<string>;
+  },
+): void {
+  const group = cfg.operatorsGroupObjectId;
+  if (!group) return;
+  const who = { principalId: group, principalType: 'Group' as const, subscriptionId };
+  grant('role-ops-kv-secrets', { ...who, role: 'keyVaultSecretsOfficer', scope: scopes.vaultId });
+  grant('role-ops-deployment', { ...who, role: 'storageBlobDataContributor', scope: scopes.deploymentContainerId });
+  // Dead letters live under every queue and subscription: reading and replaying them is namespace-wide.
+  grant('role-ops-sb-receive', { ...who, role: 'serviceBusDataReceiver', scope: scopes.serviceBusNamespaceId });
+  grant('role-ops-sb-send', { ...who, role: 'serviceBusDataSender', scope: scopes.serviceBusNamespaceId });
+}

@@ -1,0 +1,4 @@
+import { describePermissions } from './permissions.js';
+
+describePermissions('dev');
+describePermissions('prod');

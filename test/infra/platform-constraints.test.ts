@@ -1,0 +1,4 @@
+import { describeConstraints } from './platform-constraints.js';
+
+describeConstraints('dev');
+describeConstraints('prod');
