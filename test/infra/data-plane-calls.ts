@@ -89,7 +89,11 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
   ...topology.queues.flatMap((q) =>
     q.appAccess.map((access) => ({
       call: `${access} on queue ${q.name}`,
-      where: { file: 'shared/messaging/topology.ts', symbol: `'${q.name}'` },
+      // A back office's inbound queue is named by partnerInboundQueue(), not spelled out.
+      where: {
+        file: 'shared/messaging/topology.ts',
+        symbol: q.partnerSends ? 'partnerInboundQueue(id)' : `'${q.name}'`,
+      },
       caller: 'id-app' as const,
       permission: access === 'send' ? sbSend : sbReceive,
       on: `sbq-${q.name}`,

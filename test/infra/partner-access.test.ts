@@ -111,6 +111,7 @@ describe("partners' access to Service Bus", () => {
       monthlyBudgetGbp: '50',
       paymentReturnUrl: 'https://council.example/pay',
       myAccountUrl: 'https://council.example/me',
+      webOrigins: 'https://council.example',
     };
     const withPrincipals = (json: string) => () => parseInfraConfig({ ...base, partnerPrincipals: json });
     expect(
