@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/dispatch.js';
 import { newClientSchema } from '../open311/clients.js';
-import { newPaymentSchema, refundSchema } from '../payments/payments.js';
+import { newPaymentSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {

@@ -2,31 +2,46 @@
  * GOV.UK Pay's public API, over HTTP, exactly as documented: the production
  * adapter, used unchanged against the local stand-in (only the base URL differs).
  */
+import { z } from 'zod';
 import { AppError, dependencyUnavailable } from '../errors.js';
 
-export interface ProviderPayment {
-  readonly payment_id: string;
-  readonly amount: number;
-  readonly reference: string;
-  readonly state: {
-    readonly status: string;
-    readonly finished: boolean;
-    readonly code?: string;
-    readonly message?: string;
-  };
-  readonly refund_summary?: {
-    readonly status: string;
-    readonly amount_available: number;
-    readonly amount_submitted: number;
-  };
-  readonly _links?: { readonly next_url?: { readonly href: string } | null };
-}
+/**
+ * A payment as GOV.UK Pay describes it (`PaymentWithAllLinks`, `CreatePaymentResult`,
+ * `PaymentDetailForSearch` in pay-publicapi's openapi/publicapi_spec.json, and the
+ * webhook resource, pay-webhooks' `PaymentApiRepresentation`). Only what Doorstep
+ * reads is checked; other fields pass through unread.
+ */
+export const providerPaymentSchema = z.object({
+  payment_id: z.string().min(1),
+  amount: z.number().int(),
+  reference: z.string(),
+  state: z.object({
+    status: z.string(),
+    finished: z.boolean(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  refund_summary: z
+    .object({
+      status: z.string(),
+      amount_available: z.number().int(),
+      amount_submitted: z.number().int(),
+    })
+    .optional(),
+  _links: z.object({ next_url: z.object({ href: z.string() }).nullish() }).optional(),
+});
+export type ProviderPayment = z.output<typeof providerPaymentSchema>;
 
-export interface ProviderRefund {
-  readonly refund_id: string;
-  readonly amount: number;
-  readonly status: string;
-}
+export const providerRefundSchema = z.object({
+  refund_id: z.string().min(1),
+  amount: z.number().int(),
+  status: z.string(),
+});
+export type ProviderRefund = z.output<typeof providerRefundSchema>;
+
+const searchResultsSchema = z.object({ results: z.array(providerPaymentSchema) });
+
+const errorSchema = z.object({ code: z.string().optional(), description: z.string().optional() }).optional();
 
 export interface PaymentProvider {
   create(input: {
@@ -76,17 +91,25 @@ export function govUkPayClient(options: {
     }
     if (response.status >= 500 || response.status === 429) throw dependencyUnavailable('GOV.UK Pay');
     const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined; // Not JSON: fails the schema of any expected answer below.
+    }
     return { status: response.status, json };
   };
-  /** The body of an expected answer; GOV.UK Pay's documented shapes are trusted from here. */
-  const expect = (r: { status: number; json: unknown }, ok: number[]): unknown => {
+  /** The body of an expected answer, parsed; a body that is not what GOV.UK Pay documents is not trusted. */
+  const expect = <T>(r: { status: number; json: unknown }, ok: number[], schema: z.ZodType<T>): T => {
     if (!ok.includes(r.status)) {
-      const e = r.json as { code?: string; description?: string } | undefined;
+      const parsed = errorSchema.safeParse(r.json);
+      const e = parsed.success ? parsed.data : undefined;
       if (r.status === 401) throw new AppError('internal', 'GOV.UK Pay refused the API key.');
       throw new ProviderRejected(r.status, e?.code, e?.description ?? `GOV.UK Pay answered ${r.status}`);
     }
-    return r.json;
+    const body = schema.safeParse(r.json);
+    if (!body.success) throw dependencyUnavailable('GOV.UK Pay', body.error);
+    return body.data;
   };
   return {
     async create(input) {
@@ -100,15 +123,18 @@ export function govUkPayClient(options: {
           language: 'en',
         }),
         [201],
-      ) as ProviderPayment;
+        providerPaymentSchema,
+      );
     },
     async get(paymentId) {
-      return expect(await call('GET', `v1/payments/${encodeURIComponent(paymentId)}`), [200]) as ProviderPayment;
+      return expect(await call('GET', `v1/payments/${encodeURIComponent(paymentId)}`), [200], providerPaymentSchema);
     },
     async findByReference(reference) {
-      const found = expect(await call('GET', `v1/payments?reference=${encodeURIComponent(reference)}`), [200]) as {
-        results: ProviderPayment[];
-      };
+      const found = expect(
+        await call('GET', `v1/payments?reference=${encodeURIComponent(reference)}`),
+        [200],
+        searchResultsSchema,
+      );
       return found.results.find((p) => p.reference === reference);
     },
     async refund(paymentId, amount, amountAvailable) {
@@ -117,7 +143,7 @@ export function govUkPayClient(options: {
         refund_amount_available: amountAvailable,
       });
       if (r.status === 412) return 'available-changed';
-      return expect(r, [200, 202]) as ProviderRefund;
+      return expect(r, [200, 202], providerRefundSchema);
     },
   };
 }

@@ -8,75 +8,26 @@
  * timeouts and 5xx all end in exactly one payment, here and at the provider.
  * States only move forward, whoever reports them (return, webhook, sweep).
  */
-import type { Container } from '@azure/cosmos';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
 import { AppError, conflict, notFound, validationFailed } from '../errors.js';
 import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
 import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
 import { isStaff, requireRole, type Principal } from '../identity/principal.js';
-import { listEntries, putEntry, type MyAccountEntry, type Page } from '../residents/my-account.js';
-import { ProviderRejected, type PaymentProvider, type ProviderPayment } from './govuk-pay-client.js';
-import { payableItemSchema, type PayableItem, type PenaltyNotice } from './payable-items.js';
-import { isFinal, movesForward, providerStatus, type PaymentStatus } from './status.js';
-
-export const newPaymentSchema = z.strictObject({
-  itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-  quantity: z.int().min(1).max(100).optional(),
-  /** The penalty notice (PCN) reference, for items priced by notice. */
-  reference: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678')
-    .optional(),
-});
-export type NewPayment = z.output<typeof newPaymentSchema>;
-
-export const refundSchema = z.strictObject({
-  amount: z.int().min(1).max(10_000_000),
-  reason: z.string().trim().min(1).max(500),
-});
-
-export interface PaymentDoc {
-  readonly id: string;
-  readonly pk: string;
-  readonly type: 'payment';
-  readonly ownerId: string;
-  readonly itemCode: string;
-  readonly description: string;
-  readonly amount: number;
-  readonly noticeReference?: string;
-  readonly status: PaymentStatus;
-  readonly providerId?: string;
-  readonly nextUrl?: string;
-  readonly providerCode?: string;
-  /** Lease on calling GOV.UK Pay: while it runs, only its holder may create the provider payment. */
-  readonly attempt: number;
-  readonly leaseUntil?: string | null;
-  readonly refunds: readonly {
-    readonly id: string;
-    readonly amount: number;
-    readonly status: string;
-    readonly at: string;
-    readonly by: string;
-    readonly key: string;
-  }[];
-  readonly audit: readonly {
-    readonly at: string;
-    readonly by: string;
-    readonly action: string;
-    readonly detail?: string;
-  }[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly _etag?: string;
-}
+import {
+  ProviderRejected,
+  providerPaymentSchema,
+  type PaymentProvider,
+  type ProviderPayment,
+} from './govuk-pay-client.js';
+import { toMyPaymentEntry, type MyPaymentEntry, type NewPayment, type PaymentDoc } from './model.js';
+import type { PayableItem, PenaltyNotice } from './payable-items.js';
+import { isFinal, movesForward, providerStatus } from './status.js';
+import type { Page, PayableItemStore, PaymentStore } from './store.js';
 
 export interface PaymentDeps {
-  readonly payments: Container;
-  readonly catalogue: Container;
-  readonly residents: Container;
+  readonly payments: PaymentStore;
+  readonly payableItems: PayableItemStore;
   readonly idempotency: IdempotencyStore;
   readonly provider: PaymentProvider;
   readonly returnUrl: string;
@@ -89,38 +40,13 @@ export interface PaymentDeps {
 const leaseMs = 30_000;
 const leased = (p: PaymentDoc, now: Date) => p.leaseUntil != null && Date.parse(p.leaseUntil) > now.getTime();
 
-export const toPaymentView = (p: PaymentDoc) => ({
-  id: p.id,
-  itemCode: p.itemCode,
-  description: p.description,
-  amount: p.amount,
-  status: p.status,
-  finished: isFinal(p.status),
-  ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
-  ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
-  refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-});
-
-async function readDoc<T extends object>(container: Container, id: string, pk: string): Promise<T | undefined> {
-  const { resource } = await container.item(id, pk).read<T>();
-  return resource;
-}
-
 async function priceOf(
   body: NewPayment,
   deps: PaymentDeps,
 ): Promise<{ item: PayableItem; amount: number; notice?: PenaltyNotice }> {
-  const raw = await readDoc<Record<string, unknown>>(deps.catalogue, body.itemCode, 'payable-item');
-  const parsed = raw
-    ? payableItemSchema.safeParse(
-        Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
-      )
-    : undefined;
-  if (!parsed?.success || !parsed.data.active)
+  const item = await deps.payableItems.item(body.itemCode);
+  if (!item)
     throw validationFailed([{ pointer: '/itemCode', detail: 'Choose something to pay for from /api/payable-items.' }]);
-  const item = parsed.data;
   switch (item.pricing.kind) {
     case 'fixed':
       if (body.quantity !== undefined && body.quantity !== 1)
@@ -137,7 +63,7 @@ async function priceOf(
         throw validationFailed([
           { pointer: '/reference', detail: 'Enter the reference on the penalty charge notice.' },
         ]);
-      const notice = await readDoc<PenaltyNotice>(deps.catalogue, body.reference, 'penalty-notice');
+      const notice = await deps.payableItems.notice(body.reference);
       if (!notice || notice.paid)
         throw validationFailed([{ pointer: '/reference', detail: 'There is nothing to pay on this reference.' }]);
       return { item, amount: notice.amountPence, notice };
@@ -151,7 +77,7 @@ async function save(
   deps: PaymentDeps,
   events: OutboxDoc[] = [],
 ): Promise<PaymentDoc | 'stale'> {
-  return replaceWithEvents(deps.payments, next, doc._etag ?? '', events);
+  return deps.payments.replace(next, doc._etag ?? '', events);
 }
 
 const finalEvent = (p: PaymentDoc, now: Date): OutboxDoc =>
@@ -174,30 +100,13 @@ const finalEvent = (p: PaymentDoc, now: Date): OutboxDoc =>
   });
 
 async function project(p: PaymentDoc, deps: PaymentDeps): Promise<void> {
-  const entry: MyAccountEntry & Record<string, unknown> = {
-    id: `payment:${p.id}`,
-    residentId: p.ownerId,
-    kind: 'payment',
-    at: p.createdAt,
-    paymentId: p.id,
-    summary: {
-      description: p.description,
-      amount: p.amount,
-      status: p.status,
-      refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
-    },
-  };
-  await putEntry(deps.residents, entry);
+  await deps.payments.putMyEntry(toMyPaymentEntry(p));
 }
 
 /** A paid penalty notice cannot be paid again (the parking system hears of it through the event). */
 async function markNoticePaid(reference: string, deps: PaymentDeps): Promise<void> {
-  const notice = await readDoc<PenaltyNotice & { id: string; kind: string }>(
-    deps.catalogue,
-    reference,
-    'penalty-notice',
-  );
-  if (notice && !notice.paid) await deps.catalogue.items.upsert({ ...notice, paid: true });
+  const notice = await deps.payableItems.notice(reference);
+  if (notice && !notice.paid) await deps.payableItems.putNotice({ ...notice, paid: true });
 }
 
 /** Applies what GOV.UK Pay reports, if it moves the payment forward. */
@@ -228,7 +137,7 @@ async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: P
       if (saved.status === 'success' && saved.noticeReference) await markNoticePaid(saved.noticeReference, deps);
       return saved;
     }
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const reread = await deps.payments.get(doc.id);
     if (!reread) throw notFound('The payment');
     current = reread;
   }
@@ -249,7 +158,7 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
     };
     const saved = await save(current, next, deps);
     if (saved === 'stale') {
-      const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+      const reread = await deps.payments.get(doc.id);
       return reread?.providerId ? reread : waitForProvider(reread ?? doc, deps);
     }
     current = saved;
@@ -272,7 +181,7 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
     // create the payment, so the lease runs on for a cool-off before anyone looks it up again.
     const definite = error instanceof ProviderRejected;
     const until = definite ? null : new Date(deps.now().getTime() + deps.coolOffMs).toISOString();
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const reread = await deps.payments.get(doc.id);
     if (reread && !reread.providerId) await save(reread, { ...reread, leaseUntil: until }, deps).catch(() => undefined);
     if (definite) throw new AppError('internal', 'GOV.UK Pay refused the payment request.', { cause: error });
     throw new AppError(
@@ -289,7 +198,7 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
 async function waitForProvider(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 250));
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const reread = await deps.payments.get(doc.id);
     if (reread?.providerId) return reread;
     if (reread && !leased(reread, deps.now())) return ensureProviderPayment(reread, deps, false);
   }
@@ -329,12 +238,12 @@ export async function startPayment(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const created = await createWithEvents(deps.payments, doc, []);
+  const created = await deps.payments.create(doc);
   if (created !== 'exists') {
     await project(created, deps);
     return { payment: await ensureProviderPayment(created, deps, true), replay };
   }
-  const existing = await readDoc<PaymentDoc>(deps.payments, resourceId, resourceId);
+  const existing = await deps.payments.get(resourceId);
   if (!existing) throw new AppError('internal', 'The payment could not be read back.');
   if (existing.ownerId !== principal.sub) throw notFound('The payment');
   return { payment: existing.providerId ? existing : await ensureProviderPayment(existing, deps, false), replay: true };
@@ -342,7 +251,7 @@ export async function startPayment(
 
 /** The payment, refreshed from GOV.UK Pay while it is not final (the resident's return). */
 export async function getPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
-  const doc = /^[0-9a-f-]{36}$/.test(id) ? await readDoc<PaymentDoc>(deps.payments, id, id) : undefined;
+  const doc = /^[0-9a-f-]{36}$/.test(id) ? await deps.payments.get(id) : undefined;
   if (doc?.type !== 'payment' || (doc.ownerId !== principal.sub && !isStaff(principal))) throw notFound('The payment');
   return refresh(doc, deps);
 }
@@ -352,6 +261,13 @@ async function refresh(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> 
   if (!doc.providerId) return ensureProviderPayment(doc, deps, false);
   return applyProvider(doc, await deps.provider.get(doc.providerId), deps);
 }
+
+/** A GOV.UK Pay webhook message (pay-webhooks' `WebhookMessageBody`). */
+const webhookMessageSchema = z.object({
+  resource_type: z.string(),
+  event_type: z.string().optional(),
+  resource: providerPaymentSchema,
+});
 
 export function verifyPaySignature(rawBody: string, signature: string | null, secret: string): boolean {
   if (!signature || !/^[0-9a-f]{64}$/i.test(signature.trim())) return false;
@@ -367,18 +283,17 @@ export async function applyWebhook(
 ): Promise<'applied' | 'unchanged'> {
   if (!verifyPaySignature(rawBody, signature, deps.webhookSecret))
     throw new AppError('unauthorized', 'The Pay-Signature header is missing or wrong.');
-  let message: { resource_type?: unknown; resource?: ProviderPayment };
+  let body: unknown;
   try {
-    message = JSON.parse(rawBody) as typeof message;
+    body = JSON.parse(rawBody);
   } catch {
     throw new AppError('bad-request', 'The webhook body is not JSON.');
   }
-  const resource = message.resource;
-  if (message.resource_type !== 'payment' || !resource || typeof resource.reference !== 'string')
+  const message = webhookMessageSchema.safeParse(body);
+  if (!message.success || message.data.resource_type !== 'payment')
     throw new AppError('bad-request', 'Not a payment webhook.');
-  const doc = /^[0-9a-f-]{36}$/.test(resource.reference)
-    ? await readDoc<PaymentDoc>(deps.payments, resource.reference, resource.reference)
-    : undefined;
+  const resource = message.data.resource;
+  const doc = /^[0-9a-f-]{36}$/.test(resource.reference) ? await deps.payments.get(resource.reference) : undefined;
   if (doc?.type !== 'payment' || (doc.providerId !== undefined && doc.providerId !== resource.payment_id))
     throw notFound('The payment');
   const after = await applyProvider(doc, resource, deps);
@@ -388,16 +303,7 @@ export async function applyWebhook(
 /** Timer: payments still unfinished after `olderThanMs` are asked about (webhooks can be lost). */
 export async function sweepUnfinished(olderThanMs: number, deps: PaymentDeps): Promise<number> {
   const before = new Date(deps.now().getTime() - olderThanMs).toISOString();
-  const { resources } = await deps.payments.items
-    .query<PaymentDoc>({
-      query:
-        "SELECT * FROM c WHERE c.type = 'payment' AND NOT ARRAY_CONTAINS(@final, c.status) AND c.createdAt < @before",
-      parameters: [
-        { name: '@final', value: ['success', 'failed', 'cancelled', 'error'] },
-        { name: '@before', value: before },
-      ],
-    })
-    .fetchAll();
+  const resources = await deps.payments.unfinishedBefore(before);
   let changed = 0;
   for (const doc of resources) {
     const after = await refresh(doc, deps).catch(() => doc);
@@ -464,7 +370,7 @@ export async function refundPayment(
       await project(saved, deps);
       return saved;
     }
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const reread = await deps.payments.get(doc.id);
     if (!reread) throw notFound('The payment');
     doc = reread;
   }
@@ -474,36 +380,14 @@ export async function refundPayment(
   );
 }
 
-export interface MyPaymentEntry extends MyAccountEntry {
-  readonly paymentId: string;
-  readonly summary: {
-    readonly description: string;
-    readonly amount: number;
-    readonly status: string;
-    readonly refunded: number;
-  };
-}
-
 export async function listMyPayments(
   query: { pageSize: number; continuation?: string | undefined },
   principal: Principal,
-  deps: Pick<PaymentDeps, 'residents'>,
+  deps: Pick<PaymentDeps, 'payments'>,
 ): Promise<Page<MyPaymentEntry>> {
-  return listEntries<MyPaymentEntry>(deps.residents, principal.sub, 'payment', query.pageSize, query.continuation);
+  return deps.payments.listMine(principal.sub, query.pageSize, query.continuation);
 }
 
-export async function listPayableItems(deps: Pick<PaymentDeps, 'catalogue'>): Promise<PayableItem[]> {
-  const { resources } = await deps.catalogue.items
-    .query<Record<string, unknown>>(
-      { query: "SELECT * FROM c WHERE c.kind = 'payable-item'" },
-      { partitionKey: 'payable-item' },
-    )
-    .fetchAll();
-  return resources
-    .map((r) =>
-      payableItemSchema.safeParse(
-        Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
-      ),
-    )
-    .flatMap((r) => (r.success && r.data.active ? [r.data] : []));
+export async function listPayableItems(deps: Pick<PaymentDeps, 'payableItems'>): Promise<PayableItem[]> {
+  return deps.payableItems.activeItems();
 }

@@ -39,3 +39,6 @@ export function providerStatus(value: unknown): PaymentStatus {
     ? (value as PaymentStatus)
     : 'error';
 }
+
+/** The final states, for queries that must leave them out. */
+export const finalStatuses: readonly PaymentStatus[] = paymentStatuses.filter(isFinal);

@@ -14,7 +14,9 @@ import { cosmosRequestStore, type RequestStore } from '../service-requests/store
 import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
 import { defenderTagScanner, signatureScanner, type MalwareScanner } from '../uploads/scanner.js';
 import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
-import { govUkPayClient, type PaymentProvider } from '../payments/govuk-pay-client.js';
+import { govUkPayClient } from '../payments/govuk-pay-client.js';
+import type { PaymentDeps } from '../payments/payments.js';
+import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
 
 export interface AppDeps {
@@ -33,10 +35,8 @@ export interface AppDeps {
   readonly requestsContainer: Container;
   readonly documentsContainer: Container;
   readonly payments: Container;
-  readonly catalogueContainer: Container;
-  readonly provider: PaymentProvider;
-  readonly returnUrl: string;
-  readonly webhookSecret: string;
+  /** What the payment use cases need: stores, the GOV.UK Pay adapter and its settings. */
+  readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
 }
@@ -79,14 +79,20 @@ async function build(): Promise<AppDeps> {
     requestsContainer: requests,
     documentsContainer: documents,
     payments,
-    catalogueContainer: catalogue,
-    provider: govUkPayClient({
-      baseUrl: config.payments.baseUrl,
-      apiKey: config.payments.apiKey,
-      timeoutMs: config.dependencyTimeoutMs,
-    }),
-    returnUrl: config.payments.returnUrl,
-    webhookSecret: config.payments.webhookSecret,
+    paymentDeps: {
+      payments: cosmosPaymentStore(payments, residents),
+      payableItems: cosmosPayableItemStore(catalogue),
+      idempotency: cosmosIdempotencyStore(idempotency),
+      provider: govUkPayClient({
+        baseUrl: config.payments.baseUrl,
+        apiKey: config.payments.apiKey,
+        timeoutMs: config.dependencyTimeoutMs,
+      }),
+      returnUrl: config.payments.returnUrl,
+      webhookSecret: config.payments.webhookSecret,
+      coolOffMs: config.dependencyTimeoutMs,
+      now: () => new Date(),
+    },
     boundary: config.boundary,
     now: () => new Date(),
   };

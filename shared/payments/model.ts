@@ -1,0 +1,101 @@
+/**
+ * What a payment is to Doorstep: the request a resident sends, the document kept
+ * in Cosmos DB (one per payment, with its refunds and audit trail), and the views
+ * residents and staff see.
+ */
+import { z } from 'zod';
+import type { MyAccountEntry } from '../residents/my-account.js';
+import { isFinal, type PaymentStatus } from './status.js';
+
+export const newPaymentSchema = z.strictObject({
+  itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+  quantity: z.int().min(1).max(100).optional(),
+  /** The penalty notice (PCN) reference, for items priced by notice. */
+  reference: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678')
+    .optional(),
+});
+export type NewPayment = z.output<typeof newPaymentSchema>;
+
+export const refundSchema = z.strictObject({
+  amount: z.int().min(1).max(10_000_000),
+  reason: z.string().trim().min(1).max(500),
+});
+export type NewRefund = z.output<typeof refundSchema>;
+
+export interface RefundEntry {
+  readonly id: string;
+  readonly amount: number;
+  readonly status: string;
+  readonly at: string;
+  readonly by: string;
+  readonly key: string;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly by: string;
+  readonly action: string;
+  readonly detail?: string;
+}
+
+export interface PaymentDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly type: 'payment';
+  readonly ownerId: string;
+  readonly itemCode: string;
+  readonly description: string;
+  readonly amount: number;
+  readonly noticeReference?: string;
+  readonly status: PaymentStatus;
+  readonly providerId?: string;
+  readonly nextUrl?: string;
+  readonly providerCode?: string;
+  /** Lease on calling GOV.UK Pay: while it runs, only its holder may create the provider payment. */
+  readonly attempt: number;
+  readonly leaseUntil?: string | null;
+  readonly refunds: readonly RefundEntry[];
+  readonly audit: readonly AuditEntry[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly _etag?: string;
+}
+
+export interface MyPaymentEntry extends MyAccountEntry {
+  readonly paymentId: string;
+  readonly summary: {
+    readonly description: string;
+    readonly amount: number;
+    readonly status: string;
+    readonly refunded: number;
+  };
+}
+
+const refundedPence = (p: PaymentDoc) => p.refunds.reduce((n, r) => n + r.amount, 0);
+
+export const toPaymentView = (p: PaymentDoc) => ({
+  id: p.id,
+  itemCode: p.itemCode,
+  description: p.description,
+  amount: p.amount,
+  status: p.status,
+  finished: isFinal(p.status),
+  ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
+  ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
+  refunded: refundedPence(p),
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+/** The resident's My Account entry for a payment. */
+export const toMyPaymentEntry = (p: PaymentDoc): MyPaymentEntry => ({
+  id: `payment:${p.id}`,
+  residentId: p.ownerId,
+  kind: 'payment',
+  at: p.createdAt,
+  paymentId: p.id,
+  summary: { description: p.description, amount: p.amount, status: p.status, refunded: refundedPence(p) },
+});
