@@ -5,7 +5,7 @@ import type { HttpRequest } from '@azure/functions';
 import { forbidden } from '../errors.js';
 import { unauthorized, type TokenVerifier } from './token-verifier.js';
 
-export const roles = ['resident', 'staff', 'admin'] as const;
+export const roles = ['resident', 'staff', 'admin', 'finance'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {

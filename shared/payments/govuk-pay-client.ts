@@ -36,10 +36,21 @@ export const providerRefundSchema = z.object({
   refund_id: z.string().min(1),
   amount: z.number().int(),
   status: z.string(),
+  payment_id: z.string().optional(),
+  created_date: z.string().optional(),
 });
 export type ProviderRefund = z.output<typeof providerRefundSchema>;
 
 const searchResultsSchema = z.object({ results: z.array(providerPaymentSchema) });
+const paymentRefundsSchema = z.object({ _embedded: z.object({ refunds: z.array(providerRefundSchema) }) });
+const refundSearchSchema = z.object({
+  results: z.array(providerRefundSchema.extend({ payment_id: z.string() })),
+  total: z.number().int().optional(),
+  page: z.number().int().optional(),
+  count: z.number().int().optional(),
+});
+/** GOV.UK Pay's largest `display_size` for a refund search. */
+const refundPageSize = 500;
 
 const errorSchema = z.object({ code: z.string().optional(), description: z.string().optional() }).optional();
 
@@ -52,8 +63,16 @@ export interface PaymentProvider {
     metadata: Record<string, string>;
   }): Promise<ProviderPayment>;
   get(paymentId: string): Promise<ProviderPayment>;
+  /** A payment found by reference: search results carry no `next_url`; `get` the payment for its links. */
   findByReference(reference: string): Promise<ProviderPayment | undefined>;
   refund(paymentId: string, amount: number, amountAvailable: number): Promise<ProviderRefund | 'available-changed'>;
+  /** Every refund of a payment (`GET /v1/payments/{id}/refunds`). */
+  refunds(paymentId: string): Promise<ProviderRefund[]>;
+  /** One page of refunds of any payment created since `fromDate` (`GET /v1/refunds`). */
+  searchRefunds(
+    fromDate: Date,
+    page: number,
+  ): Promise<{ refunds: (ProviderRefund & { payment_id: string })[]; more: boolean }>;
 }
 
 export class ProviderRejected extends Error {
@@ -135,7 +154,9 @@ export function govUkPayClient(options: {
         [200],
         searchResultsSchema,
       );
-      return found.results.find((p) => p.reference === reference);
+      // `reference` is not unique at GOV.UK Pay: prefer a payment that can still be paid.
+      const mine = found.results.filter((p) => p.reference === reference);
+      return mine.find((p) => !p.state.finished) ?? mine[0];
     },
     async refund(paymentId, amount, amountAvailable) {
       const r = await call('POST', `v1/payments/${encodeURIComponent(paymentId)}/refunds`, {
@@ -144,6 +165,25 @@ export function govUkPayClient(options: {
       });
       if (r.status === 412) return 'available-changed';
       return expect(r, [200, 202], providerRefundSchema);
+    },
+    async refunds(paymentId) {
+      const r = expect(
+        await call('GET', `v1/payments/${encodeURIComponent(paymentId)}/refunds`),
+        [200],
+        paymentRefundsSchema,
+      );
+      return r._embedded.refunds;
+    },
+    async searchRefunds(fromDate, page) {
+      // GOV.UK Pay takes dates to the second.
+      const from = fromDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const r = expect(
+        await call('GET', `v1/refunds?from_date=${from}&page=${page}&display_size=${refundPageSize}`),
+        [200],
+        refundSearchSchema,
+      );
+      const seen = (page - 1) * refundPageSize + r.results.length;
+      return { refunds: r.results, more: r.total !== undefined && seen < r.total && r.results.length > 0 };
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { MyAccountEntry } from '../residents/my-account.js';
-import { isFinal, type PaymentStatus } from './status.js';
+import { isFinal, refundCommitted, type PaymentStatus, type RefundStatus } from './status.js';
 
 export const newPaymentSchema = z.strictObject({
   itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
@@ -25,13 +25,30 @@ export const refundSchema = z.strictObject({
 });
 export type NewRefund = z.output<typeof refundSchema>;
 
+export const refundDecisionSchema = z.strictObject({
+  decision: z.enum(['approve', 'decline']),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+export type RefundDecision = z.output<typeof refundDecisionSchema>;
+
 export interface RefundEntry {
+  /** Doorstep's id for the refund (GOV.UK Pay's is `providerRefundId`, once it has one). */
   readonly id: string;
+  readonly providerRefundId?: string;
   readonly amount: number;
-  readonly status: string;
-  readonly at: string;
+  readonly status: RefundStatus;
+  /** `govuk-pay`: made in GOV.UK Pay's own admin tool, found by reconciliation. */
+  readonly source: 'doorstep' | 'govuk-pay';
+  readonly reason?: string;
+  /** Who asked for it (staff `sub`), or `govuk-pay`. */
   readonly by: string;
-  readonly key: string;
+  readonly approvedBy?: string;
+  /** The Idempotency-Key it was asked with. */
+  readonly key?: string;
+  /** GOV.UK Pay's `amount_available` when the refund was asked of it: sent again on a retry, so a refund that already landed is refused (412) rather than made twice. */
+  readonly availableBefore?: number;
+  readonly at: string;
+  readonly updatedAt: string;
 }
 
 export interface AuditEntry {
@@ -58,6 +75,10 @@ export interface PaymentDoc {
   readonly attempt: number;
   readonly leaseUntil?: string | null;
   readonly refunds: readonly RefundEntry[];
+  /** Whether a refund is still on its way (`requested`/`submitted`): the sweep follows these. */
+  readonly openRefunds?: boolean;
+  /** When a read last asked GOV.UK Pay about this payment (reads ask at most every PAYMENT_REFRESH_SECONDS). */
+  readonly checkedAt?: string;
   readonly audit: readonly AuditEntry[];
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -74,7 +95,9 @@ export interface MyPaymentEntry extends MyAccountEntry {
   };
 }
 
-const refundedPence = (p: PaymentDoc) => p.refunds.reduce((n, r) => n + r.amount, 0);
+/** Refunded, or on its way back to the payer. */
+export const refundedPence = (p: PaymentDoc) =>
+  p.refunds.reduce((n, r) => n + (refundCommitted(r.status) ? r.amount : 0), 0);
 
 export const toPaymentView = (p: PaymentDoc) => ({
   id: p.id,
@@ -86,6 +109,7 @@ export const toPaymentView = (p: PaymentDoc) => ({
   ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
   ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
   refunded: refundedPence(p),
+  refunds: p.refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, at: r.at })),
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
 });

@@ -24,9 +24,28 @@ export interface PaymentStore {
   replace(doc: PaymentDoc, ifMatch: string, events: readonly OutboxDoc[]): Promise<PaymentDoc | 'stale'>;
   /** Payments not in a final state, created before `before` (ISO time). */
   unfinishedBefore(before: string): Promise<PaymentDoc[]>;
+  /** Payments with a refund still on its way (`openRefunds`). */
+  withOpenRefunds(): Promise<PaymentDoc[]>;
+  /** Payments with these GOV.UK Pay payment ids. */
+  byProviderIds(providerIds: readonly string[]): Promise<PaymentDoc[]>;
+  /** Keeps a note of a GOV.UK Pay webhook Doorstep acknowledged without acting on it. */
+  recordIgnoredWebhook(note: IgnoredWebhook): Promise<void>;
   putMyEntry(entry: MyPaymentEntry): Promise<void>;
   listMine(residentId: string, pageSize: number, continuation?: string): Promise<Page<MyPaymentEntry>>;
 }
+
+export interface IgnoredWebhook {
+  readonly messageId: string;
+  readonly eventType?: string;
+  readonly resourceType?: string;
+  /** GOV.UK Pay's payment id (never the message's reference, which a payer may have typed). */
+  readonly resourceId?: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** Notes of ignored webhooks are kept long enough to answer "did GOV.UK Pay tell us?" after its 2-day retries. */
+const ignoredWebhookTtlSeconds = 90 * 24 * 60 * 60;
 
 export interface PayableItemStore {
   /** The active item with that code. */
@@ -56,6 +75,26 @@ export function cosmosPaymentStore(payments: Container, residents: Container): P
         })
         .fetchAll();
       return resources;
+    },
+    async withOpenRefunds() {
+      const { resources } = await payments.items
+        .query<PaymentDoc>("SELECT * FROM c WHERE c.type = 'payment' AND c.openRefunds = true")
+        .fetchAll();
+      return resources;
+    },
+    async byProviderIds(providerIds) {
+      if (providerIds.length === 0) return [];
+      const { resources } = await payments.items
+        .query<PaymentDoc>({
+          query: "SELECT * FROM c WHERE c.type = 'payment' AND ARRAY_CONTAINS(@ids, c.providerId)",
+          parameters: [{ name: '@ids', value: [...providerIds] }],
+        })
+        .fetchAll();
+      return resources;
+    },
+    async recordIgnoredWebhook(note) {
+      const id = `webhook:${note.messageId}`;
+      await payments.items.upsert({ ...note, id, pk: id, type: 'ignored-webhook', ttl: ignoredWebhookTtlSeconds });
     },
     putMyEntry: (entry) => putEntry(residents, entry),
     listMine: (residentId, pageSize, continuation) =>
