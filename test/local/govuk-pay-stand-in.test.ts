@@ -186,7 +186,7 @@ describe('the GOV.UK Pay stand-in, against GOV.UK Pay’s published OpenAPI docu
   });
 
   it('starts a refund "submitted" (202, Refund), lists it (RefundForSearchResult, RefundSearchResults) and settles it later', async () => {
-    await pay.control({ refundOutcome: 'hold' });
+    pay.control({ refundOutcome: 'hold' });
     const created = await create('ref-refund');
     await payWith(created._links.next_url.href, testCards.success);
     const refund = await api('POST', `/v1/payments/${created.payment_id}/refunds`, {
@@ -207,7 +207,7 @@ describe('the GOV.UK Pay stand-in, against GOV.UK Pay’s published OpenAPI docu
       refund_amount_available: 5200,
     });
     expect(stale.status).toBe(412);
-    await pay.control({ refundOutcome: 'success' });
+    pay.control({ refundOutcome: 'success' });
     await fetch(`${pay.url}/_test/payments/${created.payment_id}/refunds/${String(refund.body.refund_id)}`, {
       method: 'POST',
       body: JSON.stringify({ status: 'success' }),
