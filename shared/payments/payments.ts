@@ -349,6 +349,19 @@ const webhookMessageSchema = z.object({
   resource: providerPaymentSchema,
 });
 
+const noteText = z.string().max(100).optional().catch(undefined);
+const webhookEnvelopeSchema = z.object({
+  // Part of a Cosmos DB id: only characters an id may hold.
+  webhook_message_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .optional()
+    .catch(undefined),
+  event_type: noteText,
+  resource_type: noteText,
+  resource_id: noteText,
+});
+
 export type WebhookOutcome =
   { readonly outcome: 'applied' | 'unchanged' } | { readonly outcome: 'ignored'; readonly reason: string };
 
@@ -372,14 +385,15 @@ export async function applyWebhook(
     throw new AppError('bad-request', 'The webhook body is not JSON.');
   }
   const parsed = webhookMessageSchema.safeParse(body);
-  const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  // What can be noted of a message Doorstep does not act on: GOV.UK Pay's ids, never the payload.
+  const envelope = webhookEnvelopeSchema.safeParse(body);
+  const noted = envelope.success ? envelope.data : {};
   const ignore = async (reason: string): Promise<WebhookOutcome> => {
-    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : undefined);
     await deps.payments.recordIgnoredWebhook({
-      messageId: text(raw.webhook_message_id) ?? randomUUID(),
-      ...(text(raw.event_type) ? { eventType: text(raw.event_type) } : {}),
-      ...(text(raw.resource_type) ? { resourceType: text(raw.resource_type) } : {}),
-      ...(text(raw.resource_id) ? { resourceId: text(raw.resource_id) } : {}),
+      messageId: noted.webhook_message_id ?? randomUUID(),
+      ...(noted.event_type ? { eventType: noted.event_type } : {}),
+      ...(noted.resource_type ? { resourceType: noted.resource_type } : {}),
+      ...(noted.resource_id ? { resourceId: noted.resource_id } : {}),
       reason,
       at: deps.now().toISOString(),
     });

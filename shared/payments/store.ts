@@ -83,14 +83,18 @@ export function cosmosPaymentStore(payments: Container, residents: Container): P
       return resources;
     },
     async byProviderIds(providerIds) {
-      if (providerIds.length === 0) return [];
-      const { resources } = await payments.items
-        .query<PaymentDoc>({
-          query: "SELECT * FROM c WHERE c.type = 'payment' AND ARRAY_CONTAINS(@ids, c.providerId)",
-          parameters: [{ name: '@ids', value: [...providerIds] }],
-        })
-        .fetchAll();
-      return resources;
+      const found: PaymentDoc[] = [];
+      // In slices, to keep each query well inside Cosmos DB's query size limit.
+      for (let i = 0; i < providerIds.length; i += 500) {
+        const { resources } = await payments.items
+          .query<PaymentDoc>({
+            query: "SELECT * FROM c WHERE c.type = 'payment' AND ARRAY_CONTAINS(@ids, c.providerId)",
+            parameters: [{ name: '@ids', value: providerIds.slice(i, i + 500) }],
+          })
+          .fetchAll();
+        found.push(...resources);
+      }
+      return found;
     },
     async recordIgnoredWebhook(note) {
       const id = `webhook:${note.messageId}`;
