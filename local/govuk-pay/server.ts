@@ -58,6 +58,11 @@ export interface PayControls {
   webhookDelayMs?: number;
   /** A new payment is missing from search results for this long (GOV.UK Pay's search is eventually consistent). */
   searchLagMs?: number;
+  /**
+   * With this, the create faults, delay and search lag above are set for payments of this
+   * amount only, so that tests sharing one stand-in do not meet each other's faults.
+   */
+  forAmount?: number;
   /** What a new refund becomes after `refundSettleMs` (default `success`); `hold` keeps it `submitted`. */
   refundOutcome?: 'success' | 'error' | 'hold';
   refundSettleMs?: number;
@@ -157,6 +162,13 @@ export async function startGovUkPay(
     }
   };
   const reads = new Map<string, number>();
+  const byAmount = new Map<number, PayControls>();
+  const setControls = (c: PayControls) => {
+    if (c.forAmount === undefined) controls = { ...controls, ...c };
+    else byAmount.set(c.forAmount, { ...byAmount.get(c.forAmount), ...c });
+  };
+  const faultsFor = (amount: unknown): PayControls =>
+    (typeof amount === 'number' ? byAmount.get(amount) : undefined) ?? controls;
 
   /** A refund settles later; only success produces a webhook (pay-webhooks' EventMapper: REFUND_SUCCEEDED). */
   const settleLater = (p: Payment, r: Refund) => {
@@ -260,9 +272,10 @@ export async function startGovUkPay(
         invalid('return_url', 'Invalid attribute value: return_url. Must be a valid URL format');
         return;
       }
-      await new Promise((r) => setTimeout(r, controls.createDelayMs ?? 0));
-      if (controls.failNextCreates) {
-        controls.failNextCreates--;
+      const faults = faultsFor(body.amount);
+      await new Promise((r) => setTimeout(r, faults.createDelayMs ?? 0));
+      if (faults.failNextCreates) {
+        faults.failNextCreates--;
         error(res, 500, 'P0198', 'Downstream system error');
         return;
       }
@@ -285,8 +298,8 @@ export async function startGovUkPay(
       payments.set(p.payment_id, p);
       byToken.set(p.token, p.payment_id);
       createdCount++;
-      if (controls.failAfterCreate) {
-        controls.failAfterCreate--;
+      if (faults.failAfterCreate) {
+        faults.failAfterCreate--;
         error(res, 500, 'P0198', 'Downstream system error');
         return;
       }
@@ -306,9 +319,9 @@ export async function startGovUkPay(
     }
     if (req.method === 'GET' && parts.length === 2) {
       const reference = url.searchParams.get('reference');
-      const visibleAfter = Date.now() - (controls.searchLagMs ?? 0);
+      const lagging = (p: Payment) => Date.parse(p.created_date) > Date.now() - (faultsFor(p.amount).searchLagMs ?? 0);
       const results = [...payments.values()].filter(
-        (p) => (reference === null || p.reference === reference) && Date.parse(p.created_date) <= visibleAfter,
+        (p) => (reference === null || p.reference === reference) && !lagging(p),
       );
       results.forEach(expire);
       json(res, 200, { total: results.length, count: results.length, page: 1, results: results.map(searchView) });
@@ -460,7 +473,7 @@ export async function startGovUkPay(
         if (url.pathname.startsWith('/v1/payments') || url.pathname === '/v1/refunds') await api(req, res, url);
         else if (url.pathname.startsWith('/secure/')) await hosted(req, res, url.pathname.slice('/secure/'.length));
         else if (url.pathname === '/_control' && req.method === 'POST') {
-          controls = { ...controls, ...(JSON.parse(await read(req)) as PayControls) };
+          setControls(JSON.parse(await read(req)) as PayControls);
           json(res, 204);
         } else if (url.pathname.startsWith('/_test/')) await testApi(req, res, url);
         else res.writeHead(404).end();
@@ -480,9 +493,7 @@ export async function startGovUkPay(
     apiKey,
     webhookSecret,
     created: () => createdCount,
-    control: (c) => {
-      controls = { ...controls, ...c };
-    },
+    control: setControls,
     age: (id, ms) => {
       const p = payments.get(id);
       if (p) p.created_date = new Date(Date.parse(p.created_date) - ms).toISOString();

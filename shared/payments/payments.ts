@@ -243,7 +243,8 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
 
 async function waitForProvider(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
   const remainingMs = doc.leaseUntil ? Date.parse(doc.leaseUntil) - deps.now().getTime() : 0;
-  if (remainingMs > waitForLeaseMs)
+  // Longer than a caller's own lease: a cool-off after an unclear answer, not worth waiting out here.
+  if (remainingMs > Math.max(waitForLeaseMs, leaseMs))
     throw new AppError('dependency-unavailable', 'The payment is still being set up with GOV.UK Pay; try again.', {
       retryAfterSeconds: Math.ceil(remainingMs / 1000),
     });

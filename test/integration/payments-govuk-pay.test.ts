@@ -69,7 +69,7 @@ async function payOnHostedPage(nextUrl: string, card = '4444333322221111') {
   });
 }
 
-async function paid(as: string | typeof fin, body: Record<string, unknown> = { itemCode: 'garden-waste' }) {
+async function paid(as: string | typeof fin, body: Record<string, unknown> = { itemCode: 'bulky-waste', quantity: 2 }) {
   const started = await start(as, body);
   await payOnHostedPage(started.body.nextUrl ?? '');
   await read(started.body.id);
@@ -141,7 +141,7 @@ describe('GOV.UK Pay webhooks as pay-webhooks sends them', () => {
   it('when resource_type is ledger’s "PAYMENT" (or the documented "payment"), then the payment’s state is applied', async () => {
     for (const spelling of ['PAYMENT', 'payment']) {
       const who = resident();
-      const { body } = await start(who, { itemCode: 'garden-waste' });
+      const { body } = await start(who, { itemCode: 'bulky-waste', quantity: 2 });
       const pid = await providerId(body.id);
       const response = await webhook(
         message(spelling, 'card_payment_succeeded', {
@@ -180,11 +180,12 @@ describe('recovering a payment whose create answer was lost', () => {
     const key = `lag-${randomUUID()}`;
     // The payment is stored, the answer is lost, and search will not show it for 4 s:
     // longer than the call's own timeout (DEPENDENCY_TIMEOUT_MS, 3 s).
-    await control({ failAfterCreate: 1, searchLagMs: 4000 });
-    const first = await start(who, { itemCode: 'garden-waste' }, key);
+    // Only for £75 payments (5 bulky items): other test files share this stand-in.
+    await control({ forAmount: 7500, failAfterCreate: 1, searchLagMs: 4000 });
+    const first = await start(who, { itemCode: 'bulky-waste', quantity: 5 }, key);
     expect(first.response.status).toBe(503);
-    const retry = await start(who, { itemCode: 'garden-waste' }, key);
-    await control({ searchLagMs: 0 });
+    const retry = await start(who, { itemCode: 'bulky-waste', quantity: 5 }, key);
+    await control({ forAmount: 7500, searchLagMs: 0, failAfterCreate: 0 });
     expect(retry.response.status).toBe(201);
     expect(retry.body.nextUrl).toMatch(/\/secure\//);
     expect(await allAtProvider(retry.body.id)).toHaveLength(1);
@@ -194,7 +195,7 @@ describe('recovering a payment whose create answer was lost', () => {
 describe('reading an unfinished payment', () => {
   it('when a resident reads it again and again, then GOV.UK Pay is asked at most once per refresh interval', async () => {
     const who = resident();
-    const { body } = await start(who, { itemCode: 'garden-waste' });
+    const { body } = await start(who, { itemCode: 'bulky-waste', quantity: 2 });
     const pid = await providerId(body.id);
     for (let i = 0; i < 6; i++) expect((await call('GET', `payments/${body.id}`, { as: who })).status).toBe(200);
     const { reads } = (await (await fetch(`${pay}/_test/payments/${pid}/reads`)).json()) as { reads: number };

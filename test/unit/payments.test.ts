@@ -126,9 +126,9 @@ describe('the payment lease and cool-off', () => {
   it('when a retry comes inside the cool-off, then GOV.UK Pay is not called at all and the answer is 503 with the time left', async () => {
     const h = harness({ create: unclear });
     await failure(h.pay());
-    h.advance(coolOffMs + searchSettleMs - 20_000);
+    h.advance(coolOffMs + searchSettleMs - 40_000);
     const retry = await failure(h.pay());
-    expect(retry).toMatchObject({ code: 'dependency-unavailable', extras: { retryAfterSeconds: 20 } });
+    expect(retry).toMatchObject({ code: 'dependency-unavailable', extras: { retryAfterSeconds: 40 } });
     expect(h.calls).toEqual(['create']);
   });
 
