@@ -215,6 +215,12 @@ http(
   lazyHttp(() => import('./payments.js'), 'createRefund'),
 );
 http(
+  'staff-refunds-approve',
+  ['POST'],
+  'staff/payments/{id}/refunds/{refundId}/approval',
+  lazyHttp(() => import('./payments.js'), 'approveRefund'),
+);
+http(
   'me-payments',
   ['GET'],
   'me/payments',

@@ -4,35 +4,29 @@ import { authenticate } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, readBody } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
+import { newPaymentSchema, refundDecisionSchema, refundSchema, toPaymentView } from '../shared/payments/model.js';
 import {
   applyWebhook,
+  decideRefund,
   getPayment,
   listMyPayments,
   listPayableItems,
-  newPaymentSchema,
   refundPayment,
-  refundSchema,
   startPayment,
+  sweepRefunds,
   sweepUnfinished,
-  toPaymentView,
 } from '../shared/payments/payments.js';
-import { appDeps, type AppDeps } from '../shared/platform/deps.js';
+import { appDeps } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 
-const paymentDeps = (d: AppDeps) => ({
-  ...d,
-  catalogue: d.catalogueContainer,
-  coolOffMs: d.platform.config.dependencyTimeoutMs,
-});
-
 export async function getPayableItems(): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
-  return publicJson({ items: await listPayableItems(deps) }, 60);
+  const { paymentDeps } = await appDeps();
+  return publicJson({ items: await listPayableItems(paymentDeps) }, 60);
 }
 
 export async function createPayment(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
-  const principal = await authenticate(request, deps.verify);
+  const { verify, paymentDeps: deps } = await appDeps();
+  const principal = await authenticate(request, verify);
   const key = idempotencyKey(request);
   const body = await parseJson(request, newPaymentSchema, 4 * 1024);
   const { payment, replay } = await startPayment({ body, idempotencyKey: key }, principal, deps);
@@ -43,37 +37,56 @@ export async function createPayment(request: HttpRequest): Promise<HttpResponseI
 }
 
 export async function getOnePayment(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
-  const principal = await authenticate(request, deps.verify);
+  const { verify, paymentDeps: deps } = await appDeps();
+  const principal = await authenticate(request, verify);
   return json(200, toPaymentView(await getPayment(request.params.id ?? '', principal, deps)));
 }
 
 /** GOV.UK Pay webhooks: the signature is checked over the raw body, before anything is parsed. */
 export async function paymentWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
+  const { paymentDeps: deps } = await appDeps();
   const raw = await readBody(request, 64 * 1024);
   const outcome = await applyWebhook(raw, request.headers.get('pay-signature'), deps);
-  logEvent(context, 'info', 'payment.webhook', { outcome });
+  logEvent(context, 'info', 'payment.webhook', outcome);
   return { status: 200 };
 }
 
 export async function createRefund(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
-  const principal = await authenticate(request, deps.verify);
+  const { verify, paymentDeps: deps } = await appDeps();
+  const principal = await authenticate(request, verify);
   const key = idempotencyKey(request);
   if (!key) throw badRequest('Send an Idempotency-Key header with every refund.');
   const body = await parseJson(request, refundSchema, 4 * 1024);
-  const payment = await refundPayment(
+  const { payment, refund } = await refundPayment(
     { id: request.params.id ?? '', amount: body.amount, reason: body.reason, idempotencyKey: key },
     principal,
     deps,
   );
-  return json(201, toPaymentView(payment));
+  // 202: held for a second finance approver.
+  return json(refund.status === 'awaiting-approval' ? 202 : 201, {
+    ...toPaymentView(payment),
+    refund: { id: refund.id, amount: refund.amount, status: refund.status },
+  });
+}
+
+export async function approveRefund(request: HttpRequest): Promise<HttpResponseInit> {
+  const { verify, paymentDeps: deps } = await appDeps();
+  const principal = await authenticate(request, verify);
+  const body = await parseJson(request, refundDecisionSchema, 4 * 1024);
+  const { payment, refund } = await decideRefund(
+    { id: request.params.id ?? '', refundId: request.params.refundId ?? '', ...body },
+    principal,
+    deps,
+  );
+  return json(200, {
+    ...toPaymentView(payment),
+    refund: { id: refund.id, amount: refund.amount, status: refund.status },
+  });
 }
 
 export async function getMyPayments(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = paymentDeps(await appDeps());
-  const principal = await authenticate(request, deps.verify);
+  const { verify, paymentDeps: deps } = await appDeps();
+  const principal = await authenticate(request, verify);
   const page = await listMyPayments(parseQuery(request, listMineQuery), principal, deps);
   return json(200, {
     items: page.items.map((e) => ({ id: e.paymentId, at: e.at, ...e.summary })),
@@ -81,9 +94,13 @@ export async function getMyPayments(request: HttpRequest): Promise<HttpResponseI
   });
 }
 
-/** Timer: webhooks can be lost; payments unfinished after PAYMENT_SWEEP_AFTER_MINUTES are asked about. */
+/**
+ * Timer: webhooks can be lost; payments unfinished after PAYMENT_SWEEP_AFTER_MINUTES are asked
+ * about, and refunds are followed to their end (failures send no webhook).
+ */
 export async function sweepPayments(_timer: Timer, context: InvocationContext): Promise<void> {
-  const deps = paymentDeps(await appDeps());
-  const changed = await sweepUnfinished(deps.platform.config.payments.sweepAfterMs, deps);
-  logEvent(context, 'info', 'payments.swept', { changed });
+  const { platform, paymentDeps: deps } = await appDeps();
+  const changed = await sweepUnfinished(platform.config.payments.sweepAfterMs, deps);
+  const refundsChanged = await sweepRefunds(deps);
+  logEvent(context, 'info', 'payments.swept', { changed, refundsChanged });
 }

@@ -150,6 +150,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       GOVUK_PAY_API_KEY: govukPay.apiKey,
       GOVUK_PAY_WEBHOOK_SIGNING_SECRET: govukPay.webhookSecret,
       PAYMENT_RETURN_URL: 'http://127.0.0.1:3000/pay/return',
+      // The stand-in's search is consistent unless a test delays it (its `searchLagMs` control).
+      PAYMENT_SEARCH_SETTLE_SECONDS: '2',
       GOVUK_NOTIFY_BASE_URL: govukNotify.url,
       GOVUK_NOTIFY_API_KEY: govukNotify.apiKey,
       GOVUK_NOTIFY_TEMPLATES: JSON.stringify(govukNotify.templates),

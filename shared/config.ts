@@ -142,6 +142,12 @@ const plainSettings = z.object({
     .default(15),
   /** Where GOV.UK Pay sends the resident back; Doorstep adds `?payment=<id>`. */
   PAYMENT_RETURN_URL: secureUrl(),
+  /** How long a payment GOV.UK Pay created may stay invisible to its (eventually consistent) search. */
+  PAYMENT_SEARCH_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** A resident's read of an unfinished payment asks GOV.UK Pay at most this often per payment. */
+  PAYMENT_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Refunds above this many pence need a second finance approver. */
+  REFUND_SECOND_APPROVAL_ABOVE_PENCE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   GOVUK_NOTIFY_BASE_URL: secureUrl().default('https://api.notifications.service.gov.uk'),
   /** A Key Vault reference in Azure, like the GOV.UK Pay key. */
   GOVUK_NOTIFY_API_KEY: z.string().min(1),
@@ -183,6 +189,9 @@ export interface Config {
     readonly webhookSecret: string;
     readonly returnUrl: string;
     readonly sweepAfterMs: number;
+    readonly searchSettleMs: number;
+    readonly refreshMs: number;
+    readonly secondApprovalAbovePence: number;
   };
 }
 
@@ -271,6 +280,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       webhookSecret: p.GOVUK_PAY_WEBHOOK_SIGNING_SECRET,
       returnUrl: p.PAYMENT_RETURN_URL,
       sweepAfterMs: p.PAYMENT_SWEEP_AFTER_MINUTES * 60_000,
+      searchSettleMs: p.PAYMENT_SEARCH_SETTLE_SECONDS * 1000,
+      refreshMs: p.PAYMENT_REFRESH_SECONDS * 1000,
+      secondApprovalAbovePence: p.REFUND_SECOND_APPROVAL_ABOVE_PENCE,
     }),
   });
 }

@@ -2,7 +2,7 @@
  * Who can sign in locally. Any other name signs in as a resident, so a tester
  * can invent residents freely; staff and admins must be one of these.
  */
-export type Role = 'resident' | 'staff' | 'admin' | 'moderator';
+export type Role = 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
 
 export interface DevAccount {
   readonly sub: string;
@@ -17,6 +17,8 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'sam', name: 'Sam Streets (staff)', email: 'sam.streets@council.example', roles: ['staff'] },
   { sub: 'ada', name: 'Ada Admin (admin)', email: 'ada.admin@council.example', roles: ['staff', 'admin'] },
   { sub: 'mo', name: 'Mo Moderator (staff)', email: 'mo.moderator@council.example', roles: ['staff', 'moderator'] },
+  { sub: 'fin', name: 'Fin Ance (finance)', email: 'fin.ance@council.example', roles: ['staff', 'finance'] },
+  { sub: 'fay', name: 'Fay Ledger (finance)', email: 'fay.ledger@council.example', roles: ['staff', 'finance'] },
 ];
 
 export function devAccount(sub: string): DevAccount {

@@ -33,7 +33,7 @@ export interface IdentityProvider extends Suspendable {
   close(): Promise<void>;
 }
 
-const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator']);
+const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator', 'finance']);
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
   const host = options.host ?? '127.0.0.1';
@@ -152,7 +152,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
       const requested = (params.roles ?? '').split(/[ ,]+/).filter(Boolean);
       if (requested.some((r) => !roleSet.has(r as Role)))
-        throw new errors.InvalidRequest('roles must be resident, staff, admin or moderator');
+        throw new errors.InvalidRequest('roles must be resident, staff, admin, moderator or finance');
       const roles = requested.length > 0 ? (requested as Role[]) : [...devAccount(sub).roles];
       const token = new ctx.oidc.provider.AccessToken({
         accountId: sub,

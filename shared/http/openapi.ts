@@ -7,7 +7,7 @@ import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
 import { moderationSchema } from '../open311/moderation.js';
-import { newPaymentSchema, refundSchema } from '../payments/payments.js';
+import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
@@ -18,7 +18,7 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
 
 interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -192,7 +192,8 @@ const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/payments/{id}',
-    summary: 'A payment, refreshed from GOV.UK Pay while unfinished',
+    summary:
+      'A payment and its refunds, refreshed from GOV.UK Pay while unfinished (at most every PAYMENT_REFRESH_SECONDS)',
     auth: 'resident',
     pathParams: ['id'],
     success: 200,
@@ -200,7 +201,8 @@ const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/payments/webhook',
-    summary: 'GOV.UK Pay’s signed webhook',
+    summary:
+      'GOV.UK Pay’s signed webhook (`resource_type` `payment` or `PAYMENT`); messages about payments Doorstep did not create are acknowledged and noted as ignored',
     auth: 'public',
     headers: [
       { name: 'Pay-Signature', required: true, description: 'HMAC-SHA256 of the raw body with the signing secret' },
@@ -218,12 +220,13 @@ const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/staff/payments/{id}/refunds',
-    summary: 'Refund some or all of a payment',
-    auth: 'staff',
+    summary:
+      'Refund some or all of a payment (finance; never one’s own payment). 201 when asked of GOV.UK Pay; 202 when above REFUND_SECOND_APPROVAL_ABOVE_PENCE, held for a second finance approver',
+    auth: 'finance',
     pathParams: ['id'],
     body: refundSchema,
     headers: [
-      { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result' },
+      { name: 'Idempotency-Key', required: true, description: 'Retries with the same key return the first result' },
     ],
     success: 201,
   },
@@ -236,6 +239,15 @@ const operations: readonly Operation[] = [
     pathParams: ['id'],
     body: moderationSchema,
     headers: [{ name: 'If-Match', required: true, description: 'The ETag last read; 412 if it changed since' }],
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/staff/payments/{id}/refunds/{refundId}/approval',
+    summary: 'Approve or decline a refund held for approval (a finance user other than the one who asked)',
+    auth: 'finance',
+    pathParams: ['id', 'refundId'],
+    body: refundDecisionSchema,
     success: 200,
   },
   {
@@ -292,7 +304,8 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '503': problem,
     };
     if (op.auth !== 'public') responses['401'] = problem;
-    if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator') responses['403'] = problem;
+    if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator' || op.auth === 'finance')
+      responses['403'] = problem;
     if (op.pathParams) responses['404'] = problem;
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;
     (paths[op.path] ??= {})[op.method] = {

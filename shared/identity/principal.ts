@@ -6,7 +6,7 @@ import { forbidden } from '../errors.js';
 import { enforceSubjectLimits } from '../http/caller-limits.js';
 import { unauthorized, type TokenVerifier } from './token-verifier.js';
 
-export const roles = ['resident', 'staff', 'admin', 'moderator'] as const;
+export const roles = ['resident', 'staff', 'admin', 'moderator', 'finance'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {

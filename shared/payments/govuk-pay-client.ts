@@ -2,31 +2,57 @@
  * GOV.UK Pay's public API, over HTTP, exactly as documented: the production
  * adapter, used unchanged against the local stand-in (only the base URL differs).
  */
+import { z } from 'zod';
 import { AppError, dependencyUnavailable } from '../errors.js';
 
-export interface ProviderPayment {
-  readonly payment_id: string;
-  readonly amount: number;
-  readonly reference: string;
-  readonly state: {
-    readonly status: string;
-    readonly finished: boolean;
-    readonly code?: string;
-    readonly message?: string;
-  };
-  readonly refund_summary?: {
-    readonly status: string;
-    readonly amount_available: number;
-    readonly amount_submitted: number;
-  };
-  readonly _links?: { readonly next_url?: { readonly href: string } | null };
-}
+/**
+ * A payment as GOV.UK Pay describes it (`PaymentWithAllLinks`, `CreatePaymentResult`,
+ * `PaymentDetailForSearch` in pay-publicapi's openapi/publicapi_spec.json, and the
+ * webhook resource, pay-webhooks' `PaymentApiRepresentation`). Only what Doorstep
+ * reads is checked; other fields pass through unread.
+ */
+export const providerPaymentSchema = z.object({
+  payment_id: z.string().min(1),
+  amount: z.number().int(),
+  reference: z.string(),
+  state: z.object({
+    status: z.string(),
+    finished: z.boolean(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  refund_summary: z
+    .object({
+      status: z.string(),
+      amount_available: z.number().int(),
+      amount_submitted: z.number().int(),
+    })
+    .optional(),
+  _links: z.object({ next_url: z.object({ href: z.string() }).nullish() }).optional(),
+});
+export type ProviderPayment = z.output<typeof providerPaymentSchema>;
 
-export interface ProviderRefund {
-  readonly refund_id: string;
-  readonly amount: number;
-  readonly status: string;
-}
+export const providerRefundSchema = z.object({
+  refund_id: z.string().min(1),
+  amount: z.number().int(),
+  status: z.string(),
+  payment_id: z.string().optional(),
+  created_date: z.string().optional(),
+});
+export type ProviderRefund = z.output<typeof providerRefundSchema>;
+
+const searchResultsSchema = z.object({ results: z.array(providerPaymentSchema) });
+const paymentRefundsSchema = z.object({ _embedded: z.object({ refunds: z.array(providerRefundSchema) }) });
+const refundSearchSchema = z.object({
+  results: z.array(providerRefundSchema.extend({ payment_id: z.string() })),
+  total: z.number().int().optional(),
+  page: z.number().int().optional(),
+  count: z.number().int().optional(),
+});
+/** GOV.UK Pay's largest `display_size` for a refund search. */
+const refundPageSize = 500;
+
+const errorSchema = z.object({ code: z.string().optional(), description: z.string().optional() }).optional();
 
 export interface PaymentProvider {
   create(input: {
@@ -37,8 +63,16 @@ export interface PaymentProvider {
     metadata: Record<string, string>;
   }): Promise<ProviderPayment>;
   get(paymentId: string): Promise<ProviderPayment>;
+  /** A payment found by reference: search results carry no `next_url`; `get` the payment for its links. */
   findByReference(reference: string): Promise<ProviderPayment | undefined>;
   refund(paymentId: string, amount: number, amountAvailable: number): Promise<ProviderRefund | 'available-changed'>;
+  /** Every refund of a payment (`GET /v1/payments/{id}/refunds`). */
+  refunds(paymentId: string): Promise<ProviderRefund[]>;
+  /** One page of refunds of any payment created since `fromDate` (`GET /v1/refunds`). */
+  searchRefunds(
+    fromDate: Date,
+    page: number,
+  ): Promise<{ refunds: (ProviderRefund & { payment_id: string })[]; more: boolean }>;
 }
 
 export class ProviderRejected extends Error {
@@ -76,17 +110,25 @@ export function govUkPayClient(options: {
     }
     if (response.status >= 500 || response.status === 429) throw dependencyUnavailable('GOV.UK Pay');
     const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined; // Not JSON: fails the schema of any expected answer below.
+    }
     return { status: response.status, json };
   };
-  /** The body of an expected answer; GOV.UK Pay's documented shapes are trusted from here. */
-  const expect = (r: { status: number; json: unknown }, ok: number[]): unknown => {
+  /** The body of an expected answer, parsed; a body that is not what GOV.UK Pay documents is not trusted. */
+  const expect = <T>(r: { status: number; json: unknown }, ok: number[], schema: z.ZodType<T>): T => {
     if (!ok.includes(r.status)) {
-      const e = r.json as { code?: string; description?: string } | undefined;
+      const parsed = errorSchema.safeParse(r.json);
+      const e = parsed.success ? parsed.data : undefined;
       if (r.status === 401) throw new AppError('internal', 'GOV.UK Pay refused the API key.');
       throw new ProviderRejected(r.status, e?.code, e?.description ?? `GOV.UK Pay answered ${r.status}`);
     }
-    return r.json;
+    const body = schema.safeParse(r.json);
+    if (!body.success) throw dependencyUnavailable('GOV.UK Pay', body.error);
+    return body.data;
   };
   return {
     async create(input) {
@@ -100,16 +142,21 @@ export function govUkPayClient(options: {
           language: 'en',
         }),
         [201],
-      ) as ProviderPayment;
+        providerPaymentSchema,
+      );
     },
     async get(paymentId) {
-      return expect(await call('GET', `v1/payments/${encodeURIComponent(paymentId)}`), [200]) as ProviderPayment;
+      return expect(await call('GET', `v1/payments/${encodeURIComponent(paymentId)}`), [200], providerPaymentSchema);
     },
     async findByReference(reference) {
-      const found = expect(await call('GET', `v1/payments?reference=${encodeURIComponent(reference)}`), [200]) as {
-        results: ProviderPayment[];
-      };
-      return found.results.find((p) => p.reference === reference);
+      const found = expect(
+        await call('GET', `v1/payments?reference=${encodeURIComponent(reference)}`),
+        [200],
+        searchResultsSchema,
+      );
+      // `reference` is not unique at GOV.UK Pay: prefer a payment that can still be paid.
+      const mine = found.results.filter((p) => p.reference === reference);
+      return mine.find((p) => !p.state.finished) ?? mine[0];
     },
     async refund(paymentId, amount, amountAvailable) {
       const r = await call('POST', `v1/payments/${encodeURIComponent(paymentId)}/refunds`, {
@@ -117,7 +164,26 @@ export function govUkPayClient(options: {
         refund_amount_available: amountAvailable,
       });
       if (r.status === 412) return 'available-changed';
-      return expect(r, [200, 202]) as ProviderRefund;
+      return expect(r, [200, 202], providerRefundSchema);
+    },
+    async refunds(paymentId) {
+      const r = expect(
+        await call('GET', `v1/payments/${encodeURIComponent(paymentId)}/refunds`),
+        [200],
+        paymentRefundsSchema,
+      );
+      return r._embedded.refunds;
+    },
+    async searchRefunds(fromDate, page) {
+      // GOV.UK Pay takes dates to the second.
+      const from = fromDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const r = expect(
+        await call('GET', `v1/refunds?from_date=${from}&page=${page}&display_size=${refundPageSize}`),
+        [200],
+        refundSearchSchema,
+      );
+      const seen = (page - 1) * refundPageSize + r.results.length;
+      return { refunds: r.results, more: r.total !== undefined && seen < r.total && r.results.length > 0 };
     },
   };
 }

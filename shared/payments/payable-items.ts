@@ -55,6 +55,8 @@ export interface PenaltyNotice {
   readonly reference: string;
   readonly amountPence: number;
   readonly paid: boolean;
+  /** Refunded on its payment so far (a notice refunded in full is no longer paid). */
+  readonly refundedPence?: number;
 }
 
 export const starterPenaltyNotices: readonly PenaltyNotice[] = [

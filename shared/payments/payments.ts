@@ -7,121 +7,68 @@
  * reference before creating one, so concurrent or retried requests, provider
  * timeouts and 5xx all end in exactly one payment, here and at the provider.
  * States only move forward, whoever reports them (return, webhook, sweep).
+ *
+ * Refunds are finance's: never by the payer, above a set amount only with a
+ * second finance approver, recorded before GOV.UK Pay is asked, and followed to
+ * their end (webhook and sweep), including refunds made in GOV.UK Pay itself.
  */
-import type { Container } from '@azure/cosmos';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
-import { AppError, conflict, notFound, validationFailed } from '../errors.js';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../errors.js';
 import { outboxEvent, type OutboxDoc } from '../events/cloud-event.js';
 import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency.js';
-import { isStaff, requireRole, type Principal } from '../identity/principal.js';
-import type { Page } from '../data/page-token.js';
-import { listEntries, putEntry, type MyAccountEntry } from '../residents/my-account.js';
-import { ProviderRejected, type PaymentProvider, type ProviderPayment } from './govuk-pay-client.js';
-import { payableItemSchema, type PayableItem, type PenaltyNotice } from './payable-items.js';
-import { isFinal, movesForward, providerStatus, type PaymentStatus } from './status.js';
-
-export const newPaymentSchema = z.strictObject({
-  itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-  quantity: z.int().min(1).max(100).optional(),
-  /** The penalty notice (PCN) reference, for items priced by notice. */
-  reference: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678')
-    .optional(),
-});
-export type NewPayment = z.output<typeof newPaymentSchema>;
-
-export const refundSchema = z.strictObject({
-  amount: z.int().min(1).max(10_000_000),
-  reason: z.string().trim().min(1).max(500),
-});
-
-export interface PaymentDoc {
-  readonly id: string;
-  readonly pk: string;
-  readonly type: 'payment';
-  readonly ownerId: string;
-  readonly itemCode: string;
-  readonly description: string;
-  readonly amount: number;
-  readonly noticeReference?: string;
-  readonly status: PaymentStatus;
-  readonly providerId?: string;
-  readonly nextUrl?: string;
-  readonly providerCode?: string;
-  /** Lease on calling GOV.UK Pay: while it runs, only its holder may create the provider payment. */
-  readonly attempt: number;
-  readonly leaseUntil?: string | null;
-  readonly refunds: readonly {
-    readonly id: string;
-    readonly amount: number;
-    readonly status: string;
-    readonly at: string;
-    readonly by: string;
-    readonly key: string;
-  }[];
-  readonly audit: readonly {
-    readonly at: string;
-    readonly by: string;
-    readonly action: string;
-    readonly detail?: string;
-  }[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly _etag?: string;
-}
+import { isStaff, type Principal } from '../identity/principal.js';
+import {
+  ProviderRejected,
+  providerPaymentSchema,
+  type PaymentProvider,
+  type ProviderPayment,
+} from './govuk-pay-client.js';
+import {
+  toMyPaymentEntry,
+  type AuditEntry,
+  type MyPaymentEntry,
+  type NewPayment,
+  type NewRefund,
+  type PaymentDoc,
+  type RefundDecision,
+  type RefundEntry,
+} from './model.js';
+import type { PayableItem, PenaltyNotice } from './payable-items.js';
+import { hasOpenRefunds, reconcileRefunds, refundEvent, settledRefundPence, type ReportedRefund } from './refunds.js';
+import { isFinal, movesForward, providerRefundStatus, providerStatus } from './status.js';
+import type { Page, PayableItemStore, PaymentStore } from './store.js';
 
 export interface PaymentDeps {
-  readonly payments: Container;
-  readonly catalogue: Container;
-  readonly residents: Container;
+  readonly payments: PaymentStore;
+  readonly payableItems: PayableItemStore;
   readonly idempotency: IdempotencyStore;
   readonly provider: PaymentProvider;
   readonly returnUrl: string;
   readonly webhookSecret: string;
   /** How long an unclear GOV.UK Pay call might still take effect (the call's own timeout). */
   readonly coolOffMs: number;
+  /** How long a payment GOV.UK Pay created may stay invisible to its search (it is eventually consistent). */
+  readonly searchSettleMs: number;
+  /** A read of an unfinished payment asks GOV.UK Pay at most this often. */
+  readonly refreshMs: number;
+  /** Refunds above this need a second finance approver. */
+  readonly secondApprovalAbovePence: number;
   readonly now: () => Date;
 }
 
 const leaseMs = 30_000;
+/** The longest a request waits for another caller's lease before answering 503. */
+const waitForLeaseMs = 10_000;
 const leased = (p: PaymentDoc, now: Date) => p.leaseUntil != null && Date.parse(p.leaseUntil) > now.getTime();
-
-export const toPaymentView = (p: PaymentDoc) => ({
-  id: p.id,
-  itemCode: p.itemCode,
-  description: p.description,
-  amount: p.amount,
-  status: p.status,
-  finished: isFinal(p.status),
-  ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
-  ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
-  refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-});
-
-async function readDoc<T extends object>(container: Container, id: string, pk: string): Promise<T | undefined> {
-  const { resource } = await container.item(id, pk).read<T>();
-  return resource;
-}
 
 async function priceOf(
   body: NewPayment,
   deps: PaymentDeps,
 ): Promise<{ item: PayableItem; amount: number; notice?: PenaltyNotice }> {
-  const raw = await readDoc<Record<string, unknown>>(deps.catalogue, body.itemCode, 'payable-item');
-  const parsed = raw
-    ? payableItemSchema.safeParse(
-        Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
-      )
-    : undefined;
-  if (!parsed?.success || !parsed.data.active)
+  const item = await deps.payableItems.item(body.itemCode);
+  if (!item)
     throw validationFailed([{ pointer: '/itemCode', detail: 'Choose something to pay for from /api/payable-items.' }]);
-  const item = parsed.data;
   switch (item.pricing.kind) {
     case 'fixed':
       if (body.quantity !== undefined && body.quantity !== 1)
@@ -138,7 +85,7 @@ async function priceOf(
         throw validationFailed([
           { pointer: '/reference', detail: 'Enter the reference on the penalty charge notice.' },
         ]);
-      const notice = await readDoc<PenaltyNotice>(deps.catalogue, body.reference, 'penalty-notice');
+      const notice = await deps.payableItems.notice(body.reference);
       if (!notice || notice.paid)
         throw validationFailed([{ pointer: '/reference', detail: 'There is nothing to pay on this reference.' }]);
       return { item, amount: notice.amountPence, notice };
@@ -150,9 +97,58 @@ async function save(
   doc: PaymentDoc,
   next: PaymentDoc,
   deps: PaymentDeps,
-  events: OutboxDoc[] = [],
+  events: readonly OutboxDoc[] = [],
 ): Promise<PaymentDoc | 'stale'> {
-  return replaceWithEvents(deps.payments, next, doc._etag ?? '', events);
+  return deps.payments.replace({ ...next, openRefunds: hasOpenRefunds(next.refunds) }, doc._etag ?? '', events);
+}
+
+/**
+ * Applies `change` to the payment, re-reading and re-applying while another writer
+ * got there first. `change` returns undefined when there is nothing to do.
+ */
+async function update(
+  doc: PaymentDoc,
+  deps: PaymentDeps,
+  change: (current: PaymentDoc, now: Date) => { next: PaymentDoc; events: readonly OutboxDoc[] } | undefined,
+): Promise<PaymentDoc> {
+  let current = doc;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = deps.now();
+    const changed = change(current, now);
+    if (!changed) return current;
+    const saved = await save(current, changed.next, deps, changed.events);
+    if (saved !== 'stale') {
+      await afterSave(current, saved, deps);
+      return saved;
+    }
+    const reread = await deps.payments.get(doc.id);
+    if (!reread) throw notFound('The payment');
+    current = reread;
+  }
+  throw new AppError('dependency-unavailable', 'The payment is being updated; try again.', { retryAfterSeconds: 1 });
+}
+
+/** What follows a saved change: the resident's My Account entry, and a penalty notice's state. */
+async function afterSave(before: PaymentDoc, after: PaymentDoc, deps: PaymentDeps): Promise<void> {
+  await deps.payments.putMyEntry(toMyPaymentEntry(after));
+  if (!after.noticeReference || after.status !== 'success') return;
+  if (before.status === after.status && settledRefundPence(before.refunds) === settledRefundPence(after.refunds))
+    return;
+  await followNotice(after, deps);
+}
+
+/**
+ * A penalty notice is paid while its payment stands: once refunded in full it is
+ * owed again (the parking system hears of both through the payment's events).
+ */
+async function followNotice(p: PaymentDoc, deps: PaymentDeps): Promise<void> {
+  if (!p.noticeReference) return;
+  const notice = await deps.payableItems.notice(p.noticeReference);
+  if (!notice) return;
+  const refundedPence = settledRefundPence(p.refunds);
+  const paid = p.status === 'success' && refundedPence < p.amount;
+  if (notice.paid !== paid || (notice.refundedPence ?? 0) !== refundedPence)
+    await deps.payableItems.putNotice({ ...notice, paid, refundedPence });
 }
 
 const finalEvent = (p: PaymentDoc, now: Date): OutboxDoc =>
@@ -174,41 +170,13 @@ const finalEvent = (p: PaymentDoc, now: Date): OutboxDoc =>
     },
   });
 
-async function project(p: PaymentDoc, deps: PaymentDeps): Promise<void> {
-  const entry: MyAccountEntry & Record<string, unknown> = {
-    id: `payment:${p.id}`,
-    residentId: p.ownerId,
-    kind: 'payment',
-    at: p.createdAt,
-    paymentId: p.id,
-    summary: {
-      description: p.description,
-      amount: p.amount,
-      status: p.status,
-      refunded: p.refunds.reduce((n, r) => n + r.amount, 0),
-    },
-  };
-  await putEntry(deps.residents, entry);
-}
-
-/** A paid penalty notice cannot be paid again (the parking system hears of it through the event). */
-async function markNoticePaid(reference: string, deps: PaymentDeps): Promise<void> {
-  const notice = await readDoc<PenaltyNotice & { id: string; kind: string }>(
-    deps.catalogue,
-    reference,
-    'penalty-notice',
-  );
-  if (notice && !notice.paid) await deps.catalogue.items.upsert({ ...notice, paid: true });
-}
-
 /** Applies what GOV.UK Pay reports, if it moves the payment forward. */
-async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: PaymentDeps): Promise<PaymentDoc> {
-  let current = doc;
-  for (let attempt = 0; attempt < 5; attempt++) {
+function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: PaymentDeps): Promise<PaymentDoc> {
+  return update(doc, deps, (current, now) => {
     const status = providerStatus(provider.state.status);
     const adopt = current.providerId === undefined;
-    if (!adopt && (current.providerId !== provider.payment_id || !movesForward(current.status, status))) return current;
-    const now = deps.now();
+    if (!adopt && (current.providerId !== provider.payment_id || !movesForward(current.status, status)))
+      return undefined;
     const next: PaymentDoc = {
       ...current,
       status: movesForward(current.status, status) ? status : current.status,
@@ -218,22 +186,8 @@ async function applyProvider(doc: PaymentDoc, provider: ProviderPayment, deps: P
       leaseUntil: null,
       updatedAt: now.toISOString(),
     };
-    const saved = await save(
-      current,
-      next,
-      deps,
-      isFinal(next.status) && !isFinal(current.status) ? [finalEvent(next, now)] : [],
-    );
-    if (saved !== 'stale') {
-      await project(saved, deps);
-      if (saved.status === 'success' && saved.noticeReference) await markNoticePaid(saved.noticeReference, deps);
-      return saved;
-    }
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
-    if (!reread) throw notFound('The payment');
-    current = reread;
-  }
-  throw new AppError('dependency-unavailable', 'The payment is being updated; try again.', { retryAfterSeconds: 1 });
+    return { next, events: isFinal(next.status) && !isFinal(current.status) ? [finalEvent(next, now)] : [] };
+  });
 }
 
 /** Calls GOV.UK Pay for a recorded payment, if this caller holds the lease. */
@@ -250,47 +204,53 @@ async function ensureProviderPayment(doc: PaymentDoc, deps: PaymentDeps, already
     };
     const saved = await save(current, next, deps);
     if (saved === 'stale') {
-      const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+      const reread = await deps.payments.get(doc.id);
       return reread?.providerId ? reread : waitForProvider(reread ?? doc, deps);
     }
     current = saved;
   }
   try {
-    // After any earlier attempt the outcome may be unclear: look before creating again.
-    const existing = current.attempt > 1 ? await deps.provider.findByReference(current.id) : undefined;
-    const provider =
-      existing ??
-      (await deps.provider.create({
-        amount: current.amount,
-        reference: current.id,
-        description: current.description,
-        returnUrl: `${deps.returnUrl}${deps.returnUrl.includes('?') ? '&' : '?'}payment=${current.id}`,
-        metadata: { doorstepPaymentId: current.id, itemCode: current.itemCode },
-      }));
+    // After any earlier attempt the outcome may be unclear: look before creating again. A
+    // search result has no `next_url`, so the payment found is read for its links.
+    const found = current.attempt > 1 ? await deps.provider.findByReference(current.id) : undefined;
+    const provider = found
+      ? await deps.provider.get(found.payment_id)
+      : await deps.provider.create({
+          amount: current.amount,
+          reference: current.id,
+          description: current.description,
+          returnUrl: `${deps.returnUrl}${deps.returnUrl.includes('?') ? '&' : '?'}payment=${current.id}`,
+          metadata: { doorstepPaymentId: current.id, itemCode: current.itemCode },
+        });
     return await applyProvider(current, provider, deps);
   } catch (error) {
     // A refusal is definite: release the lease. A timeout or 5xx is not: GOV.UK Pay may still
-    // create the payment, so the lease runs on for a cool-off before anyone looks it up again.
+    // create the payment, and its search may not show it for a while, so the lease runs on
+    // for the call's timeout plus the search's settling time before anyone looks again.
     const definite = error instanceof ProviderRejected;
-    const until = definite ? null : new Date(deps.now().getTime() + deps.coolOffMs).toISOString();
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const unclearMs = deps.coolOffMs + deps.searchSettleMs;
+    const until = definite ? null : new Date(deps.now().getTime() + unclearMs).toISOString();
+    const reread = await deps.payments.get(doc.id);
     if (reread && !reread.providerId) await save(reread, { ...reread, leaseUntil: until }, deps).catch(() => undefined);
     if (definite) throw new AppError('internal', 'GOV.UK Pay refused the payment request.', { cause: error });
     throw new AppError(
       'dependency-unavailable',
       'GOV.UK Pay did not answer clearly. Try again shortly: the payment will not be taken twice.',
-      {
-        retryAfterSeconds: Math.ceil(deps.coolOffMs / 1000),
-        cause: error,
-      },
+      { retryAfterSeconds: Math.ceil(unclearMs / 1000), cause: error },
     );
   }
 }
 
 async function waitForProvider(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
-  for (let i = 0; i < 40; i++) {
+  const remainingMs = doc.leaseUntil ? Date.parse(doc.leaseUntil) - deps.now().getTime() : 0;
+  // Longer than a caller's own lease: a cool-off after an unclear answer, not worth waiting out here.
+  if (remainingMs > Math.max(waitForLeaseMs, leaseMs))
+    throw new AppError('dependency-unavailable', 'The payment is still being set up with GOV.UK Pay; try again.', {
+      retryAfterSeconds: Math.ceil(remainingMs / 1000),
+    });
+  for (let i = 0; i < waitForLeaseMs / 250; i++) {
     await new Promise((r) => setTimeout(r, 250));
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
+    const reread = await deps.payments.get(doc.id);
     if (reread?.providerId) return reread;
     if (reread && !leased(reread, deps.now())) return ensureProviderPayment(reread, deps, false);
   }
@@ -330,28 +290,45 @@ export async function startPayment(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const created = await createWithEvents(deps.payments, doc, []);
+  const created = await deps.payments.create(doc);
   if (created !== 'exists') {
-    await project(created, deps);
+    await deps.payments.putMyEntry(toMyPaymentEntry(created));
     return { payment: await ensureProviderPayment(created, deps, true), replay };
   }
-  const existing = await readDoc<PaymentDoc>(deps.payments, resourceId, resourceId);
+  const existing = await deps.payments.get(resourceId);
   if (!existing) throw new AppError('internal', 'The payment could not be read back.');
   if (existing.ownerId !== principal.sub) throw notFound('The payment');
   return { payment: existing.providerId ? existing : await ensureProviderPayment(existing, deps, false), replay: true };
 }
 
-/** The payment, refreshed from GOV.UK Pay while it is not final (the resident's return). */
-export async function getPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
-  const doc = /^[0-9a-f-]{36}$/.test(id) ? await readDoc<PaymentDoc>(deps.payments, id, id) : undefined;
-  if (doc?.type !== 'payment' || (doc.ownerId !== principal.sub && !isStaff(principal))) throw notFound('The payment');
-  return refresh(doc, deps);
+async function readPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
+  const doc = /^[0-9a-f-]{36}$/.test(id) ? await deps.payments.get(id) : undefined;
+  if (!doc || (doc.ownerId !== principal.sub && !isStaff(principal) && !principal.roles.has('finance')))
+    throw notFound('The payment');
+  return doc;
 }
 
-async function refresh(doc: PaymentDoc, deps: PaymentDeps): Promise<PaymentDoc> {
+/**
+ * The payment, refreshed from GOV.UK Pay while it is not final (the resident's
+ * return), but at most once every `refreshMs` per payment however often it is read.
+ */
+export async function getPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
+  return refresh(await readPayment(id, principal, deps), deps, false);
+}
+
+async function refresh(doc: PaymentDoc, deps: PaymentDeps, force: boolean): Promise<PaymentDoc> {
   if (isFinal(doc.status)) return doc;
   if (!doc.providerId) return ensureProviderPayment(doc, deps, false);
-  return applyProvider(doc, await deps.provider.get(doc.providerId), deps);
+  let current = doc;
+  if (!force) {
+    const now = deps.now();
+    if (current.checkedAt && now.getTime() - Date.parse(current.checkedAt) < deps.refreshMs) return current;
+    // Claimed with the ETag: of concurrent readers, one asks GOV.UK Pay; the others show what is stored.
+    const claimed = await save(current, { ...current, checkedAt: now.toISOString() }, deps);
+    if (claimed === 'stale') return (await deps.payments.get(doc.id)) ?? doc;
+    current = claimed;
+  }
+  return applyProvider(current, await deps.provider.get(doc.providerId), deps);
 }
 
 export function verifyPaySignature(rawBody: string, signature: string | null, secret: string): boolean {
@@ -360,151 +337,341 @@ export function verifyPaySignature(rawBody: string, signature: string | null, se
   return timingSafeEqual(expected, Buffer.from(signature.trim(), 'hex'));
 }
 
-/** A GOV.UK Pay webhook: only with a valid signature; duplicates and late arrivals change nothing. */
+/**
+ * A GOV.UK Pay webhook message: pay-webhooks' `WebhookMessageBody`
+ * (alphagov/pay-webhooks src/main/java/uk/gov/pay/webhooks/message/WebhookMessageBody.java),
+ * whose `resource` is a `PaymentApiRepresentation` (no `_links`, null fields left out).
+ */
+const webhookMessageSchema = z.object({
+  webhook_message_id: z.string().optional(),
+  resource_id: z.string().optional(),
+  resource_type: z.string(),
+  event_type: z.string(),
+  resource: providerPaymentSchema,
+});
+
+const noteText = z.string().max(100).optional().catch(undefined);
+const webhookEnvelopeSchema = z.object({
+  // Part of a Cosmos DB id: only characters an id may hold.
+  webhook_message_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .optional()
+    .catch(undefined),
+  event_type: noteText,
+  resource_type: noteText,
+  resource_id: noteText,
+});
+
+export type WebhookOutcome =
+  { readonly outcome: 'applied' | 'unchanged' } | { readonly outcome: 'ignored'; readonly reason: string };
+
+/**
+ * A GOV.UK Pay webhook: only with a valid signature; duplicates and late arrivals
+ * change nothing. GOV.UK Pay retries any answer but 2xx for days, so a signed
+ * message about a payment that is not Doorstep's (a payment link, a phone
+ * payment) is acknowledged and noted as ignored.
+ */
 export async function applyWebhook(
   rawBody: string,
   signature: string | null,
   deps: PaymentDeps,
-): Promise<'applied' | 'unchanged'> {
+): Promise<WebhookOutcome> {
   if (!verifyPaySignature(rawBody, signature, deps.webhookSecret))
     throw new AppError('unauthorized', 'The Pay-Signature header is missing or wrong.');
-  let message: { resource_type?: unknown; resource?: ProviderPayment };
+  let body: unknown;
   try {
-    message = JSON.parse(rawBody) as typeof message;
+    body = JSON.parse(rawBody);
   } catch {
     throw new AppError('bad-request', 'The webhook body is not JSON.');
   }
+  const parsed = webhookMessageSchema.safeParse(body);
+  // What can be noted of a message Doorstep does not act on: GOV.UK Pay's ids, never the payload.
+  const envelope = webhookEnvelopeSchema.safeParse(body);
+  const noted = envelope.success ? envelope.data : {};
+  const ignore = async (reason: string): Promise<WebhookOutcome> => {
+    await deps.payments.recordIgnoredWebhook({
+      messageId: noted.webhook_message_id ?? randomUUID(),
+      ...(noted.event_type ? { eventType: noted.event_type } : {}),
+      ...(noted.resource_type ? { resourceType: noted.resource_type } : {}),
+      ...(noted.resource_id ? { resourceId: noted.resource_id } : {}),
+      reason,
+      at: deps.now().toISOString(),
+    });
+    return { outcome: 'ignored', reason };
+  };
+  if (!parsed.success) return ignore('not a payment message Doorstep understands');
+  const message = parsed.data;
+  // The documentation shows `payment`; pay-webhooks sends ledger's transaction type, `PAYMENT`.
+  if (message.resource_type.toLowerCase() !== 'payment') return ignore(`resource type ${message.resource_type}`);
   const resource = message.resource;
-  if (message.resource_type !== 'payment' || !resource || typeof resource.reference !== 'string')
-    throw new AppError('bad-request', 'Not a payment webhook.');
-  const doc = /^[0-9a-f-]{36}$/.test(resource.reference)
-    ? await readDoc<PaymentDoc>(deps.payments, resource.reference, resource.reference)
-    : undefined;
-  if (doc?.type !== 'payment' || (doc.providerId !== undefined && doc.providerId !== resource.payment_id))
-    throw notFound('The payment');
-  const after = await applyProvider(doc, resource, deps);
-  return after.status !== doc.status ? 'applied' : 'unchanged';
+  const doc = /^[0-9a-f-]{36}$/.test(resource.reference) ? await deps.payments.get(resource.reference) : undefined;
+  if (!doc) return ignore('not a payment Doorstep created');
+  if (doc.providerId !== undefined && doc.providerId !== resource.payment_id)
+    return ignore('another GOV.UK Pay payment with a Doorstep reference');
+  let after = await applyProvider(doc, resource, deps);
+  if (message.event_type === 'card_payment_refunded' && after.providerId)
+    after = await applyRefunds(after, await deps.provider.refunds(after.providerId), deps);
+  return { outcome: after._etag !== doc._etag ? 'applied' : 'unchanged' };
+}
+
+function applyRefunds(doc: PaymentDoc, reported: readonly ReportedRefund[], deps: PaymentDeps): Promise<PaymentDoc> {
+  return update(doc, deps, (current, now) => {
+    const change = reconcileRefunds(current, reported, now);
+    if (!change) return undefined;
+    return {
+      next: {
+        ...current,
+        refunds: change.refunds,
+        audit: [...current.audit, ...change.audit],
+        updatedAt: now.toISOString(),
+      },
+      events: change.events,
+    };
+  });
 }
 
 /** Timer: payments still unfinished after `olderThanMs` are asked about (webhooks can be lost). */
 export async function sweepUnfinished(olderThanMs: number, deps: PaymentDeps): Promise<number> {
   const before = new Date(deps.now().getTime() - olderThanMs).toISOString();
-  const { resources } = await deps.payments.items
-    .query<PaymentDoc>({
-      query:
-        "SELECT * FROM c WHERE c.type = 'payment' AND NOT ARRAY_CONTAINS(@final, c.status) AND c.createdAt < @before",
-      parameters: [
-        { name: '@final', value: ['success', 'failed', 'cancelled', 'error'] },
-        { name: '@before', value: before },
-      ],
-    })
-    .fetchAll();
+  const resources = await deps.payments.unfinishedBefore(before);
   let changed = 0;
   for (const doc of resources) {
-    const after = await refresh(doc, deps).catch(() => doc);
+    const after = await refresh(doc, deps, true).catch(() => doc);
     if (after.status !== doc.status) changed++;
   }
   return changed;
 }
 
-/** Staff refunds: never more than is still available, idempotent per key, audited. */
-export async function refundPayment(
-  input: { id: string; amount: number; reason: string; idempotencyKey: string },
-  principal: Principal,
-  deps: PaymentDeps,
-): Promise<PaymentDoc> {
-  requireRole(principal, 'staff');
-  let doc = await getPayment(input.id, principal, deps);
-  const done = doc.refunds.find((r) => r.key === input.idempotencyKey);
-  if (done) return doc;
-  if (doc.status !== 'success' || !doc.providerId) throw conflict('Only a successful payment can be refunded.');
-  const provider = await deps.provider.get(doc.providerId);
-  const available = provider.refund_summary?.amount_available ?? 0;
-  if (input.amount > available)
-    throw validationFailed([{ pointer: '/amount', detail: `At most ${available} pence can still be refunded.` }]);
-  const refund = await deps.provider.refund(doc.providerId, input.amount, available);
-  if (refund === 'available-changed')
-    throw conflict('Another refund changed the amount available; read the payment again.');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = deps.now();
-    const next: PaymentDoc = {
-      ...doc,
-      refunds: [
-        ...doc.refunds,
-        {
-          id: refund.refund_id,
-          amount: refund.amount,
-          status: refund.status,
-          at: now.toISOString(),
-          by: principal.sub,
-          key: input.idempotencyKey,
-        },
-      ],
-      audit: [
-        ...doc.audit,
-        {
-          at: now.toISOString(),
-          by: principal.sub,
-          action: 'refunded',
-          detail: `${refund.amount} pence: ${input.reason}`,
-        },
-      ],
-      updatedAt: now.toISOString(),
-    };
-    const event = outboxEvent({
-      partition: doc.pk,
-      family: 'payment',
-      name: 'refunded',
-      subject: doc.id,
-      now,
-      routing: { itemCode: doc.itemCode },
-      data: { paymentId: doc.id, refundId: refund.refund_id, amount: refund.amount },
-    });
-    const saved = await save(doc, next, deps, [event]);
-    if (saved !== 'stale') {
-      await project(saved, deps);
-      return saved;
-    }
-    const reread = await readDoc<PaymentDoc>(deps.payments, doc.id, doc.pk);
-    if (!reread) throw notFound('The payment');
-    doc = reread;
+/** How far back the refund sweep reads GOV.UK Pay's refunds: past its last webhook retry (2 days). */
+export const refundLookbackMs = 3 * 24 * 60 * 60_000;
+/** A bound on the sweep's work: pages of 500 refunds. */
+const maxRefundPages = 10;
+
+/**
+ * Timer: refunds still on their way are read again from GOV.UK Pay until they end
+ * (`success` or `error`, which sends no webhook), and GOV.UK Pay's recent refunds
+ * are read for any made in its admin tool whose webhook was lost.
+ */
+export async function sweepRefunds(deps: PaymentDeps): Promise<number> {
+  let changed = 0;
+  const track = async (doc: PaymentDoc, reported: readonly ReportedRefund[]) => {
+    const after = await applyRefunds(doc, reported, deps).catch(() => doc);
+    if (after._etag !== doc._etag) changed++;
+  };
+  for (const doc of await deps.payments.withOpenRefunds()) {
+    if (doc.providerId) await track(doc, await deps.provider.refunds(doc.providerId));
   }
-  throw new AppError(
-    'dependency-unavailable',
-    'The refund was made but could not be recorded yet; it will be on the next read.',
-  );
+  const from = new Date(deps.now().getTime() - refundLookbackMs);
+  const byPayment = new Map<string, ReportedRefund[]>();
+  for (let page = 1; page <= maxRefundPages; page++) {
+    const { refunds, more } = await deps.provider.searchRefunds(from, page);
+    for (const r of refunds) byPayment.set(r.payment_id, [...(byPayment.get(r.payment_id) ?? []), r]);
+    if (!more) break;
+  }
+  for (const doc of await deps.payments.byProviderIds([...byPayment.keys()])) {
+    const reported = byPayment.get(doc.providerId ?? '') ?? [];
+    const unknown = reported.some((r) => {
+      const entry = doc.refunds.find((e) => e.providerRefundId === r.refund_id);
+      return !entry || entry.status !== providerRefundStatus(r.status);
+    });
+    if (unknown) await track(doc, reported);
+  }
+  return changed;
 }
 
-export interface MyPaymentEntry extends MyAccountEntry {
-  readonly paymentId: string;
-  readonly summary: {
-    readonly description: string;
-    readonly amount: number;
-    readonly status: string;
-    readonly refunded: number;
-  };
+function requireFinance(principal: Principal, doc: PaymentDoc): void {
+  if (!principal.roles.has('finance')) throw forbidden('Refunds need the finance role.');
+  if (doc.ownerId === principal.sub) throw forbidden('Nobody may refund a payment they made.');
+}
+
+const audited = (doc: PaymentDoc, entry: AuditEntry): readonly AuditEntry[] => [...doc.audit, entry];
+
+/**
+ * A finance user refunds part or all of a payment: never more than is still
+ * available, idempotent per key, audited. Above `secondApprovalAbovePence` the
+ * refund waits for a second finance user's approval (`decideRefund`).
+ */
+export async function refundPayment(
+  input: { id: string; idempotencyKey: string } & NewRefund,
+  principal: Principal,
+  deps: PaymentDeps,
+): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
+  const doc = await readPayment(input.id, principal, deps);
+  requireFinance(principal, doc);
+  const done = doc.refunds.find((r) => r.key === input.idempotencyKey && r.by === principal.sub);
+  if (done) {
+    if (done.status !== 'requested' || done.providerRefundId) return { payment: doc, refund: done };
+    // An earlier attempt's answer from GOV.UK Pay was unclear: ask again, as it was asked then.
+    return submitRefund(doc, done.id, deps);
+  }
+  if (doc.status !== 'success' || !doc.providerId) throw conflict('Only a successful payment can be refunded.');
+  const provider = await deps.provider.get(doc.providerId);
+  const held = doc.refunds.reduce((n, r) => n + (r.status === 'awaiting-approval' ? r.amount : 0), 0);
+  const available = (provider.refund_summary?.amount_available ?? 0) - held;
+  if (input.amount > available)
+    throw validationFailed([
+      { pointer: '/amount', detail: `At most ${Math.max(available, 0)} pence can still be refunded.` },
+    ]);
+  const needsApproval = input.amount > deps.secondApprovalAbovePence;
+  const id = randomUUID();
+  const recorded = await update(doc, deps, (current, now) => {
+    if (current.refunds.some((r) => r.key === input.idempotencyKey && r.by === principal.sub)) return undefined;
+    const at = now.toISOString();
+    const entry: RefundEntry = {
+      id,
+      amount: input.amount,
+      status: needsApproval ? 'awaiting-approval' : 'requested',
+      source: 'doorstep',
+      reason: input.reason,
+      by: principal.sub,
+      key: input.idempotencyKey,
+      ...(needsApproval ? {} : { availableBefore: provider.refund_summary?.amount_available ?? 0 }),
+      at,
+      updatedAt: at,
+    };
+    const next: PaymentDoc = {
+      ...current,
+      refunds: [...current.refunds, entry],
+      audit: audited(current, {
+        at,
+        by: principal.sub,
+        action: needsApproval ? 'refund-awaiting-approval' : 'refund-requested',
+        detail: `${id}: ${input.amount} pence: ${input.reason}`,
+      }),
+      updatedAt: at,
+    };
+    const event = refundEvent(current, entry, now);
+    return { next, events: event ? [event] : [] };
+  });
+  const entry = recorded.refunds.find((r) => r.key === input.idempotencyKey && r.by === principal.sub);
+  if (!entry) throw new AppError('internal', 'The refund could not be recorded.');
+  if (entry.status !== 'requested' || entry.providerRefundId) return { payment: recorded, refund: entry };
+  return submitRefund(recorded, entry.id, deps);
+}
+
+/** A second finance user approves or declines a refund held for approval. */
+export async function decideRefund(
+  input: { id: string; refundId: string } & RefundDecision,
+  principal: Principal,
+  deps: PaymentDeps,
+): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
+  const doc = await readPayment(input.id, principal, deps);
+  requireFinance(principal, doc);
+  const held = doc.refunds.find((r) => r.id === input.refundId);
+  if (!held) throw notFound('The refund');
+  if (held.by === principal.sub) throw forbidden('A refund needs a second person to approve it.');
+  if (held.status !== 'awaiting-approval') {
+    // A repeated decision by the same approver is answered with where the refund is now.
+    if (held.approvedBy === principal.sub) {
+      if (held.status === 'requested' && !held.providerRefundId) return submitRefund(doc, held.id, deps);
+      return { payment: doc, refund: held };
+    }
+    throw conflict(`This refund is already ${held.status}.`);
+  }
+  let availableBefore = 0;
+  if (input.decision === 'approve') {
+    if (!doc.providerId) throw conflict('Only a successful payment can be refunded.');
+    const provider = await deps.provider.get(doc.providerId);
+    availableBefore = provider.refund_summary?.amount_available ?? 0;
+    if (held.amount > availableBefore) throw conflict(`Only ${availableBefore} pence can still be refunded.`);
+  }
+  const decided = await update(doc, deps, (current, now) => {
+    const index = current.refunds.findIndex((r) => r.id === input.refundId);
+    const entry = current.refunds[index];
+    if (!entry || entry.status !== 'awaiting-approval') return undefined;
+    const at = now.toISOString();
+    const next: RefundEntry =
+      input.decision === 'approve'
+        ? { ...entry, status: 'requested', approvedBy: principal.sub, availableBefore, updatedAt: at }
+        : { ...entry, status: 'declined', approvedBy: principal.sub, updatedAt: at };
+    const refunds = current.refunds.map((r, i) => (i === index ? next : r));
+    const event = refundEvent(current, next, now);
+    return {
+      next: {
+        ...current,
+        refunds,
+        audit: audited(current, {
+          at,
+          by: principal.sub,
+          action: input.decision === 'approve' ? 'refund-approved' : 'refund-declined',
+          detail: `${entry.id}${input.reason ? `: ${input.reason}` : ''}`,
+        }),
+        updatedAt: at,
+      },
+      events: event ? [event] : [],
+    };
+  });
+  const entry = decided.refunds.find((r) => r.id === input.refundId);
+  if (!entry) throw notFound('The refund');
+  if (entry.approvedBy !== principal.sub) throw conflict(`This refund is already ${entry.status}.`);
+  if (entry.status !== 'requested' || entry.providerRefundId) return { payment: decided, refund: entry };
+  return submitRefund(decided, entry.id, deps);
+}
+
+/**
+ * Asks GOV.UK Pay for a recorded refund. It is asked with the amount available
+ * when the refund was recorded, so a retry after an unclear answer is refused
+ * (412) if the first call landed, and the refund is then found among the
+ * payment's refunds rather than made twice.
+ */
+async function submitRefund(
+  doc: PaymentDoc,
+  refundId: string,
+  deps: PaymentDeps,
+): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
+  const entry = doc.refunds.find((r) => r.id === refundId);
+  if (!entry || !doc.providerId) throw notFound('The refund');
+  const settle = (status: 'submitted' | 'success' | 'error', providerRefundId?: string) =>
+    update(doc, deps, (current, now) => {
+      const index = current.refunds.findIndex((r) => r.id === refundId);
+      const before = current.refunds[index];
+      if (!before || before.status !== 'requested' || before.providerRefundId) return undefined;
+      const at = now.toISOString();
+      const next: RefundEntry = { ...before, status, ...(providerRefundId ? { providerRefundId } : {}), updatedAt: at };
+      const events = [refundEvent(current, { ...next, status: status === 'error' ? 'error' : 'submitted' }, now)];
+      if (status === 'success') events.push(refundEvent(current, next, now));
+      return {
+        next: {
+          ...current,
+          refunds: current.refunds.map((r, i) => (i === index ? next : r)),
+          audit: audited(current, { at, by: 'govuk-pay', action: `refund-${status}`, detail: refundId }),
+          updatedAt: at,
+        },
+        events: events.filter((e): e is OutboxDoc => e !== undefined),
+      };
+    });
+  const result = (p: PaymentDoc) => ({ payment: p, refund: p.refunds.find((r) => r.id === refundId) ?? entry });
+  let answer: Awaited<ReturnType<PaymentProvider['refund']>>;
+  try {
+    answer = await deps.provider.refund(doc.providerId, entry.amount, entry.availableBefore ?? 0);
+  } catch (error) {
+    if (error instanceof ProviderRejected) {
+      await settle('error');
+      throw conflict(`GOV.UK Pay refused the refund: ${error.message}`);
+    }
+    // Unclear: the refund stays `requested`; a retry with the same key, or the sweep, settles it.
+    throw error;
+  }
+  if (answer !== 'available-changed')
+    return result(await settle(providerRefundStatus(answer.status), answer.refund_id));
+  // The amount available moved: either this refund already landed (an earlier unclear call),
+  // or someone refunded in between. GOV.UK Pay's own list tells which.
+  const reconciled = await applyRefunds(doc, await deps.provider.refunds(doc.providerId), deps);
+  const now = reconciled.refunds.find((r) => r.id === refundId);
+  if (now?.providerRefundId) return result(reconciled);
+  await settle('error');
+  throw conflict('Another refund changed the amount available; read the payment again.');
 }
 
 export async function listMyPayments(
   query: { pageSize: number; continuation?: string | undefined },
   principal: Principal,
-  deps: Pick<PaymentDeps, 'residents'>,
+  deps: Pick<PaymentDeps, 'payments'>,
 ): Promise<Page<MyPaymentEntry>> {
-  return listEntries<MyPaymentEntry>(deps.residents, principal.sub, 'payment', query.pageSize, query.continuation);
+  return deps.payments.listMine(principal.sub, query.pageSize, query.continuation);
 }
 
-export async function listPayableItems(deps: Pick<PaymentDeps, 'catalogue'>): Promise<PayableItem[]> {
-  const { resources } = await deps.catalogue.items
-    .query<Record<string, unknown>>(
-      { query: "SELECT * FROM c WHERE c.kind = 'payable-item'" },
-      { partitionKey: 'payable-item' },
-    )
-    .fetchAll();
-  return resources
-    .map((r) =>
-      payableItemSchema.safeParse(
-        Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind')),
-      ),
-    )
-    .flatMap((r) => (r.success && r.data.active ? [r.data] : []));
+export async function listPayableItems(deps: Pick<PaymentDeps, 'payableItems'>): Promise<PayableItem[]> {
+  return deps.payableItems.activeItems();
 }

@@ -39,3 +39,34 @@ export function providerStatus(value: unknown): PaymentStatus {
     ? (value as PaymentStatus)
     : 'error';
 }
+
+/** The final states, for queries that must leave them out. */
+export const finalStatuses: readonly PaymentStatus[] = paymentStatuses.filter(isFinal);
+
+/**
+ * A refund's states. Doorstep records a refund before asking GOV.UK Pay for it
+ * (`requested`), or holds it for a second finance approver (`awaiting-approval`);
+ * GOV.UK Pay's own refunds start `submitted` and end `success` or `error`.
+ */
+export const refundStatuses = ['awaiting-approval', 'declined', 'requested', 'submitted', 'success', 'error'] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
+
+const refundNext: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
+  'awaiting-approval': ['requested', 'declined'],
+  declined: [],
+  requested: ['submitted', 'success', 'error'],
+  submitted: ['success', 'error'],
+  success: [],
+  error: [],
+};
+
+export const refundMovesTo = (current: RefundStatus, next: RefundStatus) => refundNext[current].includes(next);
+
+/** Whether the money of a refund in this state is, or may be, on its way back to the payer. */
+export const refundCommitted = (s: RefundStatus) => s === 'requested' || s === 'submitted' || s === 'success';
+
+export const refundOpen = (s: RefundStatus) => s === 'requested' || s === 'submitted';
+
+export function providerRefundStatus(value: string): 'submitted' | 'success' | 'error' {
+  return value === 'submitted' || value === 'success' ? value : 'error';
+}

@@ -13,7 +13,9 @@ import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
 import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
 import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
 import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
-import { govUkPayClient, type PaymentProvider } from '../payments/govuk-pay-client.js';
+import { govUkPayClient } from '../payments/govuk-pay-client.js';
+import type { PaymentDeps } from '../payments/payments.js';
+import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
 
 export interface AppDeps {
@@ -31,10 +33,8 @@ export interface AppDeps {
   readonly requestsContainer: Container;
   readonly documentsContainer: Container;
   readonly payments: Container;
-  readonly catalogueContainer: Container;
-  readonly provider: PaymentProvider;
-  readonly returnUrl: string;
-  readonly webhookSecret: string;
+  /** What the payment use cases need: stores, the GOV.UK Pay adapter and its settings. */
+  readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
 }
@@ -76,14 +76,23 @@ async function build(): Promise<AppDeps> {
     requestsContainer: requests,
     documentsContainer: documents,
     payments,
-    catalogueContainer: catalogue,
-    provider: govUkPayClient({
-      baseUrl: config.payments.baseUrl,
-      apiKey: config.payments.apiKey,
-      timeoutMs: config.dependencyTimeoutMs,
-    }),
-    returnUrl: config.payments.returnUrl,
-    webhookSecret: config.payments.webhookSecret,
+    paymentDeps: {
+      payments: cosmosPaymentStore(payments, residents),
+      payableItems: cosmosPayableItemStore(catalogue),
+      idempotency: cosmosIdempotencyStore(idempotency),
+      provider: govUkPayClient({
+        baseUrl: config.payments.baseUrl,
+        apiKey: config.payments.apiKey,
+        timeoutMs: config.dependencyTimeoutMs,
+      }),
+      returnUrl: config.payments.returnUrl,
+      webhookSecret: config.payments.webhookSecret,
+      coolOffMs: config.dependencyTimeoutMs,
+      searchSettleMs: config.payments.searchSettleMs,
+      refreshMs: config.payments.refreshMs,
+      secondApprovalAbovePence: config.payments.secondApprovalAbovePence,
+      now: () => new Date(),
+    },
     boundary: config.boundary,
     now: () => new Date(),
   };

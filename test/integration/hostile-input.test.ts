@@ -156,6 +156,12 @@ const jsonEndpoints: readonly { method: string; path: () => string; as: Who; val
       as: 'staff',
       valid: () => ({ amount: 100, reason: 'x' }),
     },
+    {
+      method: 'POST',
+      path: () => `staff/payments/${randomUUID()}/refunds/${randomUUID()}/approval`,
+      as: 'staff',
+      valid: () => ({ decision: 'approve' }),
+    },
     { method: 'PUT', path: () => 'admin/services/fuzz-service', as: 'attacker', valid: () => ({ name: 'x' }) },
     { method: 'POST', path: () => 'admin/open311-clients', as: 'staff', valid: () => ({ name: 'x' }) },
     {
