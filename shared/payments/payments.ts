@@ -480,8 +480,12 @@ export async function sweepRefunds(deps: PaymentDeps): Promise<number> {
   return changed;
 }
 
-function requireFinance(principal: Principal, doc: PaymentDoc): void {
+/** Checked before the payment is read, so that nobody without the role learns whether it exists. */
+function requireFinanceRole(principal: Principal): void {
   if (!principal.roles.has('finance')) throw forbidden('Refunds need the finance role.');
+}
+
+function requireNotPayer(principal: Principal, doc: PaymentDoc): void {
   if (doc.ownerId === principal.sub) throw forbidden('Nobody may refund a payment they made.');
 }
 
@@ -497,8 +501,9 @@ export async function refundPayment(
   principal: Principal,
   deps: PaymentDeps,
 ): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
+  requireFinanceRole(principal);
   const doc = await readPayment(input.id, principal, deps);
-  requireFinance(principal, doc);
+  requireNotPayer(principal, doc);
   const done = doc.refunds.find((r) => r.key === input.idempotencyKey && r.by === principal.sub);
   if (done) {
     if (done.status !== 'requested' || done.providerRefundId) return { payment: doc, refund: done };
@@ -556,8 +561,9 @@ export async function decideRefund(
   principal: Principal,
   deps: PaymentDeps,
 ): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
+  requireFinanceRole(principal);
   const doc = await readPayment(input.id, principal, deps);
-  requireFinance(principal, doc);
+  requireNotPayer(principal, doc);
   const held = doc.refunds.find((r) => r.id === input.refundId);
   if (!held) throw notFound('The refund');
   if (held.by === principal.sub) throw forbidden('A refund needs a second person to approve it.');
