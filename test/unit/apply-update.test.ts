@@ -173,6 +173,7 @@ describe('applyUpdate', () => {
       { update: { publicUpdate: 'one more' }, by: 'council', actor: 'sam' },
       { requests: f.store, now },
     );
-    expect(updated.timeline.at(-1)).toMatchObject({ kind: 'update', text: 'one more', by: 'council' });
+    expect(updated).not.toBe('stale');
+    expect(updated !== 'stale' && updated.timeline.at(-1)).toMatchObject({ kind: 'update', text: 'one more', by: 'council' });
   });
 });
