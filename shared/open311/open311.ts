@@ -13,6 +13,8 @@ import { submitServiceRequest, type ServiceRequestDeps } from '../service-reques
 import { canMove, fixMyStreetStatus, open311Status, statuses, type Status } from '../service-requests/status.js';
 import { clientForKey, type Open311ClientStore } from './clients.js';
 import { Open311Error } from './format.js';
+import { isUuid } from '../data/ids.js';
+import { retryWhileStale } from '../data/retry-stale.js';
 
 export interface Open311Deps extends ServiceRequestDeps {
   readonly open311Clients: Open311ClientStore;
@@ -89,7 +91,7 @@ export async function listRequests(query: URLSearchParams, deps: Open311Deps): P
       .filter(Boolean);
     if (list.length > 50) throw new Open311Error(400, 'At most 50 service_request_id values.');
     const found = await Promise.all(
-      list.map((id) => (/^[0-9a-f-]{36}$/.test(id) ? deps.requests.get(id) : Promise.resolve(undefined))),
+      list.map((id) => (isUuid(id) ? deps.requests.get(id) : Promise.resolve(undefined))),
     );
     return found.filter((r): r is ServiceRequestDoc => r !== undefined);
   }
@@ -118,7 +120,7 @@ export async function listRequests(query: URLSearchParams, deps: Open311Deps): P
 }
 
 export async function getRequest(id: string, deps: Open311Deps): Promise<ServiceRequestDoc> {
-  const found = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  const found = isUuid(id) ? await deps.requests.get(id) : undefined;
   if (!found) throw new Open311Error(404, `No service request ${id.slice(0, 40)}.`);
   return found;
 }
@@ -279,31 +281,34 @@ export async function postUpdate(form: URLSearchParams, deps: Open311Deps): Prom
   if (!description || description.length > 2000)
     throw new Open311Error(400, 'description is required (at most 2000 characters).');
   const marker = `${client.id.slice(0, 16)}:${externalId}`;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const current = await getRequest(requestId, deps);
-    const applied = current.externalUpdateIds?.indexOf(marker) ?? -1;
-    if (applied >= 0) return { update_id: `${current.id}-ext-${applied}` };
-    const wanted = fromReportingSide[(form.get('status') ?? '').toUpperCase()];
-    const status = wanted && wanted !== current.status && canMove(current.status, wanted) ? wanted : current.status;
-    const at = deps.now().toISOString();
-    const next: ServiceRequestDoc = {
-      ...current,
-      status,
-      timeline: [
-        ...current.timeline,
-        {
-          at,
-          kind: status === current.status ? 'update' : 'status',
-          text: description,
-          by: 'resident',
-          ...(status === current.status ? {} : { status }),
-        },
-      ],
-      externalUpdateIds: [...(current.externalUpdateIds ?? []), marker],
-      updatedAt: at,
-    };
-    const saved = await deps.requests.replace(next, current._etag ?? '', []);
-    if (saved !== 'stale') return { update_id: `${saved.id}-ext-${(saved.externalUpdateIds?.length ?? 1) - 1}` };
-  }
-  throw new Open311Error(409, 'The request is changing; try again.');
+  return retryWhileStale(
+    3,
+    async () => {
+      const current = await getRequest(requestId, deps);
+      const applied = current.externalUpdateIds?.indexOf(marker) ?? -1;
+      if (applied >= 0) return { update_id: `${current.id}-ext-${applied}` };
+      const wanted = fromReportingSide[(form.get('status') ?? '').toUpperCase()];
+      const status = wanted && wanted !== current.status && canMove(current.status, wanted) ? wanted : current.status;
+      const at = deps.now().toISOString();
+      const next: ServiceRequestDoc = {
+        ...current,
+        status,
+        timeline: [
+          ...current.timeline,
+          {
+            at,
+            kind: status === current.status ? 'update' : 'status',
+            text: description,
+            by: 'resident',
+            ...(status === current.status ? {} : { status }),
+          },
+        ],
+        externalUpdateIds: [...(current.externalUpdateIds ?? []), marker],
+        updatedAt: at,
+      };
+      const saved = await deps.requests.replace(next, current._etag ?? '', []);
+      return saved === 'stale' ? saved : { update_id: `${saved.id}-ext-${(saved.externalUpdateIds?.length ?? 1) - 1}` };
+    },
+    () => new Open311Error(409, 'The request is changing; try again.'),
+  );
 }
