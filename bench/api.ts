@@ -8,6 +8,7 @@
  * are the host's and the SDK's, not Azure's; operations per call carry over.
  */
 import { requestDevToken } from '../local/identity/provider.js';
+import { createRequestOps, startFloor } from './floor.js';
 import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -31,6 +32,8 @@ interface Result {
   readonly seconds: number;
   readonly latencies: number[];
   readonly cosmosOps: number;
+  /** The same work on the floor (bench/floor.ts): the SDK's Cosmos operations behind a bare server. */
+  floor?: { readonly calls: number; readonly seconds: number };
 }
 
 async function phase(
@@ -112,17 +115,65 @@ results.push(
   ),
 );
 
+// The floor: each phase's Cosmos operations through the SDK behind a bare node:http server.
+const floorIds: { id: string; owner: number }[] = [];
+const floor = await startFloor(stack, async (c, path) => {
+  const [route, who] = path.slice(1).split('/');
+  const owner = Number(who ?? 0);
+  if (route === 'create') {
+    const id = await createRequestOps(c, `bench-${owner}`);
+    floorIds.push({ id, owner });
+    return { status: 201, body: { id } };
+  }
+  if (route === 'get') {
+    const r = created[owner % created.length] ?? { id: '' };
+    const read = await c.requests?.item(r.id, r.id).read<Record<string, unknown>>();
+    return { status: read?.resource ? 200 : 404, body: read?.resource };
+  }
+  const iterator = c.residents?.items.query(
+    {
+      query: 'SELECT * FROM c WHERE c.residentId = @r AND c.kind = @kind ORDER BY c.at DESC',
+      parameters: [
+        { name: '@r', value: `bench-${owner % residents}` },
+        { name: '@kind', value: 'request' },
+      ],
+    },
+    { partitionKey: `bench-${owner % residents}`, maxItemCount: 20 },
+  );
+  return { status: 200, body: { items: (await iterator?.fetchNext())?.resources ?? [] } };
+});
+const floorRoutes = ['create', 'get', 'list'];
+for (const [i, r] of results.entries()) {
+  const f = await phase(
+    `floor ${r.name}`,
+    (worker, n) =>
+      fetch(`${floor.url}/${floorRoutes[i] ?? 'list'}/${String((worker * 104729 + n) % 100_000)}`, {
+        method: i === 0 ? 'POST' : 'GET',
+      }),
+    i === 0 ? 201 : 200,
+  );
+  r.floor = { calls: f.calls, seconds: f.seconds };
+}
+await floor.close();
+
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 console.log(
   `\nAPI benchmark: ${concurrency} concurrent clients, ${seconds} s per phase, node ${process.version}, local host + embedded stack\n`,
 );
-console.log('  call                       calls   req/s    p50 ms   p99 ms  errors  Cosmos ops/call');
+console.log(
+  '  call                       calls   req/s    p50 ms   p99 ms  errors  Cosmos ops/call  floor req/s  of floor',
+);
 for (const r of results) {
+  const rate = r.calls / r.seconds;
+  const floorRate = r.floor ? r.floor.calls / r.floor.seconds : NaN;
   console.log(
-    `  ${r.name.padEnd(24)} ${String(r.calls).padStart(7)} ${(r.calls / r.seconds).toFixed(0).padStart(7)} ${pct(r.latencies, 50).toFixed(1).padStart(9)} ${pct(r.latencies, 99).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.cosmosOps / r.calls).toFixed(2).padStart(16)}`,
+    `  ${r.name.padEnd(24)} ${String(r.calls).padStart(7)} ${rate.toFixed(0).padStart(7)} ${pct(r.latencies, 50).toFixed(1).padStart(9)} ${pct(r.latencies, 99).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.cosmosOps / r.calls).toFixed(2).padStart(16)} ${floorRate.toFixed(0).padStart(12)} ${`${((rate / floorRate) * 100).toFixed(0)}%`.padStart(9)}`,
   );
 }
+console.log(
+  '\n  The floor: the same Cosmos operations through the SDK behind a bare node:http server (bench/floor.ts), same clients, same seconds.',
+);
 console.log(
   '\n  Cosmos ops/call counts every HTTP request the SDK made to Cosmos DB during the phase (token validation needs none once JWKS is cached).',
 );

@@ -7,6 +7,7 @@ import { getOrCreateProfile, profilePatchSchema, toProfileView, updateProfile } 
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 import { listMyRequests } from '../shared/service-requests/service-requests.js';
 import { etagOf } from '../shared/service-requests/views.js';
+import { pageBody } from '../shared/http/page.js';
 
 export async function getMe(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
@@ -29,8 +30,8 @@ export async function getMyRequests(request: HttpRequest): Promise<HttpResponseI
   const principal = await authenticate(request, deps.verify);
   const query = parseQuery(request, listMineQuery);
   const page = await listMyRequests(query, principal, deps);
-  return json(200, {
-    items: page.items.map((e) => ({ id: e.requestId, reportedAt: e.at, ...e.summary })),
-    ...(page.continuation ? { continuation: page.continuation } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (e) => ({ id: e.requestId, reportedAt: e.at, ...e.summary })),
+  );
 }

@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { notFound } from '../shared/errors.js';
+import { AppError } from '../shared/errors.js';
 
 /** The lowest-precedence route: anything unmatched gets a problem+json 404, in Azure as locally. */
 export function unmatched(): Promise<HttpResponseInit> {
-  return Promise.reject(notFound('Nothing at this address'));
+  return Promise.reject(new AppError('not-found', 'Nothing was found at this address.'));
 }

@@ -18,6 +18,7 @@ import {
   updateByStaff,
 } from '../shared/service-requests/service-requests.js';
 import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
+import { pageBody } from '../shared/http/page.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
@@ -57,10 +58,7 @@ export async function getStaffRequests(request: HttpRequest): Promise<HttpRespon
   const principal = await authenticate(request, deps.verify);
   const query = parseQuery(request, staffListQuery);
   const page = await listForStaff(query, principal, deps);
-  return json(200, {
-    items: page.items.map(toStaffView),
-    ...(page.continuation ? { continuation: page.continuation } : {}),
-  });
+  return json(200, pageBody(page, toStaffView));
 }
 
 export async function patchStaffRequest(request: HttpRequest): Promise<HttpResponseInit> {

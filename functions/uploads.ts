@@ -17,6 +17,8 @@ import {
 } from '../shared/uploads/uploads.js';
 import { malwareScanResultEventSchema } from '../shared/uploads/scan-result.js';
 import { notFound } from '../shared/errors.js';
+import { isUuid } from '../shared/data/ids.js';
+import { pageBody } from '../shared/http/page.js';
 
 export async function createUpload(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
@@ -55,17 +57,17 @@ export async function getMyDocuments(request: HttpRequest): Promise<HttpResponse
   const deps = await appDeps();
   const principal = await authenticate(request, deps.verify);
   const page = await listMyDocuments(parseQuery(request, listMineQuery), principal, deps);
-  return json(200, {
-    items: page.items.map((e) => ({ id: e.documentId, uploadedAt: e.at, ...e.summary })),
-    ...(page.continuation ? { continuation: page.continuation } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (e) => ({ id: e.documentId, uploadedAt: e.at, ...e.summary })),
+  );
 }
 
 /** A report's photo for partners and Open311 clients: only once checked and stripped. */
 export async function getRequestPhoto(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
   const id = request.params.id ?? '';
-  const report = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  const report = isUuid(id) ? await deps.requests.get(id) : undefined;
   // A moderator can hide a report's photos from everyone outside the council.
   const photoId = report?.moderation?.photos === 'hidden' ? undefined : report?.photos[Number(request.params.index)];
   if (!photoId) throw notFound('The photo');

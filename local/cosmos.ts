@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { ContainerDefinition } from '../shared/data/cosmos-containers.js';
 import { suspendableServer, type Suspendable } from './outage.js';
+import { startPoller } from './poller.js';
 
 /** The documented key of Microsoft's Cosmos DB emulator: public, and meaningless to Azure. */
 export const emulatorKey = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
@@ -170,8 +171,6 @@ export function startTtlSweeper(
   containers: readonly ContainerDefinition[],
   intervalMs = 1000,
 ): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
     const { CosmosClient } = await import('@azure/cosmos');
     const client = new CosmosClient({
@@ -207,13 +206,5 @@ export function startTtlSweeper(
       client.dispose();
     }
   };
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(sweep);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startPoller(intervalMs, sweep);
 }

@@ -14,7 +14,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 20_000): Promise<void> {
+export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 120_000): Promise<void> {
   const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {

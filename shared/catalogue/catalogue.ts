@@ -5,6 +5,8 @@ import type { Container } from '@azure/cosmos';
 import { AppError, notFound, validationFailed } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 import type { ServiceDefinition } from './service-definition.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
+import { withoutStorageFields } from '../data/cosmos-item.js';
 
 export interface StoredService extends ServiceDefinition {
   readonly etag: string;
@@ -26,10 +28,7 @@ interface ServiceDoc extends ServiceDefinition {
 }
 
 const fromDoc = (doc: ServiceDoc): StoredService => {
-  // Drop Cosmos' system properties (_rid, _ts, …) and the storage keys.
-  const clean = Object.fromEntries(
-    Object.entries(doc).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind'),
-  );
+  const clean = withoutStorageFields(doc);
   return { ...(clean as unknown as ServiceDefinition & { updatedAt: string }), etag: doc._etag ?? '' };
 };
 
@@ -95,7 +94,7 @@ export async function putService(
   try {
     return await deps.catalogue.put(service);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 412) throw new AppError('precondition-failed');
+    if (isCosmosStatus(error, 412)) throw new AppError('precondition-failed');
     throw error;
   }
 }

@@ -8,6 +8,7 @@
 import type { Container } from '@azure/cosmos';
 import type { ServiceBusMessage } from '@azure/service-bus';
 import type { OutboxDoc } from './cloud-event.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export interface PublisherDeps {
   send(messages: ServiceBusMessage[]): Promise<void>;
@@ -61,8 +62,7 @@ export function cosmosMarkSent(container: Container): PublisherDeps['markSent'] 
         );
     } catch (error) {
       // Already marked by a redelivery, or expired: either way it was sent.
-      const code = (error as { code?: unknown }).code;
-      if (code !== 412 && code !== 404) throw error;
+      if (!isCosmosStatus(error, 412) && !isCosmosStatus(error, 404)) throw error;
     }
   };
 }

@@ -7,6 +7,7 @@
 import type { Container } from '@azure/cosmos';
 import { createHash } from 'node:crypto';
 import { validationFailed } from '../errors.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export interface IdempotencyStore {
   /** Claims `key` for `resourceId`, or returns the claim an earlier request made. */
@@ -62,7 +63,7 @@ export function cosmosIdempotencyStore(container: Container): IdempotencyStore {
         await container.items.create(doc);
         return { resourceId, fingerprint, replay: false };
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 409) throw error;
+        if (!isCosmosStatus(error, 409)) throw error;
         const { resource } = await container.item(pk, pk).read<IdempotencyDoc>();
         if (!resource) throw error;
         return { resourceId: resource.resourceId, fingerprint: resource.fingerprint, replay: true };

@@ -15,6 +15,7 @@ import type { ProfileDoc, ProfileStore } from '../residents/profile.js';
 import type { Status } from '../service-requests/status.js';
 import { notificationEvents } from '../residents/profile.js';
 import { channels, type Channel, type NotificationKind, type NotifyTemplates } from './templates.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export const notificationJobSchema = z.strictObject({
   id: z.string().min(1).max(200),
@@ -160,7 +161,7 @@ export function cosmosSubjects(
     try {
       return (await container.item(id, id).read<T>()).resource;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 404) return undefined;
+      if (isCosmosStatus(error, 404)) return undefined;
       throw error;
     }
   };

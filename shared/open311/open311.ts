@@ -28,6 +28,7 @@ import {
 } from '../service-requests/status.js';
 import { clientForKey, clientSubject, type Open311Client, type Open311ClientStore } from './clients.js';
 import { Open311Error } from './format.js';
+import { isUuid } from '../data/ids.js';
 import {
   isPublicService,
   publicDescription,
@@ -210,7 +211,7 @@ export async function listRequests(
     ];
     if (list.length > 50) throw new Open311Error(400, 'At most 50 service_request_id values.');
     const found = await Promise.all(
-      list.map((id) => (/^[0-9a-f-]{36}$/.test(id) ? deps.requests.get(id) : Promise.resolve(undefined))),
+      list.map((id) => (isUuid(id) ? deps.requests.get(id) : Promise.resolve(undefined))),
     );
     return visible(
       found.filter((r): r is ServiceRequestDoc => r !== undefined),
@@ -245,7 +246,7 @@ export async function listRequests(
 
 /** One request, if the reader may see it; otherwise it does not exist for them. */
 export async function getRequest(id: string, reader: Reader, deps: Open311Deps): Promise<VisibleRequest> {
-  const found = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  const found = isUuid(id) ? await deps.requests.get(id) : undefined;
   const [shown] = found ? await visible([found], reader, await servicesByCode(deps), deps) : [];
   if (!shown) throw new Open311Error(404, `No service request ${id.slice(0, 40)}.`);
   return shown;
@@ -489,7 +490,7 @@ export async function postUpdate(form: URLSearchParams, deps: Open311Deps): Prom
   const updateId = clientUpdateId(requestId, marker);
   const reader: Reader = { kind: 'client', client };
   for (let attempt = 0; attempt < 3; attempt++) {
-    const found = /^[0-9a-f-]{36}$/.test(requestId) ? await deps.requests.get(requestId) : undefined;
+    const found = isUuid(requestId) ? await deps.requests.get(requestId) : undefined;
     if (!found) throw new Open311Error(404, `No service request ${requestId.slice(0, 40)}.`);
     const access = await accessOf(found, reader, deps);
     if (access !== 'own')

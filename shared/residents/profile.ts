@@ -6,6 +6,7 @@ import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export const notificationEvents = ['status-changed', 'update-added', 'payment-receipt', 'document-checked'] as const;
 
@@ -65,7 +66,7 @@ export function cosmosProfileStore(residents: Container): ProfileStore {
         const { resource } = await residents.items.create(profile);
         return resource ?? profile;
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 409) throw error;
+        if (!isCosmosStatus(error, 409)) throw error;
         const existing = await store.get(profile.residentId);
         if (!existing) throw error;
         return existing;
@@ -78,7 +79,7 @@ export function cosmosProfileStore(residents: Container): ProfileStore {
           .replace(profile, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
         return resource ?? profile;
       } catch (error) {
-        if ((error as { code?: unknown }).code === 412) return 'stale';
+        if (isCosmosStatus(error, 412)) return 'stale';
         throw error;
       }
     },

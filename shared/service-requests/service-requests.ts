@@ -26,6 +26,8 @@ import type { DocumentStore } from '../uploads/store.js';
 import { checkPhotos } from '../uploads/uploads.js';
 import { compactPartnerEntries, externalUpdateIdsKept } from './timeline.js';
 import type { Page, RequestStore } from './store.js';
+import { isUuid } from '../data/ids.js';
+import { myAccountEntry } from '../residents/my-account-entry.js';
 
 export interface ServiceRequestDeps {
   readonly requests: RequestStore;
@@ -64,19 +66,12 @@ const requestEvent = (
 
 /** Keeps the owner's My Account entry and the nearby pin in step with the request. */
 async function project(doc: ServiceRequestDoc, store: RequestStore): Promise<void> {
-  const entry: MyRequestEntry = {
-    id: `request:${doc.id}`,
-    residentId: doc.residentId,
-    kind: 'request',
-    at: doc.createdAt,
-    requestId: doc.id,
-    summary: {
-      serviceCode: doc.serviceCode,
-      serviceName: doc.serviceName,
-      status: doc.status,
-      updatedAt: doc.updatedAt,
-    },
-  };
+  const entry: MyRequestEntry = myAccountEntry('request', doc, {
+    serviceCode: doc.serviceCode,
+    serviceName: doc.serviceName,
+    status: doc.status,
+    updatedAt: doc.updatedAt,
+  });
   const writes: Promise<void>[] = [store.putMyEntry(entry)];
   const { lat, long } = doc.location;
   if (lat !== undefined && long !== undefined) {
@@ -191,7 +186,7 @@ export async function getServiceRequest(
   principal: Principal,
   deps: Pick<ServiceRequestDeps, 'requests'>,
 ): Promise<ServiceRequestDoc> {
-  const request = /^[0-9a-f-]{36}$/.test(id) ? await deps.requests.get(id) : undefined;
+  const request = isUuid(id) ? await deps.requests.get(id) : undefined;
   if (!request || (request.residentId !== principal.sub && !isStaff(principal))) throw notFound('The service request');
   return request;
 }

@@ -13,6 +13,7 @@ import type { DispatchDoc } from '../dispatch/model.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { Status } from './status.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export type { Page };
 
@@ -45,8 +46,6 @@ export interface RequestStore {
   staffList(filters: StaffFilters, pageSize: number, continuation?: string): Promise<Page<ServiceRequestDoc>>;
 }
 
-const statusCode = (error: unknown) => (error as { code?: unknown }).code;
-
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
   return {
     create: (doc, events, dispatch) => createWithEvents(requests, doc, dispatch ? [...events, dispatch] : events),
@@ -65,7 +64,7 @@ export function cosmosRequestStore(requests: Container, residents: Container): R
       try {
         await requests.item(`pin:${requestId}`, cell).delete();
       } catch (error) {
-        if (statusCode(error) !== 404) throw error;
+        if (!isCosmosStatus(error, 404)) throw error;
       }
     },
     async pins(cells, serviceCode, perCell) {

@@ -20,6 +20,8 @@ import { downloadUrlTtlMs, uploadPolicies, uploadUrlTtlMs } from './policy.js';
 import { scanVerdict, type MalwareScanResult } from './scan-result.js';
 import type { DocumentStore } from './store.js';
 import { stripJpeg, stripPng, UnreadableImageError } from './strip-metadata.js';
+import { isUuid } from '../data/ids.js';
+import { myAccountEntry } from '../residents/my-account-entry.js';
 
 export interface UploadDeps {
   readonly documents: DocumentStore;
@@ -33,8 +35,6 @@ export interface MyDocumentEntry extends MyAccountEntry {
   readonly documentId: string;
   readonly summary: { readonly purpose: string; readonly fileName: string; readonly status: string };
 }
-
-const idPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function requestUpload(
   input: NewUpload,
@@ -88,7 +88,7 @@ export async function processScanResult(result: MalwareScanResult, deps: UploadD
   // Not this account's quarantine: nothing to do, and nothing of anyone else's is deleted.
   if (!blobName) return 'ignored';
   const id = /^(photo|evidence)\/([0-9a-f-]{36})$/.exec(blobName)?.[2];
-  const doc = id && idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  const doc = id && isUuid(id) ? await deps.documents.get(id) : undefined;
   if (!doc || doc.quarantineBlob !== blobName || doc.status !== 'pending') {
     // Unknown, or a second upload to a finished document's URL: it is never served.
     await deps.blobs.deleteQuarantine(blobName);
@@ -174,14 +174,11 @@ async function finish(doc: DocumentDoc, change: Partial<DocumentDoc>, deps: Uplo
   const saved = await deps.documents.replace(next, doc._etag ?? '', [event]);
   // Stale: another delivery of the same event finished it first; that one's result stands.
   if (saved !== 'stale') {
-    const entry: MyDocumentEntry = {
-      id: `document:${doc.id}`,
-      residentId: doc.ownerId,
-      kind: 'document',
-      at: doc.createdAt,
-      documentId: doc.id,
-      summary: { purpose: doc.purpose, fileName: doc.fileName, status: saved.status },
-    };
+    const entry: MyDocumentEntry = myAccountEntry(
+      'document',
+      { id: doc.id, residentId: doc.ownerId, createdAt: doc.createdAt },
+      { purpose: doc.purpose, fileName: doc.fileName, status: saved.status },
+    );
     await putEntry(deps.residents, entry);
   }
   await deps.blobs.deleteQuarantine(doc.quarantineBlob);
@@ -192,7 +189,7 @@ export async function getDocument(
   principal: Principal,
   deps: Pick<UploadDeps, 'documents'>,
 ): Promise<DocumentDoc> {
-  const doc = idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  const doc = isUuid(id) ? await deps.documents.get(id) : undefined;
   if (!doc || (doc.ownerId !== principal.sub && !isStaff(principal))) throw notFound('The document');
   return doc;
 }
@@ -239,7 +236,7 @@ export async function checkPhotos(
 
 /** A photo on a report, for partners (Open311 media_url): only once checked and stripped. */
 export async function publicPhotoUrl(id: string, deps: UploadDeps): Promise<string> {
-  const doc = idPattern.test(id) ? await deps.documents.get(id) : undefined;
+  const doc = isUuid(id) ? await deps.documents.get(id) : undefined;
   if (!doc || doc.purpose !== 'photo' || doc.status !== 'available' || !doc.blobName) throw notFound('The photo');
   return deps.blobs.downloadUrl(doc.blobName, doc.fileName, new Date(deps.now().getTime() + downloadUrlTtlMs));
 }

@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { azureUploadBlobs } from '../../shared/uploads/blob-store.js';
 import { aServiceRequest, call, staff } from '../support/api.js';
 import { eicarPdf, jpegWithExif, pdf, pngWithText } from '../support/files.js';
+import { waitFor } from '../support/wait.js';
 
 interface Issued {
   document: { id: string; status: string };
@@ -25,14 +26,14 @@ async function issue(as: string, body: Record<string, unknown>) {
 const put = (upload: Issued['upload'], bytes: Buffer) =>
   fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
 
-async function settled(as: string, id: string, timeoutMs = 10_000): Promise<DocView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = (await (await call('GET', `documents/${id}`, { as })).json()) as DocView;
-    if (view.status !== 'pending' || Date.now() > deadline) return view;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const settled = (as: string, id: string): Promise<DocView> =>
+  waitFor(
+    async () => {
+      const view = (await (await call('GET', `documents/${id}`, { as })).json()) as DocView;
+      return view.status !== 'pending' ? view : undefined;
+    },
+    { what: `document ${id} to be checked` },
+  );
 
 async function upload(as: string, purpose: string, contentType: string, bytes: Buffer, declaredSize = bytes.length) {
   const { body } = await issue(as, { purpose, fileName: 'pothole.jpg', contentType, size: declaredSize });
@@ -150,8 +151,7 @@ describe('after the bytes land', () => {
       'quarantine',
     );
     const blob = quarantine.getBlobClient(`evidence/${first.id}`);
-    const deadline = Date.now() + 5000;
-    while ((await blob.exists()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => !(await blob.exists()), { what: 'the second upload to be deleted unseen' });
     expect(await blob.exists()).toBe(false);
     expect(await download(who, first.id)).toEqual(pdf());
     expect((await settled(who, first.id)).status).toBe('available');

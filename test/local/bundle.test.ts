@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionsHost } from '../../local/host/functions-host.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { waitFor } from '../support/wait.js';
 
 const root = join(import.meta.dirname, '../..');
 let platform: TestPlatform;
@@ -31,12 +32,25 @@ describe('the built function app', () => {
     expect(hostJson.version).toBe('2.0');
   });
 
+  it('is what the root package names as its entry point', async () => {
+    const rootPackage = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { main: string };
+    expect(join(root, rootPackage.main)).toBe(join(root, 'dist/app/main.js'));
+    await expect(readFile(join(root, rootPackage.main))).resolves.toBeInstanceOf(Buffer);
+  });
+
   it('registers its functions and serves /api/health from the bundle', async () => {
     expect(host.functions.map((f) => f.name)).toContain('health');
-    const response = await fetch(`${host.url}/api/health`);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { status: string }).status).toBe('healthy');
-  });
+    // Each probe is bounded (DEPENDENCY_TIMEOUT_MS), so on a loaded machine one answer can be
+    // 503 although nothing is down: ask again until healthy, within a generous deadline.
+    const report = await waitFor(
+      async () => {
+        const response = await fetch(`${host.url}/api/health`);
+        return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
+      },
+      { timeout: 90_000, interval: 250, what: '/api/health to answer 200' },
+    );
+    expect(report.status).toBe('healthy');
+  }, 120_000);
 
   it('answers an unknown route with 404', async () => {
     expect((await fetch(`${host.url}/api/no-such-thing`)).status).toBe(404);

@@ -8,19 +8,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
 import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.js';
 import type { Seen } from '../fixtures/trigger-app.js';
+import { peekAll } from '../support/service-bus.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: LocalStack;
 let host: FunctionsHost;
 let client: ServiceBusClient;
 const seen = () => (globalThis as Record<symbol, unknown>)[Symbol.for('doorstep.test.trigger-app')] as Seen;
 
-async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = async (check: () => boolean): Promise<void> => {
+  await waitFor(check);
+};
+
+/** Nothing left on the entity, locked or not: every delivered message was settled. */
+const drained = (entity: { queue: string } | { topic: string; subscription: string }) =>
+  waitFor(async () => (await peekAll(stack.appSettings.ServiceBus ?? '', entity)).length === 0, {
+    what: 'the entity to be drained',
+  });
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -59,7 +63,8 @@ describe('local Functions host', () => {
   it('when a queue handler succeeds, then the message is completed and not seen again', async () => {
     await client.createSender('notifications').sendMessages({ body: { hello: 1 }, messageId: 'ok-1' });
     await eventually(() => seen().queue.some((m) => m.messageId === 'ok-1'));
-    await new Promise((r) => setTimeout(r, 300));
+    // Completed (gone from the queue), so it cannot come again.
+    await drained({ queue: 'notifications' });
     expect(seen().queue.filter((m) => m.messageId === 'ok-1')).toHaveLength(1);
     expect(seen().queue.find((m) => m.messageId === 'ok-1')?.deliveryCount).toBe(1);
     expect(await client.createReceiver('notifications').peekMessages(10)).toHaveLength(0);
@@ -88,13 +93,14 @@ describe('local Functions host', () => {
       { body: { n: 2 }, subject: 'something.else' },
     ]);
     await eventually(() => seen().topic.length >= 1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Filters apply when a message is sent: once the subscription is drained, a match would have been seen.
+    await drained({ topic: 'events', subscription: 'notify-residents' });
     expect(seen().topic).toEqual([{ n: 1 }]);
   });
 
   it('fires timer triggers on their schedule and on demand through the admin API', async () => {
     const before = seen().timer;
-    await eventually(() => seen().timer >= before + 1, 3000);
+    await eventually(() => seen().timer >= before + 1);
     const now = seen().timer;
     const response = await fetch(`${host.url}/admin/functions/every-second`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(202);

@@ -3,12 +3,14 @@
  * their outbox events), and once Service Bus is back the publisher catches up,
  * each event exactly once.
  */
-import { ServiceBusClient } from '@azure/service-bus';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { seedLocalData } from '../../local/seed.js';
+import { outboxPublished } from '../support/outbox.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { readSubscription } from '../support/service-bus.js';
+import { waitFor } from '../support/wait.js';
 
 let platform: TestPlatform;
 let token: string;
@@ -39,23 +41,23 @@ const report = async (n: number) => {
 
 describe('the outbox during a Service Bus outage', () => {
   it('accepts reports while Service Bus is down and publishes every event once when it is back', async () => {
+    const attempts = () => platform.host.invocations().get('outbox-requests')?.count ?? 0;
     await platform.stack.serviceBus.suspend();
     const ids = [await report(1), await report(2), await report(3)];
-    // Long enough for several failed publish attempts.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Several failed publish attempts, counted rather than waited for.
+    const before = attempts();
+    await waitFor(() => attempts() >= before + 3, { what: 'failed publish attempts' });
     await platform.stack.serviceBus.resume();
 
-    const client = new ServiceBusClient(platform.stack.appSettings.ServiceBus ?? '');
-    const receiver = client.createReceiver('events', 'crm', { receiveMode: 'receiveAndDelete' });
-    const seen: string[] = [];
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && seen.length < 3) {
-      for (const m of await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 })) seen.push(String(m.correlationId));
-    }
-    // Anything extra would have arrived by now.
-    for (const m of await receiver.receiveMessages(10, { maxWaitTimeInMs: 1500 })) seen.push(String(m.correlationId));
-    await receiver.close();
-    await client.close();
-    expect(seen.sort()).toEqual([...ids].sort());
+    // Every entry published, then a marker behind them: anything extra would be read before it.
+    await outboxPublished(platform.stack.endpoints.cosmos, ids);
+    const seen = await readSubscription(
+      platform.stack.appSettings.ServiceBus ?? '',
+      'events',
+      'crm',
+      (m) => ids.includes(String(m.correlationId)),
+      { atLeast: 3 },
+    );
+    expect(seen.map((m) => String(m.correlationId)).sort()).toEqual([...ids].sort());
   });
 });

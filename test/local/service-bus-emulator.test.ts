@@ -4,6 +4,7 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Topology } from '../../shared/messaging/topology.js';
+import { waitFor } from '../support/wait.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from '../../local/service-bus/amqp-server.js';
 
 const settings = {
@@ -219,10 +220,12 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     const receiver = client.createReceiver('short-locks', { maxAutoLockRenewalDurationInMs: 0 });
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     const firstUntil = m?.lockedUntilUtc?.getTime() ?? 0;
-    await new Promise((r) => setTimeout(r, 600));
+    // Renewed as soon as the clock has moved past the first lock's start (so the renewal is later), not after a
+    // fixed pause a stalled machine could stretch past the first lock.
+    await waitFor(() => Date.now() > firstUntil - 1000);
     const renewed = await receiver.renewMessageLock(m as ServiceBusReceivedMessage);
     expect(renewed.getTime()).toBeGreaterThan(firstUntil);
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => Date.now() > firstUntil);
     // Past the first lock's end but within the renewed one: still completable.
     await receiver.completeMessage(m as ServiceBusReceivedMessage);
     await receiver.close();
@@ -232,8 +235,8 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     await client.createSender('short-locks').sendMessages({ body: 'forgotten' });
     const receiver = client.createReceiver('short-locks', { maxAutoLockRenewalDurationInMs: 0 });
     const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
-    await new Promise((r) => setTimeout(r, 1300));
-    const [second] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    // Comes back once the lock has expired, however long that takes the emulator to notice.
+    const [second] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 20_000 });
     expect(second?.body).toBe('forgotten');
     expect(second?.deliveryCount).toBe(1);
     await expect(receiver.completeMessage(first as ServiceBusReceivedMessage)).rejects.toMatchObject({
@@ -253,9 +256,10 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
     const [peeked] = await receiver.peekMessages(5);
     expect(peeked?.state).toBe('scheduled');
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 800));
-    const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 });
+    const got = await receiver.receiveMessages(1, { maxWaitTimeInMs: 20_000 });
     expect(got.map((m) => m.body as unknown)).toEqual(['scheduled']);
+    // Not late: the cancelled one is nowhere on the queue, scheduled or not.
+    expect(await receiver.peekMessages(5)).toHaveLength(0);
     await sender.close();
     await receiver.close();
   });
@@ -285,11 +289,15 @@ describe('Service Bus emulator, through @azure/service-bus', () => {
 
   it('when a message outlives its time to live, then it is dead-lettered as expired', async () => {
     await client.createSender('plain').sendMessages({ body: 'stale', timeToLive: 200 });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await receiveOne('plain')).toBeUndefined();
-    const dead = await receiveOne('plain', { subQueueType: 'deadLetter' });
-    expect(dead?.body).toBe('stale');
-    expect(dead?.deadLetterReason).toBe('TTLExpiredException');
+    const dead = await waitFor(() => receiveOne('plain', { subQueueType: 'deadLetter' }), {
+      what: 'the expired message to be dead-lettered',
+    });
+    // Moved, not copied: the queue no longer holds it.
+    const peeker = client.createReceiver('plain');
+    expect((await peeker.peekMessages(10)).filter((m) => m.body === 'stale')).toHaveLength(0);
+    await peeker.close();
+    expect(dead.body).toBe('stale');
+    expect(dead.deadLetterReason).toBe('TTLExpiredException');
   });
 
   it('when the same message id is sent twice within the window, then only one copy is stored', async () => {
