@@ -29,6 +29,8 @@ export async function startTriggers(
   // and delivers Defender's scan-result event to the function subscribed to it.
   const scanUpload = byName.get('scan-upload');
   if (process.env.UPLOAD_SCANNER === 'signatures' && scanUpload?.trigger.type === 'eventGridTrigger')
-    stops.push(await startMalwareScanning('scan-upload', (event) => invoke(scanUpload, typed(event)), startPoller, log));
+    stops.push(
+      await startMalwareScanning('scan-upload', (event) => invoke(scanUpload, typed(event)), startPoller, log),
+    );
   return stops;
 }

@@ -174,6 +174,10 @@ describe('applyUpdate', () => {
       { requests: f.store, now },
     );
     expect(updated).not.toBe('stale');
-    expect(updated !== 'stale' && updated.timeline.at(-1)).toMatchObject({ kind: 'update', text: 'one more', by: 'council' });
+    expect(updated !== 'stale' && updated.timeline.at(-1)).toMatchObject({
+      kind: 'update',
+      text: 'one more',
+      by: 'council',
+    });
   });
 });
