@@ -64,8 +64,8 @@ export interface FunctionsHost {
 
 const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-function registeredFunctions(): RegisteredFunction[] {
-  return core.registry.functions.map(({ metadata, callback }) => {
+function registeredFunctions(entries = core.registry.functions): RegisteredFunction[] {
+  return entries.map(({ metadata, callback }) => {
     const entry = Object.entries(metadata.bindings).find(
       ([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.endsWith('Trigger'),
     );
@@ -98,10 +98,12 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
     log(`${category === 'system' ? '[host] ' : ''}${level === 'information' ? '' : `${level}: `}${message}`);
   };
 
+  // One process can host two apps (the API and the website): each host serves what its own entry registered.
+  const before = new Set(core.registry.functions);
   await import(options.entry.startsWith('file:') ? options.entry : pathToFileURL(options.entry).href);
   const model = core.registry.model;
   if (!model) throw new Error(`${options.entry} registered no functions (did it import @azure/functions?)`);
-  const functions = registeredFunctions();
+  const functions = registeredFunctions(core.registry.functions.filter((f) => !before.has(f)));
 
   const stats = new Map<string, { count: number; ms: number }>();
   async function invoke(
