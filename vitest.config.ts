@@ -21,7 +21,7 @@ export default defineConfig({
           include: ['test/web/**/*.test.ts'],
           globalSetup: ['test/support/web-setup.ts'],
           // A real browser and axe scans on a machine shared with other suites.
-          testTimeout: 120_000,
+          testTimeout: 300_000,
         },
       },
       // Integration tests share one embedded stack and Functions host, started once.

@@ -87,6 +87,13 @@ route(
   'cookies',
   lazyPage(() => import('./pages/info.js'), 'cookies'),
 );
+const report = () => import('./pages/report.js');
+route('report', ['GET', 'POST'], 'report', lazyPage(report, 'chooseService', signedIn));
+route('report-questions', ['GET', 'POST'], 'report/questions', lazyPage(report, 'answerQuestions', signedIn));
+route('report-location', ['GET', 'POST'], 'report/location', lazyPage(report, 'chooseLocation', signedIn));
+route('report-check', ['GET', 'POST'], 'report/check', lazyPage(report, 'checkAnswers', signedIn));
+route('report-confirmation', ['GET'], 'report/confirmation/{id}', lazyPage(report, 'confirmation', signedIn));
+
 // Last by precedence: `/` and anything no other route claims.
 route(
   'fallback',

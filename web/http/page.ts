@@ -158,6 +158,8 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
           session = {
             csrf: session.csrf,
             flash: 'You were signed out because you had not used the service for a while.',
+            // Answers given so far stay: after signing in again the resident carries on where they were.
+            ...(session.journeys ? { journeys: session.journeys } : {}),
           };
         }
         const back = request.method === 'GET' ? path : url.pathname;
