@@ -17,13 +17,15 @@ export interface WebsiteOptions {
   readonly blobEndpoint: string;
   readonly govukPayUrl: string;
   readonly port?: number;
+  /** The website's entry: its TypeScript source by default, or the built bundle (dist/web/main.js). */
+  readonly entry?: string;
   readonly log?: (line: string) => void;
 }
 
 export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHost> {
   await buildWebAssets();
   const host = await startFunctionsHost({
-    entry: join(import.meta.dirname, '..', 'web', 'index.ts'),
+    entry: options.entry ?? join(import.meta.dirname, '..', 'web', 'index.ts'),
     port: options.port ?? 0,
     routePrefix: '',
     ...(options.log ? { log: options.log } : {}),

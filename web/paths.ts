@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-const here = import.meta.dirname;
+// In the bundle, lazily loaded modules sit in chunks/ beneath main.js.
+const here = basename(import.meta.dirname) === 'chunks' ? dirname(import.meta.dirname) : import.meta.dirname;
 
 export const publicDir = join(here, 'public');
 

@@ -40,8 +40,8 @@ export const wcag22 = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'w
 export async function axeViolations(page: Page): Promise<string[]> {
   // Only violations are reported in full: passes and incomplete results cost time and are not asserted.
   const results = await new AxeBuilder({ page })
-    .withTags(wcag22)
-    .options({ resultTypes: ['violations'] })
+    // One options object: AxeBuilder.options() replaces what withTags() set.
+    .options({ runOnly: { type: 'tag', values: wcag22 }, resultTypes: ['violations'] })
     .analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
