@@ -22,8 +22,9 @@ export interface WebsiteOptions {
   readonly log?: (line: string) => void;
 }
 
-export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHost> {
+export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHost & { readonly sessionKey: string }> {
   await buildWebAssets();
+  const sessionKey = randomBytes(32).toString('base64');
   const host = await startFunctionsHost({
     entry: options.entry ?? join(import.meta.dirname, '..', 'web', 'index.ts'),
     port: options.port ?? 0,
@@ -36,11 +37,11 @@ export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHo
     WEB_ORIGIN: host.url,
     WEB_OIDC_CLIENT_ID: webSiteClient.id,
     WEB_OIDC_CLIENT_SECRET: webSiteClient.secret,
-    WEB_SESSION_KEY: randomBytes(32).toString('base64'),
+    WEB_SESSION_KEY: sessionKey,
     WEB_UPLOAD_ORIGINS: new URL(options.blobEndpoint).origin,
     WEB_FORM_ACTION_ORIGINS: new URL(options.govukPayUrl).origin,
   });
   if (process.env.OIDC_ISSUER !== options.issuer || process.env.OIDC_AUDIENCE !== options.audience)
     Object.assign(process.env, { OIDC_ISSUER: options.issuer, OIDC_AUDIENCE: options.audience });
-  return host;
+  return Object.assign(host, { sessionKey });
 }

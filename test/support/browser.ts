@@ -59,7 +59,12 @@ export async function signInAs(page: Page, sub: string, siteUrl: string): Promis
   await page.locator('input[name=login]').fill(sub);
   await page.locator('input[name=password]').fill('any');
   await page.locator('button[type=submit]').click();
-  // The provider asks for consent the first time a resident uses the site.
+  await consentIfAsked(page, siteUrl);
+}
+
+/** The local provider asks for consent when a resident signs in to the site; then back to the site. */
+export async function consentIfAsked(page: Page, siteUrl: string): Promise<void> {
+  const site = new URL(siteUrl).origin;
   const consent = page.getByRole('button', { name: 'Continue' });
   await Promise.race([page.waitForURL((url) => url.origin === site), consent.waitFor()]);
   if (new URL(page.url()).origin !== site) {

@@ -15,6 +15,8 @@ declare module 'vitest' {
     apiUrl: string;
     issuer: string;
     chromium: string;
+    /** So that a test can age a session as time would. */
+    webSessionKey: string;
   }
 }
 
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('apiUrl', api.url);
   project.provide('issuer', stack.endpoints.identity.issuer);
   project.provide('chromium', chromium);
+  project.provide('webSessionKey', web.sessionKey);
   return async () => {
     await web.close();
     await api.close();

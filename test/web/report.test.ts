@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
-import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
 
 const site = inject('webUrl');
 let browser: Browser;
@@ -166,4 +166,47 @@ describe('reporting a problem', () => {
       await context.close();
     });
   }
+});
+
+describe('a session that expires in the middle of a report', () => {
+  it('when the resident next sends a form, then they sign in again and carry on with their answers kept', async () => {
+    const { sealSession, unsealSession } = await import('../../web/session.js');
+    const key = new Uint8Array(Buffer.from(inject('webSessionKey'), 'base64'));
+    const sub = `expiring-${Math.random().toString(36).slice(2, 8)}`;
+    const context = await newContext(browser, false);
+    const page = await context.newPage();
+    await page.goto(`${site}/report`);
+    await signInAs(page, sub, site);
+    await page.getByLabel('Pothole').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Road', { exact: true }).check();
+    await page.getByLabel('Up to a car tyre').check();
+    await page.getByLabel('Describe the problem').fill('Deep pothole by the school gates.');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Postcode or street name').fill('DB2 1AA');
+    await page.getByRole('button', { name: 'Find address' }).click();
+
+    // The access token runs out while the resident is away.
+    const [cookie] = (await context.cookies()).filter((c) => c.name === '__Host-doorstep');
+    const session = await unsealSession(cookie?.value, key);
+    if (!cookie || !session?.user) throw new Error('no signed-in session');
+    await context.addCookies([
+      { ...cookie, value: await sealSession({ ...session, user: { ...session.user, expiresAt: 0 } }, key) },
+    ]);
+    await page.getByLabel('1 Church Street, Doorstep').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // The identity provider still knows them: no password, at most its consent page; their answers are there.
+    await consentIfAsked(page, site);
+    await page.waitForURL(`${site}/report/location`);
+    await page.getByLabel('Postcode or street name').fill('DB2 1AA');
+    await page.getByRole('button', { name: 'Find address' }).click();
+    await page.getByLabel('1 Church Street, Doorstep').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await heading(page)).toBe('Check your answers before sending your report');
+    const rows = (await page.locator('.govuk-summary-list__row').allInnerTexts()).join('\n');
+    expect(rows).toContain('Up to a car tyre');
+    expect(rows).toContain('Deep pothole by the school gates.');
+    await context.close();
+  });
 });

@@ -21,8 +21,10 @@ export const signInCallback: PageHandler = async (page) => {
   if (!pending || callback.searchParams.has('error')) return { view: 'sign-in-failed', status: 400 };
   try {
     const user = await finishSignIn(page.config, callback, pending);
-    // A new session on sign-in (fresh CSRF token): nothing from before carries over but the flash.
-    page.session = { ...newSession(), user };
+    // A new session on sign-in (a fresh CSRF token), keeping only unfinished answers: a resident
+    // whose session expired mid-report carries on where they were.
+    const journeys = page.session.journeys;
+    page.session = { ...newSession(), user, ...(journeys ? { journeys } : {}) };
     return { redirect: pending.returnTo };
   } catch {
     page.session = { csrf: page.session.csrf };
