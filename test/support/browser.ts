@@ -55,7 +55,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Signs in through the local identity provider's dev pages (any password), back to the site. */
 export async function signInAs(page: Page, sub: string, siteUrl: string): Promise<void> {
-  const site = new URL(siteUrl).origin;
   await page.locator('input[name=login]').fill(sub);
   await page.locator('input[name=password]').fill('any');
   await page.locator('button[type=submit]').click();
