@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.local', 'coverage', 'local/functions-core/**', 'local/*.cjs'] },
+  { ignores: ['node_modules', 'dist', '.local', 'coverage', 'web/public', 'local/functions-core/**', 'local/*.cjs'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -14,6 +14,17 @@ export default defineConfig({
       { extends: true, test: { name: 'local-stack', include: ['test/local/**/*.test.ts'] } },
       // Dependencies taken away under load (`npm run test:faults`); its own stack.
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'] } },
+      // The resident website in a real browser (Chromium headless shell), with its own stack.
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          globalSetup: ['test/support/web-setup.ts'],
+          // A real browser and axe scans on a machine shared with other suites.
+          testTimeout: 300_000,
+        },
+      },
       // Integration tests share one embedded stack and Functions host, started once.
       {
         extends: true,

@@ -334,6 +334,14 @@ app.serviceBusQueue('send-notification', {
   ),
 });
 
+// Address lookup (postcode or street → UPRN and position) for saying where a problem is.
+http(
+  'addresses-search',
+  ['GET'],
+  'addresses',
+  lazyHttp(() => import('./addresses.js'), 'searchAddresses'),
+);
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

@@ -2,7 +2,7 @@
  * `npm start`: the whole platform on the embedded stack, on loopback.
  * Ports: DOORSTEP_PORT_FUNCTIONS (7071), DOORSTEP_PORT_COSMOS (8081),
  * DOORSTEP_PORT_BLOB (10000), DOORSTEP_PORT_SERVICEBUS (5672), DOORSTEP_PORT_IDENTITY (7072),
- * DOORSTEP_PORT_GOVUKPAY (7073).
+ * DOORSTEP_PORT_GOVUKPAY (7073), DOORSTEP_PORT_WEB (3000, the resident website).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { devAccounts } from './identity/dev-accounts.js';
 import { defaultPorts, startLocalStack } from './stack.js';
 import { seedLocalData } from './seed.js';
 import { testCards } from './govuk-pay/server.js';
+import { startWebsite } from './website.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = (name: string, fallback: number) => {
@@ -42,13 +43,27 @@ const host = await startFunctionsHost({
 });
 
 stack.setPaymentWebhookTarget(`${host.url}/api/payments/webhook`);
-const endpoints = { functions: `${host.url}/api`, ...stack.endpoints, appSettings: stack.appSettings };
+const website = await startWebsite({
+  apiUrl: host.url,
+  issuer: stack.endpoints.identity.issuer,
+  audience: stack.endpoints.identity.audience,
+  blobEndpoint: stack.endpoints.blob.endpoint,
+  govukPayUrl: stack.govukPay.url,
+  port: port('WEB', 3000),
+});
+const endpoints = {
+  functions: `${host.url}/api`,
+  website: website.url,
+  ...stack.endpoints,
+  appSettings: stack.appSettings,
+};
 await mkdir(join(root, '.local'), { recursive: true });
 await writeFile(join(root, '.local/endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
 
 console.log(`
 Doorstep is running locally (${Date.now() - started} ms).
 
+  Website        ${website.url}   (sign in as alice, any password)
   API            ${host.url}/api   (health: ${host.url}/api/health)
   Sign-in (OIDC) ${stack.endpoints.identity.issuer}   discovery: ${stack.endpoints.identity.discovery}
   Cosmos DB      ${stack.endpoints.cosmos.endpoint}   database: ${stack.endpoints.cosmos.database}
@@ -70,6 +85,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping Doorstep…`);
+  await website.close();
   await host.close();
   await closeTriggerClients();
   await stack.close();

@@ -64,10 +64,12 @@ export async function startFunctionsHost(options: HostOptions): Promise<Function
     log(`${category === 'system' ? '[host] ' : ''}${level === 'information' ? '' : `${level}: `}${message}`);
   };
 
+  // One process can host two apps (the API and the website): each host serves what its own entry registered.
+  const before = new Set(core.registry.functions);
   await import(options.entry.startsWith('file:') ? options.entry : pathToFileURL(options.entry).href);
   const model = core.registry.model;
   if (!model) throw new Error(`${options.entry} registered no functions (did it import @azure/functions?)`);
-  const functions = registeredFunctions();
+  const functions = registeredFunctions(core.registry.functions.filter((f) => !before.has(f)));
   const { invoke, stats } = createInvoker(model);
   const byName = new Map(functions.map((f) => [f.name.toLowerCase(), f]));
 

@@ -25,8 +25,8 @@ export type Invoke = (
   triggerMetadata?: Record<string, RpcTypedData>,
 ) => Promise<InvocationOutcome>;
 
-export function registeredFunctions(): RegisteredFunction[] {
-  return core.registry.functions.map(({ metadata, callback }) => {
+export function registeredFunctions(entries = core.registry.functions): RegisteredFunction[] {
+  return entries.map(({ metadata, callback }) => {
     const entry = Object.entries(metadata.bindings).find(
       ([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.endsWith('Trigger'),
     );

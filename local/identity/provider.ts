@@ -18,6 +18,7 @@ import { suspendableServer, type Suspendable } from '../outage.js';
 
 export const devTokenGrantType = 'urn:doorstep:params:grant-type:dev-token';
 export const devCliClient = { id: 'doorstep-dev-cli', secret: 'local-only-not-a-secret' } as const;
+export const webSiteClient = { id: 'doorstep-web-site', secret: 'local-only-web-site-secret' } as const;
 
 export interface IdentityProviderOptions {
   readonly port?: number;
@@ -77,6 +78,18 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
           ...(options.redirectUris ?? ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback']),
         ],
         grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      },
+      {
+        // The resident website (web/): a confidential client, as its Entra app registration is.
+        client_id: webSiteClient.id,
+        client_secret: webSiteClient.secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        // "native" only so that any loopback port matches (RFC 8252 §7.3): tests run the site on a free port.
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'],
+        post_logout_redirect_uris: ['http://127.0.0.1/signed-out', 'http://localhost/signed-out'],
+        grant_types: ['authorization_code'],
         response_types: ['code'],
       },
       {

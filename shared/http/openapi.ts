@@ -3,6 +3,7 @@
  * validate requests, so the document cannot drift from what the API accepts.
  */
 import { z } from 'zod';
+import { addressSearchQuery } from '../addresses/addresses.js';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
@@ -265,6 +266,14 @@ const operations: readonly Operation[] = [
     auth: 'admin',
     pathParams: ['id'],
     success: 204,
+  },
+  {
+    method: 'get',
+    path: '/addresses',
+    summary: 'Addresses matching a postcode or street, with UPRN and position',
+    auth: 'public',
+    query: addressSearchQuery,
+    success: 200,
   },
 ];
 

@@ -1,0 +1,119 @@
+/**
+ * The resident website's build.
+ *
+ * `buildWebAssets(dir)`: the Sass build (govuk-frontend with Arial instead of
+ * GDS Transport) and the enhancement script, written with content hashes in
+ * their names plus a `manifest.json`, so every asset URL can be cached for a
+ * year. Skipped when the sources have not changed (tests and `npm start` call it).
+ *
+ * `npm run build:web`: the deployable function app in `dist/web/`: host.json,
+ * package.json, the esbuild bundle, the templates (the site's and
+ * govuk-frontend's) and the built assets.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const web = join(root, 'web');
+const govuk = join(dirname(createRequire(import.meta.url).resolve('govuk-frontend')), '..');
+
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of ['styles', 'client'])
+    for (const file of (await readdir(join(web, dir))).sort())
+      hash.update(file).update(await readFile(join(web, dir, file)));
+  hash.update(await readFile(join(govuk, '..', 'package.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+const fingerprint = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+
+/** Builds the CSS and JS into `<dir>/assets` with `<dir>/manifest.json`; returns whether it did any work. */
+export async function buildWebAssets(dir = join(web, 'public')): Promise<boolean> {
+  const source = await sourceHash();
+  const manifestFile = join(dir, 'manifest.json');
+  try {
+    const current = JSON.parse(await readFile(manifestFile, 'utf8')) as { source?: string };
+    if (current.source === source) return false;
+  } catch {
+    // Not built yet.
+  }
+  const { compileAsync, NodePackageImporter } = await import('sass');
+  const css = await compileAsync(join(web, 'styles', 'app.scss'), {
+    importers: [new NodePackageImporter()],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  });
+  const js = await build({
+    entryPoints: [join(web, 'client', 'app.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  const script = js.outputFiles[0]?.contents ?? new Uint8Array();
+  const cssBytes = Buffer.from(css.css);
+  const files = { 'app.css': `app-${fingerprint(cssBytes)}.css`, 'app.js': `app-${fingerprint(script)}.js` };
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'assets'), { recursive: true });
+  await writeFile(join(dir, 'assets', files['app.css']), cssBytes);
+  await writeFile(join(dir, 'assets', files['app.js']), script);
+  await writeFile(manifestFile, `${JSON.stringify({ source, ...files }, null, 2)}\n`);
+  return true;
+}
+
+async function copyTemplates(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from, { recursive: true })) {
+    if (!entry.endsWith('.njk')) continue;
+    await mkdir(dirname(join(to, entry)), { recursive: true });
+    await cp(join(from, entry), join(to, entry));
+  }
+}
+
+async function buildWebApp(): Promise<void> {
+  const out = join(root, 'dist', 'web');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await build({
+    entryPoints: { main: join(web, 'index.ts') },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external: ['@azure/functions-core', 'fsevents', 'chokidar'],
+    banner: {
+      js: "import { createRequire as __doorstepCreateRequire } from 'node:module'; const require = __doorstepCreateRequire(import.meta.url);",
+    },
+    minify: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+  await cp(join(web, 'host.json'), join(out, 'host.json'));
+  await writeFile(
+    join(out, 'package.json'),
+    `${JSON.stringify({ name: 'doorstep-web', private: true, type: 'module', main: 'main.js' }, null, 2)}\n`,
+  );
+  await copyTemplates(join(web, 'views'), join(out, 'views'));
+  await copyTemplates(join(govuk, 'govuk'), join(out, 'govuk-frontend', 'govuk'));
+  await buildWebAssets(join(out, 'public'));
+  console.log(`${relative(root, out)}: function app with templates and fingerprinted assets`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv.includes('--assets')) {
+    console.log((await buildWebAssets()) ? 'web/public: built' : 'web/public: up to date');
+  } else await buildWebApp();
+}

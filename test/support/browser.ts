@@ -1,0 +1,73 @@
+/**
+ * A real browser for the website's tests: Debian's Chromium headless shell
+ * driven by playwright-core (Playwright's own browser download cannot be reached
+ * from here), axe-core's WCAG 2.2 A/AA rules, and screenshots for review.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const candidates = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export const noBrowserMessage =
+  "No Chromium for the browser tests. Install Debian's headless shell with `apt-get install -y --no-install-recommends chromium-headless-shell` (as root; .ci/run does this), or set DOORSTEP_CHROMIUM to a Chromium or headless-shell binary.";
+
+export function findChromium(): string {
+  const configured = process.env.DOORSTEP_CHROMIUM;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`DOORSTEP_CHROMIUM=${configured} does not exist. ${noBrowserMessage}`);
+    return configured;
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(noBrowserMessage);
+  return found;
+}
+
+export function launch(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true });
+}
+
+/** A fresh browser profile (no cookies), with JavaScript on or off. */
+export function newContext(browser: Browser, javaScript: boolean): Promise<BrowserContext> {
+  return browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1024, height: 800 } });
+}
+
+export const wcag22 = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** axe's WCAG 2.2 A and AA violations on the page as it is now (needs JavaScript on in the context). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Only violations are reported in full: passes and incomplete results cost time and are not asserted.
+  const results = await new AxeBuilder({ page })
+    // One options object: AxeBuilder.options() replaces what withTags() set.
+    .options({ runOnly: { type: 'tag', values: wcag22 }, resultTypes: ['violations'] })
+    .analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+export const screenshotDir = join(import.meta.dirname, '..', '..', '.ci', 'out', 'screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the local identity provider's dev pages (any password), back to the site. */
+export async function signInAs(page: Page, sub: string, siteUrl: string): Promise<void> {
+  await page.locator('input[name=login]').fill(sub);
+  await page.locator('input[name=password]').fill('any');
+  await page.locator('button[type=submit]').click();
+  await consentIfAsked(page, siteUrl);
+}
+
+/** The local provider asks for consent when a resident signs in to the site; then back to the site. */
+export async function consentIfAsked(page: Page, siteUrl: string): Promise<void> {
+  const site = new URL(siteUrl).origin;
+  const consent = page.getByRole('button', { name: 'Continue' });
+  await Promise.race([page.waitForURL((url) => url.origin === site), consent.waitFor()]);
+  if (new URL(page.url()).origin !== site) {
+    await consent.click();
+    await page.waitForURL((url) => url.origin === site);
+  }
+}

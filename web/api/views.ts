@@ -1,0 +1,115 @@
+/**
+ * What the site reads from the API's answers, parsed (never cast): an answer of
+ * another shape fails here, at the boundary, not somewhere in a template.
+ */
+import { z } from 'zod';
+
+const status = z.enum(['submitted', 'acknowledged', 'in-progress', 'fixed', 'closed', 'rejected']);
+
+export const statusNames: Record<z.infer<typeof status>, string> = {
+  submitted: 'Received',
+  acknowledged: 'Acknowledged',
+  'in-progress': 'In progress',
+  fixed: 'Fixed',
+  closed: 'Closed',
+  rejected: 'Not accepted',
+};
+
+export const profileView = z.object({
+  residentId: z.string(),
+  contact: z.object({
+    name: z.string().nullish(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
+  preferences: z.object({ email: z.boolean(), sms: z.boolean(), events: z.array(z.string()) }),
+});
+export type ProfileView = z.infer<typeof profileView>;
+
+export const myRequestsView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      reportedAt: z.string(),
+      serviceCode: z.string(),
+      serviceName: z.string(),
+      status,
+      updatedAt: z.string(),
+    }),
+  ),
+  continuation: z.string().optional(),
+});
+
+const attributeValue = z.union([z.string(), z.number(), z.array(z.string())]);
+
+export const requestView = z.object({
+  id: z.string(),
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  status,
+  open: z.boolean(),
+  description: z.string().optional(),
+  attributes: z.record(z.string(), attributeValue).default({}),
+  location: z.object({ lat: z.number(), long: z.number(), address: z.string().optional() }).loose(),
+  timeline: z.array(
+    z.object({
+      at: z.string(),
+      kind: z.string(),
+      status: status.optional(),
+      text: z.string().optional(),
+      photoUrl: z.string().optional(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  expectedAt: z.string().optional(),
+});
+export type RequestView = z.infer<typeof requestView>;
+
+export const attributeView = z.object({
+  code: z.string(),
+  description: z.string(),
+  datatype: z.enum(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist']),
+  required: z.boolean(),
+  variable: z.boolean().default(true),
+  datatypeDescription: z.string().optional(),
+  order: z.number(),
+  values: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
+});
+export type AttributeView = z.infer<typeof attributeView>;
+
+export const serviceView = z.object({
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  group: z.string(),
+  attributes: z.array(attributeView).default([]),
+});
+export type ServiceView = z.infer<typeof serviceView>;
+
+export const myPaymentsView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      description: z.string(),
+      amount: z.number(),
+      status: z.string(),
+      refunded: z.number().default(0),
+    }),
+  ),
+  continuation: z.string().optional(),
+});
+
+export const myDocumentsView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      uploadedAt: z.string(),
+      purpose: z.string(),
+      fileName: z.string(),
+      status: z.string(),
+    }),
+  ),
+  continuation: z.string().optional(),
+});

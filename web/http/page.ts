@@ -1,0 +1,193 @@
+/**
+ * Every page goes through `page(handler)`: it opens the session, checks the CSRF
+ * token and origin of every POST, sends a resident who must be signed in to
+ * sign in (and back afterwards), renders with a fresh CSP nonce, and sets the
+ * security headers and, when the session changed, its one cookie.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ApiError, doorstepApi, type DoorstepApi } from '../api/client.js';
+import { webConfig, type WebConfig } from '../config.js';
+import { render } from '../render.js';
+import {
+  newSession,
+  readCookie,
+  sealSession,
+  sessionCookie,
+  sessionCookieName,
+  unsealSession,
+  type Session,
+} from '../session.js';
+
+export interface PageRequest {
+  readonly request: HttpRequest;
+  readonly config: WebConfig;
+  /** Mutable: changes are sealed into the cookie when the response is sent. */
+  session: Session;
+  /** The form of a POST, already CSRF-checked. */
+  readonly form: URLSearchParams;
+  readonly path: string;
+  /** The API as the signed-in resident (or anonymous when nobody is). */
+  api(): DoorstepApi;
+}
+
+export type PageResult =
+  | { readonly view: string; readonly data?: Record<string, unknown>; readonly status?: number }
+  | { readonly redirect: string };
+
+export type PageHandler = (page: PageRequest) => Promise<PageResult>;
+
+interface PageOptions {
+  /** The page needs a signed-in resident. */
+  readonly signedIn?: boolean;
+}
+
+const maxFormBytes = 64 * 1024;
+
+export class FormTooLarge extends Error {}
+
+async function readForm(request: HttpRequest): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxFormBytes) throw new FormTooLarge();
+  return new URLSearchParams(text);
+}
+
+const sameToken = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Browsers send Sec-Fetch-Site (or at least Origin) on POSTs: a cross-site form post stops here. */
+function sameOriginPost(request: HttpRequest, origin: string): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin';
+  const from = request.headers.get('origin');
+  return from === null || from === origin;
+}
+
+export function securityHeaders(config: WebConfig, nonce?: string): Record<string, string> {
+  // Chromium applies form-action to a form's redirects too: sign-out goes on to the identity provider.
+  const formAction = ["'self'", new URL(config.oidc.issuer).origin, ...config.formActionOrigins].join(' ');
+  const connect = ["'self'", ...config.uploadOrigins].join(' ');
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self'${nonce ? ` 'nonce-${nonce}'` : ''}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+  return {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(self)',
+    ...(config.origin.startsWith('https:')
+      ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
+      : {}),
+  };
+}
+
+/** Where to come back to after signing in: a path on this site only. */
+export function safeReturnPath(value: string | null | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/my-account';
+  return value.slice(0, 500);
+}
+
+export function page(handler: PageHandler, options: PageOptions = {}): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const config = webConfig();
+    const nonce = randomBytes(16).toString('base64');
+    const cookie = readCookie(request.headers.get('cookie'), sessionCookieName);
+    const opened = await unsealSession(cookie, config.sessionKey);
+    let session = opened ?? newSession();
+    // A visitor who only reads public pages gets no cookie at all.
+    const before = JSON.stringify(session);
+    const url = new URL(request.url);
+    const path = url.pathname + url.search;
+
+    const respond = async (result: PageResult): Promise<HttpResponseInit> => {
+      const headers: Record<string, string> = { ...securityHeaders(config, nonce), 'cache-control': 'no-store' };
+      const after = JSON.stringify(session);
+      if (after !== before) headers['set-cookie'] = sessionCookie(await sealSession(session, config.sessionKey));
+      if ('redirect' in result) return { status: 303, headers: { ...headers, location: result.redirect } };
+      const flash = session.flash;
+      if (flash) {
+        delete session.flash;
+        headers['set-cookie'] = sessionCookie(await sealSession(session, config.sessionKey));
+      }
+      const body = render(result.view, {
+        cspNonce: nonce,
+        councilName: config.councilName,
+        contactEmail: config.contactEmail,
+        user: session.user ? { name: session.user.name ?? session.user.sub } : undefined,
+        csrfToken: session.csrf,
+        currentPath: url.pathname,
+        flash,
+        ...result.data,
+      });
+      return {
+        status: result.status ?? 200,
+        headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
+        body,
+      };
+    };
+
+    try {
+      let form = new URLSearchParams();
+      if (request.method === 'POST') {
+        form = await readForm(request);
+        const token = form.get('csrfToken') ?? '';
+        if (!opened || !sameOriginPost(request, config.origin) || !sameToken(token, session.csrf)) {
+          // A form left open past the session's life lands here too: say so plainly.
+          return await respond({ view: 'form-expired', status: 403, data: { returnTo: safeReturnPath(url.pathname) } });
+        }
+      }
+      const expired = session.user !== undefined && session.user.expiresAt <= Math.floor(Date.now() / 1000) + 30;
+      if (options.signedIn && (!session.user || expired)) {
+        if (expired) {
+          session = {
+            csrf: session.csrf,
+            flash: 'You were signed out because you had not used the service for a while.',
+            // Answers given so far stay: after signing in again the resident carries on where they were.
+            ...(session.journeys ? { journeys: session.journeys } : {}),
+          };
+        }
+        const back = request.method === 'GET' ? path : url.pathname;
+        return await respond({ redirect: `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(back))}` });
+      }
+      const pageRequest: PageRequest = {
+        request,
+        config,
+        session,
+        form,
+        path,
+        api: () => doorstepApi(config.apiBaseUrl, pageRequest.session.user?.accessToken),
+      };
+      const result = await handler(pageRequest);
+      session = pageRequest.session;
+      return await respond(result);
+    } catch (error) {
+      if (error instanceof FormTooLarge) return await respond({ view: 'error', status: 413 });
+      if (error instanceof ApiError && error.status === 401) {
+        session = { csrf: session.csrf, flash: 'Sign in again to carry on.' };
+        return await respond({ redirect: `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(url.pathname))}` });
+      }
+      if (error instanceof ApiError && error.status === 404) return await respond({ view: 'not-found', status: 404 });
+      // No personal data: the error's name and message are the API's or the library's.
+      context.error(
+        `page ${url.pathname} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`,
+      );
+      return await respond({ view: 'error', status: 500 });
+    }
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * My Account: one timeline of the resident's requests, payments and documents
+ * (newest first), and one request's own page with its public updates.
+ */
+import { ok } from '../api/client.js';
+import {
+  myDocumentsView,
+  myPaymentsView,
+  myRequestsView,
+  profileView,
+  requestView,
+  statusNames,
+} from '../api/views.js';
+import type { PageHandler } from '../http/page.js';
+
+const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
+
+export const myAccount: PageHandler = async (page) => {
+  const api = page.api();
+  const query = { params: { query: { pageSize: 20 } } };
+  const [profile, requests, payments, documents] = await Promise.all([
+    api.GET('/me').then((r) => profileView.parse(ok(r))),
+    api.GET('/me/requests', query).then((r) => myRequestsView.parse(ok(r))),
+    api.GET('/me/payments', query).then((r) => myPaymentsView.parse(ok(r))),
+    api.GET('/me/documents', query).then((r) => myDocumentsView.parse(ok(r))),
+  ]);
+  const timeline = [
+    ...requests.items.map((r) => ({
+      at: r.updatedAt,
+      kind: 'Report',
+      title: r.serviceName,
+      href: `/my-account/requests/${encodeURIComponent(r.id)}`,
+      status: statusNames[r.status],
+    })),
+    ...payments.items.map((p) => ({
+      at: p.at,
+      kind: 'Payment',
+      title: `${p.description}, ${pounds(p.amount)}${p.refunded > 0 ? ` (${pounds(p.refunded)} refunded)` : ''}`,
+      status: p.status,
+    })),
+    ...documents.items.map((d) => ({
+      at: d.uploadedAt,
+      kind: 'Document',
+      title: d.fileName,
+      status: d.status,
+    })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  return { view: 'my-account', data: { profile, timeline } };
+};
+
+export const oneRequest: PageHandler = async (page) => {
+  const id = page.request.params.id ?? '';
+  const request = requestView.parse(ok(await page.api().GET('/requests/{id}', { params: { path: { id } } })));
+  return {
+    view: 'request',
+    data: {
+      report: request,
+      statusName: statusNames[request.status],
+      updates: request.timeline
+        .filter((t) => t.text !== undefined || t.status !== undefined)
+        .map((t) => ({ ...t, statusName: t.status ? statusNames[t.status] : undefined }))
+        .reverse(),
+    },
+  };
+};
