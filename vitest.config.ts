@@ -14,7 +14,8 @@ export default defineConfig({
       { extends: true, test: { name: 'local-stack', include: ['test/local/**/*.test.ts'] } },
       // Dependencies taken away under load (`npm run test:faults`); its own stack.
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'] } },
-      // The resident website in a real browser (Chromium headless shell), with its own stack.
+      // The resident website in a real browser (Chromium headless shell), on the stack the
+      // integration project also uses (test/support/shared-platform.ts).
       {
         extends: true,
         test: {

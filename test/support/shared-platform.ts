@@ -1,0 +1,55 @@
+/**
+ * The embedded stack and the API's Functions host that the integration and web projects
+ * share. Vitest runs every project's global setup in its one main process, and both
+ * the app's configuration and the local Functions registry are process-wide: two stacks
+ * there would fight over `process.env` and register the API twice. So the first setup
+ * starts them, later ones join, and the last teardown stops them. The state lives on
+ * globalThis because each project loads its setup through its own module runner.
+ */
+import { join } from 'node:path';
+import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
+import { seedLocalData } from '../../local/seed.js';
+import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.js';
+
+export interface SharedPlatform {
+  readonly stack: LocalStack;
+  readonly api: FunctionsHost;
+}
+
+interface State {
+  started?: Promise<SharedPlatform>;
+  users: number;
+}
+
+const key = Symbol.for('doorstep.test.shared-platform');
+const state: State = ((globalThis as Record<symbol, unknown>)[key] as State | undefined) ?? { users: 0 };
+(globalThis as Record<symbol, unknown>)[key] = state;
+
+export const quietLog = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
+
+async function start(root: string): Promise<SharedPlatform> {
+  const stack = await startLocalStack({ ports: freePorts, log: quietLog });
+  Object.assign(process.env, stack.appSettings);
+  await seedLocalData(stack);
+  const api = await startFunctionsHost({ entry: join(root, 'functions/index.ts'), port: 0, log: quietLog });
+  stack.setPaymentWebhookTarget(`${api.url}/api/payments/webhook`);
+  return { stack, api };
+}
+
+/** The shared platform, started on first use; call the returned release when done with it. */
+export async function joinSharedPlatform(root: string): Promise<SharedPlatform & { release: () => Promise<void> }> {
+  state.users += 1;
+  state.started ??= start(root);
+  const platform = await state.started;
+  return {
+    ...platform,
+    release: async () => {
+      state.users -= 1;
+      if (state.users > 0) return;
+      state.started = undefined;
+      await platform.api.close();
+      await closeTriggerClients();
+      await platform.stack.close();
+    },
+  };
+}
