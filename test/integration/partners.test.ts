@@ -233,8 +233,10 @@ describe('partner-inbound', () => {
     await waitFor(
       async () =>
         (
-          await peekAll(inject('appSettings').ServiceBus ?? '', { queue: 'partner-inbound' }, (m) =>
-            JSON.stringify(m.body).includes(id),
+          await peekAll(
+            inject('appSettings').ServiceBus ?? '',
+            { queue: partnerInboundQueue('highways-contractor') },
+            (m) => JSON.stringify(m.body).includes(id),
           )
         ).length === 0,
       { what: 'the partner messages to be settled' },
