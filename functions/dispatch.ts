@@ -12,6 +12,7 @@ import { json } from '../shared/http/response.js';
 import { authenticate } from '../shared/identity/principal.js';
 import { logEvent } from '../shared/observability/log.js';
 import { appDeps, type AppDeps } from '../shared/platform/deps.js';
+import { pageBody } from '../shared/http/page.js';
 
 async function dispatchDeps(d: AppDeps): Promise<DispatchDeps> {
   const sender = await d.platform.sender('work-orders');
@@ -43,10 +44,7 @@ export async function getDispatches(request: HttpRequest): Promise<HttpResponseI
   const deps = await appDeps();
   const principal = await authenticate(request, deps.verify);
   const page = await listDispatches(parseQuery(request, dispatchListQuery), principal, deps);
-  return json(200, {
-    items: page.items.map(toDispatchView),
-    ...(page.continuation ? { continuation: page.continuation } : {}),
-  });
+  return json(200, pageBody(page, toDispatchView));
 }
 
 export async function resendRequestDispatch(request: HttpRequest): Promise<HttpResponseInit> {

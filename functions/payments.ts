@@ -18,6 +18,7 @@ import {
 } from '../shared/payments/payments.js';
 import { appDeps } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
+import { pageBody } from '../shared/http/page.js';
 
 export async function getPayableItems(): Promise<HttpResponseInit> {
   const { paymentDeps } = await appDeps();
@@ -88,10 +89,10 @@ export async function getMyPayments(request: HttpRequest): Promise<HttpResponseI
   const { verify, paymentDeps: deps } = await appDeps();
   const principal = await authenticate(request, verify);
   const page = await listMyPayments(parseQuery(request, listMineQuery), principal, deps);
-  return json(200, {
-    items: page.items.map((e) => ({ id: e.paymentId, at: e.at, ...e.summary })),
-    ...(page.continuation ? { continuation: page.continuation } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (e) => ({ id: e.paymentId, at: e.at, ...e.summary })),
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { functionAppBundle } from './function-app-bundle.js';
 
 const root = join(import.meta.dirname, '..');
 const web = join(root, 'web');
@@ -83,21 +84,8 @@ async function buildWebApp(): Promise<void> {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await build({
-    entryPoints: { main: join(web, 'index.ts') },
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    external: ['@azure/functions-core', 'fsevents', 'chokidar'],
-    banner: {
-      js: "import { createRequire as __doorstepCreateRequire } from 'node:module'; const require = __doorstepCreateRequire(import.meta.url);",
-    },
+    ...functionAppBundle(join(web, 'index.ts'), out, ['fsevents', 'chokidar']),
     minify: true,
-    keepNames: true,
-    sourcemap: 'linked',
     logLevel: 'warning',
     chunkNames: 'chunks/[name]-[hash]',
   });

@@ -10,34 +10,15 @@ import { build } from 'esbuild';
 import { cp, mkdir, rm, stat, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { functionAppBundle } from './function-app-bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/app');
 
-// Some bundled CommonJS (the Functions library, the Azure SDKs) calls require();
-// ESM output needs one, and `@azure/functions-core` must come from the worker.
-const banner =
-  "import { createRequire as __doorstepCreateRequire } from 'node:module'; const require = __doorstepCreateRequire(import.meta.url);";
-
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const result = await build({
-  entryPoints: { main: join(root, 'functions/index.ts') },
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  // Prefer packages' ESM builds: named exports survive dynamic import() (the
-  // CommonJS build of @azure/service-bus loses them), and tree-shaking works.
-  mainFields: ['module', 'main'],
-  external: ['@azure/functions-core'],
-  banner: { js: banner },
-  minify: process.env.DOORSTEP_BUILD_NO_MINIFY ? false : true,
-  // The SDKs translate errors and log by constructor and function names.
-  keepNames: true,
-  sourcemap: 'linked',
+  ...functionAppBundle(join(root, 'functions/index.ts'), out),
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',

@@ -7,6 +7,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { BackOfficeId } from '../catalogue/back-offices.js';
 import { decodeToken, encodeToken, type Page } from '../data/page-token.js';
 import { dispatchId, type DispatchDoc, type DispatchState } from './model.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export interface DispatchStore {
   get(requestId: string): Promise<DispatchDoc | undefined>;
@@ -33,7 +34,7 @@ export function cosmosDispatchStore(requests: Container): DispatchStore {
       const { resource } = await requests.item(dispatchId(requestId), requestId).read<DispatchDoc>();
       return resource;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 404) return undefined;
+      if (isCosmosStatus(error, 404)) return undefined;
       throw error;
     }
   };
@@ -46,7 +47,7 @@ export function cosmosDispatchStore(requests: Container): DispatchStore {
           .replace(doc, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
         return resource ?? doc;
       } catch (error) {
-        if ((error as { code?: unknown }).code === 412) return 'stale';
+        if (isCosmosStatus(error, 412)) return 'stale';
         throw error;
       }
     },

@@ -10,6 +10,7 @@ import type { Principal } from '../identity/principal.js';
 import type { Moderation, ModerationRecord, ServiceRequestDoc } from '../service-requests/model.js';
 import type { RequestStore } from '../service-requests/store.js';
 import { updateIdOf } from './public-view.js';
+import { isUuid } from '../data/ids.js';
 
 const publicText = z.string().trim().min(1).max(5000);
 
@@ -44,7 +45,7 @@ export async function moderate(
   deps: { readonly requests: RequestStore; readonly now: () => Date },
 ): Promise<ServiceRequestDoc> {
   if (!isModerator(principal)) throw forbidden('This needs the moderator role.');
-  const current = /^[0-9a-f-]{36}$/.test(input.id) ? await deps.requests.get(input.id) : undefined;
+  const current = isUuid(input.id) ? await deps.requests.get(input.id) : undefined;
   if (!current) throw notFound('The service request');
   if (input.ifMatch.replace(/"/g, '') !== (current._etag ?? '').replace(/"/g, '')) throw stale();
   const at = deps.now().toISOString();

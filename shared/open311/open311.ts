@@ -29,6 +29,7 @@ import {
 import { clientForKey, clientSubject, type Open311Client, type Open311ClientStore } from './clients.js';
 import { Open311Error } from './format.js';
 import { isUuid } from '../data/ids.js';
+import { retryWhileStale } from '../data/retry-stale.js';
 import {
   isPublicService,
   publicDescription,
@@ -489,40 +490,43 @@ export async function postUpdate(form: URLSearchParams, deps: Open311Deps): Prom
   const marker = `${client.id.slice(0, 16)}:${externalId}`;
   const updateId = clientUpdateId(requestId, marker);
   const reader: Reader = { kind: 'client', client };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = isUuid(requestId) ? await deps.requests.get(requestId) : undefined;
-    if (!found) throw new Open311Error(404, `No service request ${requestId.slice(0, 40)}.`);
-    const access = await accessOf(found, reader, deps);
-    if (access !== 'own')
-      throw new Open311Error(403, 'This client may update only the requests it reported or was sent.');
-    if (found.externalUpdateIds?.includes(marker)) return { update_id: updateId };
-    const status = (form.get('status') ?? '').toUpperCase();
-    const backOffice = client.backOffice !== undefined && found.residentId !== clientSubject(client);
-    const wanted = backOffice ? backOfficeIntent(found.status, status) : reporterIntent(found.status, status);
-    if (wanted && !canMove(found.status, wanted))
-      throw new Open311Error(400, `A request that is ${found.status} cannot become ${wanted}.`);
-    const mediaUrl = form.get('media_url');
-    let saved;
-    try {
-      saved = await applyUpdate(
-        found,
-        {
-          update: { publicUpdate: text, ...(wanted ? { status: wanted } : {}) },
-          by: 'client',
-          actor: client.id.slice(0, 16),
-          externalUpdateId: marker,
-          entryId: updateId,
-          ...(mediaUrl?.startsWith('https://') && mediaUrl.length <= 1000 && URL.canParse(mediaUrl)
-            ? { photoUrl: mediaUrl }
-            : {}),
-        },
-        deps,
-      );
-    } catch (error) {
-      if (error instanceof AppError && error.status < 500) throw new Open311Error(400, error.detail ?? error.title);
-      throw error;
-    }
-    if (saved !== 'stale') return { update_id: updateId };
-  }
-  throw new Open311Error(409, 'The request is changing; try again.');
+  return retryWhileStale(
+    3,
+    async () => {
+      const found = isUuid(requestId) ? await deps.requests.get(requestId) : undefined;
+      if (!found) throw new Open311Error(404, `No service request ${requestId.slice(0, 40)}.`);
+      const access = await accessOf(found, reader, deps);
+      if (access !== 'own')
+        throw new Open311Error(403, 'This client may update only the requests it reported or was sent.');
+      if (found.externalUpdateIds?.includes(marker)) return { update_id: updateId };
+      const status = (form.get('status') ?? '').toUpperCase();
+      const backOffice = client.backOffice !== undefined && found.residentId !== clientSubject(client);
+      const wanted = backOffice ? backOfficeIntent(found.status, status) : reporterIntent(found.status, status);
+      if (wanted && !canMove(found.status, wanted))
+        throw new Open311Error(400, `A request that is ${found.status} cannot become ${wanted}.`);
+      const mediaUrl = form.get('media_url');
+      let saved;
+      try {
+        saved = await applyUpdate(
+          found,
+          {
+            update: { publicUpdate: text, ...(wanted ? { status: wanted } : {}) },
+            by: 'client',
+            actor: client.id.slice(0, 16),
+            externalUpdateId: marker,
+            entryId: updateId,
+            ...(mediaUrl?.startsWith('https://') && mediaUrl.length <= 1000 && URL.canParse(mediaUrl)
+              ? { photoUrl: mediaUrl }
+              : {}),
+          },
+          deps,
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) throw new Open311Error(400, error.detail ?? error.title);
+        throw error;
+      }
+      return saved === 'stale' ? saved : { update_id: updateId };
+    },
+    () => new Open311Error(409, 'The request is changing; try again.'),
+  );
 }

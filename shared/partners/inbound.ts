@@ -19,6 +19,7 @@ import type { StaffUpdate } from '../service-requests/schemas.js';
 import { partnerEntriesSince, partnerTimelineBounds } from '../service-requests/timeline.js';
 import type { PartnerMessage } from './contract.js';
 import { planBatch, type Received, type RejectReason } from './plan.js';
+import { retryWhileStale } from '../data/retry-stale.js';
 
 export { rejectReasons, type RejectReason } from './plan.js';
 
@@ -56,23 +57,24 @@ export async function applyPartnerMessage(
   message: { readonly messageId: string; readonly deliveryCount: number },
   deps: InboundDeps,
 ): Promise<InboundOutcome> {
-  for (let attempt = 0; attempt < attemptsOnStale; attempt++) {
-    const dispatch = m.requestId
-      ? await deps.dispatches.get(m.requestId)
-      : await deps.dispatches.byPartnerReference(sender, m.partnerReference ?? '');
-    if (!dispatch) {
-      if (!m.requestId && message.deliveryCount < deliveriesBeforeUnknown) return { outcome: 'later' };
-      return reject('UnknownRequest', 'No request was sent with that requestId or partnerReference.');
-    }
-    if (dispatch.backOffice !== sender)
-      return reject('NotSentToThisPartner', `The request was sent to another back office, not ${sender}.`);
-    const outcome =
-      m.kind === 'acknowledged'
-        ? await applyAcknowledgement(dispatch, m, sender, deps)
-        : await applyToRequest(dispatch, m, sender, message.messageId, deps);
-    if (outcome !== 'stale') return outcome;
-  }
-  throw new AppError('conflict', 'The request kept changing; the message will be delivered again.');
+  return retryWhileStale(
+    attemptsOnStale,
+    async (): Promise<InboundOutcome | 'stale'> => {
+      const dispatch = m.requestId
+        ? await deps.dispatches.get(m.requestId)
+        : await deps.dispatches.byPartnerReference(sender, m.partnerReference ?? '');
+      if (!dispatch) {
+        if (!m.requestId && message.deliveryCount < deliveriesBeforeUnknown) return { outcome: 'later' };
+        return reject('UnknownRequest', 'No request was sent with that requestId or partnerReference.');
+      }
+      if (dispatch.backOffice !== sender)
+        return reject('NotSentToThisPartner', `The request was sent to another back office, not ${sender}.`);
+      return m.kind === 'acknowledged'
+        ? applyAcknowledgement(dispatch, m, sender, deps)
+        : applyToRequest(dispatch, m, sender, message.messageId, deps);
+    },
+    () => new AppError('conflict', 'The request kept changing; the message will be delivered again.'),
+  );
 }
 
 async function applyAcknowledgement(

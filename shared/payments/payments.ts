@@ -38,6 +38,8 @@ import type { PayableItem, PenaltyNotice } from './payable-items.js';
 import { hasOpenRefunds, reconcileRefunds, refundEvent, settledRefundPence, type ReportedRefund } from './refunds.js';
 import { isFinal, movesForward, providerRefundStatus, providerStatus } from './status.js';
 import type { Page, PayableItemStore, PaymentStore } from './store.js';
+import { isUuid } from '../data/ids.js';
+import { retryWhileStale } from '../data/retry-stale.js';
 
 export interface PaymentDeps {
   readonly payments: PaymentStore;
@@ -112,20 +114,24 @@ async function update(
   change: (current: PaymentDoc, now: Date) => { next: PaymentDoc; events: readonly OutboxDoc[] } | undefined,
 ): Promise<PaymentDoc> {
   let current = doc;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = deps.now();
-    const changed = change(current, now);
-    if (!changed) return current;
-    const saved = await save(current, changed.next, deps, changed.events);
-    if (saved !== 'stale') {
-      await afterSave(current, saved, deps);
+  return retryWhileStale(
+    5,
+    async () => {
+      const now = deps.now();
+      const changed = change(current, now);
+      if (!changed) return current;
+      const saved = await save(current, changed.next, deps, changed.events);
+      if (saved !== 'stale') {
+        await afterSave(current, saved, deps);
+        return saved;
+      }
+      const reread = await deps.payments.get(doc.id);
+      if (!reread) throw notFound('The payment');
+      current = reread;
       return saved;
-    }
-    const reread = await deps.payments.get(doc.id);
-    if (!reread) throw notFound('The payment');
-    current = reread;
-  }
-  throw new AppError('dependency-unavailable', 'The payment is being updated; try again.', { retryAfterSeconds: 1 });
+    },
+    () => new AppError('dependency-unavailable', 'The payment is being updated; try again.', { retryAfterSeconds: 1 }),
+  );
 }
 
 /** What follows a saved change: the resident's My Account entry, and a penalty notice's state. */
@@ -302,7 +308,7 @@ export async function startPayment(
 }
 
 async function readPayment(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
-  const doc = /^[0-9a-f-]{36}$/.test(id) ? await deps.payments.get(id) : undefined;
+  const doc = isUuid(id) ? await deps.payments.get(id) : undefined;
   if (!doc || (doc.ownerId !== principal.sub && !isStaff(principal) && !principal.roles.has('finance')))
     throw notFound('The payment');
   return doc;
@@ -405,7 +411,7 @@ export async function applyWebhook(
   // The documentation shows `payment`; pay-webhooks sends ledger's transaction type, `PAYMENT`.
   if (message.resource_type.toLowerCase() !== 'payment') return ignore(`resource type ${message.resource_type}`);
   const resource = message.resource;
-  const doc = /^[0-9a-f-]{36}$/.test(resource.reference) ? await deps.payments.get(resource.reference) : undefined;
+  const doc = isUuid(resource.reference) ? await deps.payments.get(resource.reference) : undefined;
   if (!doc) return ignore('not a payment Doorstep created');
   if (doc.providerId !== undefined && doc.providerId !== resource.payment_id)
     return ignore('another GOV.UK Pay payment with a Doorstep reference');
@@ -485,8 +491,12 @@ function requireFinanceRole(principal: Principal): void {
   if (!principal.roles.has('finance')) throw forbidden('Refunds need the finance role.');
 }
 
-function requireNotPayer(principal: Principal, doc: PaymentDoc): void {
+/** The payment a finance user is about to refund: never one they made themselves. */
+async function readForRefund(id: string, principal: Principal, deps: PaymentDeps): Promise<PaymentDoc> {
+  requireFinanceRole(principal);
+  const doc = await readPayment(id, principal, deps);
   if (doc.ownerId === principal.sub) throw forbidden('Nobody may refund a payment they made.');
+  return doc;
 }
 
 const audited = (doc: PaymentDoc, entry: AuditEntry): readonly AuditEntry[] => [...doc.audit, entry];
@@ -501,9 +511,7 @@ export async function refundPayment(
   principal: Principal,
   deps: PaymentDeps,
 ): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
-  requireFinanceRole(principal);
-  const doc = await readPayment(input.id, principal, deps);
-  requireNotPayer(principal, doc);
+  const doc = await readForRefund(input.id, principal, deps);
   const done = doc.refunds.find((r) => r.key === input.idempotencyKey && r.by === principal.sub);
   if (done) {
     if (done.status !== 'requested' || done.providerRefundId) return { payment: doc, refund: done };
@@ -561,9 +569,7 @@ export async function decideRefund(
   principal: Principal,
   deps: PaymentDeps,
 ): Promise<{ payment: PaymentDoc; refund: RefundEntry }> {
-  requireFinanceRole(principal);
-  const doc = await readPayment(input.id, principal, deps);
-  requireNotPayer(principal, doc);
+  const doc = await readForRefund(input.id, principal, deps);
   const held = doc.refunds.find((r) => r.id === input.refundId);
   if (!held) throw notFound('The refund');
   if (held.by === principal.sub) throw forbidden('A refund needs a second person to approve it.');
