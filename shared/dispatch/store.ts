@@ -80,7 +80,7 @@ export function cosmosDispatchStore(requests: Container): DispatchStore {
       try {
         requestId = (await requests.item('partner-ref', pk).read<{ requestId: string }>()).resource?.requestId;
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 404) throw error;
+        if (!isCosmosStatus(error, 404)) throw error;
       }
       if (!requestId) return undefined;
       const dispatch = await get(requestId);

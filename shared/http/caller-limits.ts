@@ -10,13 +10,8 @@ import { createRateLimiter, clientAddress, rulesFor, tooManyRequests, type RateL
 
 export type RateLimitMode = 'app' | 'gateway' | 'off';
 
-let limiter: RateLimiter = createRateLimiter();
+const limiter: RateLimiter = createRateLimiter();
 const verifiedSubjects = new WeakMap<HttpRequest, string>();
-
-/** For tests of the host process: a fresh limiter (with a controllable clock). */
-export function resetCallerLimits(next: RateLimiter = createRateLimiter()): void {
-  limiter = next;
-}
 
 function mode(): RateLimitMode {
   try {
@@ -50,20 +45,27 @@ export function enforceAddressLimits(request: HttpRequest): void {
   for (const rule of rules) limiter.hit(rule, key);
 }
 
-/** Once the token is verified: has this resident used up what this route allows? */
+const subjectRules = (request: HttpRequest) =>
+  rulesFor(request.method, pathOf(request), 'subject').filter((r) => applies(r.enforcedBy));
+
+/**
+ * Once the token is verified: has this resident used up what this route allows? The
+ * use is counted now, so that calls running side by side cannot all pass the check.
+ */
 export function enforceSubjectLimits(request: HttpRequest, sub: string): void {
-  verifiedSubjects.set(request, sub);
   if (mode() === 'off') return;
-  for (const rule of rulesFor(request.method, pathOf(request), 'subject').filter((r) => applies(r.enforcedBy))) {
+  const rules = subjectRules(request);
+  for (const rule of rules) {
     const wait = limiter.check(rule, sub);
     if (wait !== undefined) throw tooManyRequests(rule, wait);
   }
+  for (const rule of rules) limiter.hit(rule, sub);
+  verifiedSubjects.set(request, sub);
 }
 
-/** After the handler: a resident's successful call counts (a refused one cost little and made nothing). */
+/** After the handler: a refused call made nothing, so its counted use is given back. */
 export function countSubjectUse(request: HttpRequest, status: number): void {
   const sub = verifiedSubjects.get(request);
-  if (sub === undefined || status >= 400 || mode() === 'off') return;
-  for (const rule of rulesFor(request.method, pathOf(request), 'subject').filter((r) => applies(r.enforcedBy)))
-    limiter.hit(rule, sub);
+  if (sub === undefined || status < 400) return;
+  for (const rule of subjectRules(request)) limiter.release(rule, sub);
 }

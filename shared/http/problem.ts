@@ -129,6 +129,7 @@ export function withErrors(handler: HttpHandler): HttpHandler {
       return response;
     } catch (error) {
       const appError = toAppError(error);
+      countSubjectUse(request, appError.status);
       const instance = `urn:doorstep:invocation:${context.invocationId}`;
       if (appError.status >= 500) {
         logEvent(context, 'error', 'request.failed', {

@@ -155,6 +155,8 @@ export interface RateLimiter {
   check(rule: RateLimitRule, key: string): number | undefined;
   /** Counts one use of `rule` by `key`. */
   hit(rule: RateLimitRule, key: string): void;
+  /** Gives back one use counted in the current window (a reserved call that made nothing). */
+  release(rule: RateLimitRule, key: string): void;
 }
 
 /**
@@ -191,6 +193,10 @@ export function createRateLimiter(options: { readonly now?: () => number; readon
         if (oldest !== undefined) windows.delete(oldest);
       }
       windows.set(id, { startedAt: now(), count: 1 });
+    },
+    release(rule, key) {
+      const { window } = current(rule, key);
+      if (window && window.count > 0) window.count -= 1;
     },
   };
   return limiter;

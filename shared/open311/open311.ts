@@ -224,6 +224,7 @@ export async function listRequests(
   const end = parseDate(query.get('end_date'), 'end_date') ?? deps.now().toISOString();
   const start =
     parseDate(query.get('start_date'), 'start_date') ?? new Date(Date.parse(end) - 90 * 86_400_000).toISOString();
+  if (start > end) throw new Open311Error(400, 'start_date must not be after end_date.');
   const status = query.get('status');
   if (status !== null && status !== 'open' && status !== 'closed')
     throw new Open311Error(400, 'status must be open or closed.');
@@ -300,11 +301,17 @@ export function formAttributes(form: URLSearchParams): { values: Record<string, 
 }
 
 /** Cuts text longer than Doorstep stores, saying so; a well-formed report is never refused for its length. */
-export function boundedText(text: string): { text: string; truncated: boolean } {
-  if (text.length <= maxOpen311Text) return { text, truncated: false };
+export function boundedText(text: string, max: number = maxOpen311Text): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
   const note = '\n\n[The rest of this text was longer than the council’s system stores.]';
-  return { text: text.slice(0, maxOpen311Text - note.length) + note, truncated: true };
+  return { text: text.slice(0, max - note.length) + note, truncated: true };
 }
+
+/**
+ * A comment lives on the request's timeline, inside the request document (one point read,
+ * at most 2 MB in Cosmos DB): kept comments times this stays far below that.
+ */
+export const maxOpen311Comment = 4_000;
 
 const open311RequestSchema = newServiceRequestSchema.extend({
   description: z.string().trim().min(1).max(maxOpen311Text),
@@ -484,7 +491,7 @@ export async function postUpdate(form: URLSearchParams, deps: Open311Deps): Prom
   const client = await requireClient(form, deps);
   const externalId = form.get('update_id');
   const requestId = form.get('service_request_id') ?? '';
-  const text = boundedText((form.get('description') ?? '').trim()).text;
+  const text = boundedText((form.get('description') ?? '').trim(), maxOpen311Comment).text;
   if (!externalId || externalId.length > 100) throw new Open311Error(400, 'update_id is required.');
   if (!text) throw new Open311Error(400, 'description is required.');
   const marker = `${client.id.slice(0, 16)}:${externalId}`;

@@ -465,15 +465,19 @@ export async function sweepRefunds(deps: PaymentDeps): Promise<number> {
     const after = await applyRefunds(doc, reported, deps).catch(() => doc);
     if (after._etag !== doc._etag) changed++;
   };
+  // One payment GOV.UK Pay cannot answer for now must not stop the others: the next sweep asks again.
   for (const doc of await deps.payments.withOpenRefunds()) {
-    if (doc.providerId) await track(doc, await deps.provider.refunds(doc.providerId));
+    const reported = doc.providerId ? await deps.provider.refunds(doc.providerId).catch(() => undefined) : undefined;
+    if (reported) await track(doc, reported);
   }
   const from = new Date(deps.now().getTime() - refundLookbackMs);
   const byPayment = new Map<string, ReportedRefund[]>();
   for (let page = 1; page <= maxRefundPages; page++) {
-    const { refunds, more } = await deps.provider.searchRefunds(from, page);
-    for (const r of refunds) byPayment.set(r.payment_id, [...(byPayment.get(r.payment_id) ?? []), r]);
-    if (!more) break;
+    const found = await deps.provider.searchRefunds(from, page).catch(() => undefined);
+    // A page that fails ends the search for this sweep; what the earlier pages said is still applied.
+    if (!found) break;
+    for (const r of found.refunds) byPayment.set(r.payment_id, [...(byPayment.get(r.payment_id) ?? []), r]);
+    if (!found.more) break;
   }
   for (const doc of await deps.payments.byProviderIds([...byPayment.keys()])) {
     const reported = byPayment.get(doc.providerId ?? '') ?? [];

@@ -14,6 +14,7 @@ import { listEntries, putEntry } from '../residents/my-account.js';
 import type { MyPaymentEntry, PaymentDoc } from './model.js';
 import { payableItemSchema, type PayableItem, type PenaltyNotice } from './payable-items.js';
 import { finalStatuses } from './status.js';
+import { withoutStorageFields } from '../data/cosmos-item.js';
 
 export type { Page };
 
@@ -107,15 +108,11 @@ export function cosmosPaymentStore(payments: Container, residents: Container): P
   };
 }
 
-// Catalogue documents carry storage keys (`id`, `kind`) and Cosmos' system fields beside the item.
-const withoutStorageKeys = (raw: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_') && k !== 'id' && k !== 'kind'));
-
 export function cosmosPayableItemStore(catalogue: Container): PayableItemStore {
   return {
     async item(code) {
       const { resource } = await catalogue.item(code, 'payable-item').read<Record<string, unknown>>();
-      const parsed = resource ? payableItemSchema.safeParse(withoutStorageKeys(resource)) : undefined;
+      const parsed = resource ? payableItemSchema.safeParse(withoutStorageFields(resource)) : undefined;
       return parsed?.success && parsed.data.active ? parsed.data : undefined;
     },
     async activeItems() {
@@ -126,7 +123,7 @@ export function cosmosPayableItemStore(catalogue: Container): PayableItemStore {
         )
         .fetchAll();
       return resources
-        .map((r) => payableItemSchema.safeParse(withoutStorageKeys(r)))
+        .map((r) => payableItemSchema.safeParse(withoutStorageFields(r)))
         .flatMap((r) => (r.success && r.data.active ? [r.data] : []));
     },
     async notice(reference) {

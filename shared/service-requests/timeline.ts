@@ -5,8 +5,9 @@
  * filled it. So the bounds fall on partners only:
  * - a back office adds at most `perDay` entries to one request in any 24 hours
  *   (checked where partner messages are applied: the extra ones are dead-lettered);
- * - at most `kept` partner-authored entries stay on the timeline: when a new one
- *   would exceed that, the oldest partner entries are folded into a count.
+ * - at most `kept` entries from outside systems (back offices and Open311 clients,
+ *   whose comments are cut at `maxOpen311Comment`) stay on the timeline: when a new
+ *   one would exceed that, the oldest of them are folded into a count.
  * Staff and residents' entries are never dropped and never refused.
  */
 import type { TimelineEntry } from './model.js';
@@ -20,17 +21,20 @@ export const externalUpdateIdsKept = 500;
 export const partnerEntriesSince = (timeline: readonly TimelineEntry[], since: string) =>
   timeline.filter((t) => t.by === 'partner' && t.at >= since).length;
 
-/** Drops the oldest partner entries beyond `kept`; returns the timeline and how many were dropped. */
+/** Written by a system outside the council: a back office, or an Open311 client. */
+const external = (t: TimelineEntry) => t.by === 'partner' || t.by === 'client';
+
+/** Drops the oldest external entries beyond `kept`; returns the timeline and how many were dropped. */
 export function compactPartnerEntries(
   timeline: readonly TimelineEntry[],
   kept: number = partnerTimelineBounds.kept,
 ): { timeline: TimelineEntry[]; dropped: number } {
-  const partner = timeline.filter((t) => t.by === 'partner').length;
+  const partner = timeline.filter(external).length;
   let dropped = Math.max(0, partner - kept);
   if (dropped === 0) return { timeline: [...timeline], dropped: 0 };
   const total = dropped;
   const compacted = timeline.filter((t) => {
-    if (t.by !== 'partner' || dropped === 0) return true;
+    if (!external(t) || dropped === 0) return true;
     dropped--;
     return false;
   });

@@ -12,7 +12,7 @@ import {
   type ProviderPayment,
 } from '../../shared/payments/govuk-pay-client.js';
 import type { PaymentDoc, RefundEntry } from '../../shared/payments/model.js';
-import { getPayment, startPayment, type PaymentDeps } from '../../shared/payments/payments.js';
+import { getPayment, startPayment, sweepRefunds, type PaymentDeps } from '../../shared/payments/payments.js';
 import { reconcileRefunds, unansweredRefundMs } from '../../shared/payments/refunds.js';
 import type { PaymentStore } from '../../shared/payments/store.js';
 
@@ -264,5 +264,33 @@ describe('refund reconciliation', () => {
     expect(reconcileRefunds(asked, [], at)).toBeUndefined();
     const later = new Date(Date.parse(asked.refunds[0]?.updatedAt ?? '') + unansweredRefundMs + 1);
     expect(reconcileRefunds(asked, [], later)?.refunds[0]?.status).toBe('error');
+  });
+});
+
+describe('the refund sweep', () => {
+  it('when GOV.UK Pay cannot answer for one payment or a search page, then the other payments are still settled', async () => {
+    const h = harness();
+    const stuck = { ...aPayment([aRefund()]), id: 'a0000000-0000-4000-8000-000000000001', providerId: 'pay-down' };
+    const settled = { ...aPayment([aRefund()]), id: 'a0000000-0000-4000-8000-000000000002', providerId: 'pay-up' };
+    for (const doc of [stuck, settled]) await h.deps.payments.create(doc);
+    const deps: PaymentDeps = {
+      ...h.deps,
+      payments: {
+        ...h.deps.payments,
+        withOpenRefunds: async () =>
+          [await h.deps.payments.get(stuck.id), await h.deps.payments.get(settled.id)].filter((d) => d !== undefined),
+      },
+      provider: {
+        ...h.deps.provider,
+        refunds: (id) =>
+          id === 'pay-down'
+            ? Promise.reject(new Error('GOV.UK Pay answered 503'))
+            : Promise.resolve([{ refund_id: 'pr-1', amount: 1000, status: 'success' }]),
+        searchRefunds: () => Promise.reject(new Error('GOV.UK Pay answered 503')),
+      },
+    };
+    await expect(sweepRefunds(deps)).resolves.toBe(1);
+    expect((await h.deps.payments.get(settled.id))?.refunds[0]?.status).toBe('success');
+    expect((await h.deps.payments.get(stuck.id))?.refunds[0]?.status).toBe('submitted');
   });
 });

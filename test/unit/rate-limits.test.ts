@@ -1,7 +1,9 @@
 /**
  * #13 item 3: the per-caller limits, counted against a controllable clock (no wall time).
  */
+import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+import { countSubjectUse, enforceSubjectLimits } from '../../shared/http/caller-limits.js';
 import {
   clientAddress,
   createRateLimiter,
@@ -54,5 +56,24 @@ describe('per-caller limits', () => {
     expect(clientAddress('[2001:DB8::1]:443')).toBe('2001:db8::1');
     expect(clientAddress(null)).toBe('unknown');
     expect(clientAddress(` ${'x'.repeat(500)}`)).toHaveLength(64);
+  });
+});
+
+describe("a resident's limits in the app", () => {
+  const upload = () => new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/uploads' });
+
+  it('when calls run side by side, then each is counted as it starts, so no more than the limit get through; a refused one gives its use back', () => {
+    const limit = rule('uploads').limit;
+    const started = Array.from({ length: limit }, () => {
+      const request = upload();
+      enforceSubjectLimits(request, 'carol');
+      return request;
+    });
+    // None has finished yet: the next one is already over the limit.
+    expect(() => enforceSubjectLimits(upload(), 'carol')).toThrow(expect.objectContaining({ status: 429 }));
+    // One of them was refused (422): it made nothing, so its place is free again.
+    countSubjectUse(started[0] ?? upload(), 422);
+    expect(() => enforceSubjectLimits(upload(), 'carol')).not.toThrow();
+    expect(() => enforceSubjectLimits(upload(), 'carol')).toThrow(expect.objectContaining({ status: 429 }));
   });
 });

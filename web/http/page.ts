@@ -99,8 +99,14 @@ export function securityHeaders(config: WebConfig, nonce?: string): Record<strin
 
 /** Where to come back to after signing in: a path on this site only. */
 export function safeReturnPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/my-account';
-  return value.slice(0, 500);
+  const fallback = '/my-account';
+  // Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+  // "/\t/evil.example" would leave the site: only a path that stays on this origin is kept.
+  if (!value || !value.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(value)) return fallback;
+  const base = 'https://site.invalid';
+  const resolved = new URL(value, base);
+  if (resolved.origin !== base) return fallback;
+  return (resolved.pathname + resolved.search).slice(0, 500);
 }
 
 export function page(handler: PageHandler, options: PageOptions = {}): HttpHandler {
