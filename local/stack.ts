@@ -144,6 +144,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       COUNCIL_BOUNDARY: localCouncilBoundary,
       // Defender for Storage does not run locally: a signature scanner (EICAR at least) stands in.
       UPLOAD_SCANNER: 'signatures',
+      ADDRESS_LOOKUP: 'local-gazetteer',
       // No gateway runs locally: the app enforces the per-caller limits itself (shared/http/rate-limits.ts).
       RATE_LIMITS: 'app',
       GOVUK_PAY_BASE_URL: govukPay.url,

@@ -157,6 +157,8 @@ const plainSettings = z.object({
   MY_ACCOUNT_URL: secureUrl(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
+  /** Where address searches go: nowhere until a real address service's adapter exists; made-up data locally. */
+  ADDRESS_LOOKUP: z.enum(['none', 'local-gazetteer']).default('none'),
   /**
    * Who enforces shared/http/rate-limits.ts: `gateway` (Azure: API Management limits by
    * address, the app also by resident), `app` (local: the app enforces every rule it can),
@@ -176,6 +178,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
+  readonly addressLookup: 'none' | 'local-gazetteer';
   readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly notifications: {
     readonly baseUrl: string;
@@ -239,6 +242,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     issues.push(
       'UPLOAD_SCANNER=signatures is for the local stack only; against Azure resources use defender (the default).',
     );
+  // The gazetteer's addresses are made up: a resident in Azure must never be offered one.
+  if (
+    plain.success &&
+    plain.data.ADDRESS_LOOKUP === 'local-gazetteer' &&
+    [cosmos, serviceBus, blob].some((c) => c?.kind === 'identity')
+  )
+    issues.push('ADDRESS_LOOKUP=local-gazetteer is for the local stack only: its addresses are made up.');
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
@@ -267,6 +277,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
+    addressLookup: p.ADDRESS_LOOKUP,
     rateLimits: p.RATE_LIMITS,
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,

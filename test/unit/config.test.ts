@@ -152,6 +152,14 @@ describe('parseConfig', () => {
     });
   });
 
+  it('when the made-up local gazetteer is chosen against Azure resources, then it is refused', () => {
+    expect(issuesOf({ ...azure, ADDRESS_LOOKUP: 'local-gazetteer' })).toMatch(
+      /ADDRESS_LOOKUP=local-gazetteer is for the local stack/,
+    );
+    expect(parseConfig({ ...local, ADDRESS_LOOKUP: 'local-gazetteer' }).addressLookup).toBe('local-gazetteer');
+    expect(parseConfig(azure).addressLookup).toBe('none');
+  });
+
   it('when UPLOAD_SCANNER=signatures is set against Azure resources, then it is refused', () => {
     expect(issuesOf({ ...azure, UPLOAD_SCANNER: 'signatures' })).toMatch(
       /UPLOAD_SCANNER=signatures is for the local stack/,
