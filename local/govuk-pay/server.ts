@@ -60,7 +60,8 @@ export interface PayControls {
   searchLagMs?: number;
   /**
    * With this, the create faults, delay and search lag above are set for payments of this
-   * amount only, so that tests sharing one stand-in do not meet each other's faults.
+   * amount only (and the refund outcome below for refunds of this amount), so that tests
+   * sharing one stand-in do not meet each other's faults.
    */
   forAmount?: number;
   /** What a new refund becomes after `refundSettleMs` (default `success`); `hold` keeps it `submitted`. */
@@ -172,9 +173,11 @@ export async function startGovUkPay(
 
   /** A refund settles later; only success produces a webhook (pay-webhooks' EventMapper: REFUND_SUCCEEDED). */
   const settleLater = (p: Payment, r: Refund) => {
-    const outcome = controls.refundOutcome ?? 'success';
+    // Keyed by the refund's amount when set with `forAmount`, like the create faults.
+    const c = faultsFor(r.amount);
+    const outcome = c.refundOutcome ?? 'success';
     if (outcome === 'hold') return;
-    setTimeout(() => settle(p, r, outcome), controls.refundSettleMs ?? 50);
+    setTimeout(() => settle(p, r, outcome), c.refundSettleMs ?? 50);
   };
   const settle = (p: Payment, r: Refund, outcome: 'success' | 'error') => {
     if (r.status !== 'submitted') return;

@@ -119,7 +119,12 @@ async function update(
     async () => {
       const now = deps.now();
       const changed = change(current, now);
-      if (!changed) return current;
+      if (!changed) {
+        // Nothing new, but a retry may be here because the notice's follow-up failed after the
+        // payment was saved: bring the notice in line again (a read, and a write only if it differs).
+        await followNotice(current, deps);
+        return current;
+      }
       const saved = await save(current, changed.next, deps, changed.events);
       if (saved !== 'stale') {
         await afterSave(current, saved, deps);

@@ -220,9 +220,10 @@ describe('refunds followed to their end', () => {
 
   it('when GOV.UK Pay fails a refund (no webhook for that), then the sweep records "error" and the money counts as not refunded', async () => {
     const p = await paid(resident());
-    await control({ refundOutcome: 'hold' });
+    // Held for refunds of 700 only: other files' refunds on the shared stand-in settle as usual.
+    await control({ refundOutcome: 'hold', forAmount: 700 });
     expect((await refund(p.id, 700)).status).toBe(201);
-    await control({ refundOutcome: 'success' });
+    await control({ refundOutcome: 'success', forAmount: 700 });
     const pid = await providerId(p.id);
     await fetch(`${pay}/_test/payments/${pid}/refunds/${await providerRefundId(p.id)}`, {
       method: 'POST',
@@ -251,11 +252,11 @@ describe('refunds followed to their end', () => {
   it('when an admin-tool refund’s webhook is lost, then the sweep finds it among GOV.UK Pay’s refunds', async () => {
     const p = await paid(resident());
     const pid = await providerId(p.id);
-    await control({ refundOutcome: 'hold' });
+    await control({ refundOutcome: 'hold', forAmount: 400 });
     const made = (await (
       await fetch(`${pay}/_test/payments/${pid}/refunds`, { method: 'POST', body: JSON.stringify({ amount: 400 }) })
     ).json()) as { refund_id: string };
-    await control({ refundOutcome: 'success' });
+    await control({ refundOutcome: 'success', forAmount: 400 });
     await sweep();
     expect((await read(p.id)).refunds).toEqual([expect.objectContaining({ amount: 400, status: 'submitted' })]);
     // Settled without a webhook reaching Doorstep (GOV.UK Pay sends none for this path here).

@@ -12,7 +12,15 @@ import {
   type ProviderPayment,
 } from '../../shared/payments/govuk-pay-client.js';
 import type { PaymentDoc, RefundEntry } from '../../shared/payments/model.js';
-import { getPayment, startPayment, sweepRefunds, type PaymentDeps } from '../../shared/payments/payments.js';
+import type { PenaltyNotice } from '../../shared/payments/payable-items.js';
+import { createHmac } from 'node:crypto';
+import {
+  applyWebhook,
+  getPayment,
+  startPayment,
+  sweepRefunds,
+  type PaymentDeps,
+} from '../../shared/payments/payments.js';
 import { reconcileRefunds, unansweredRefundMs } from '../../shared/payments/refunds.js';
 import type { PaymentStore } from '../../shared/payments/store.js';
 
@@ -292,5 +300,47 @@ describe('the refund sweep', () => {
     await expect(sweepRefunds(deps)).resolves.toBe(1);
     expect((await h.deps.payments.get(settled.id))?.refunds[0]?.status).toBe('success');
     expect((await h.deps.payments.get(stuck.id))?.refunds[0]?.status).toBe('submitted');
+  });
+});
+
+describe('a penalty notice follows its payment', () => {
+  it('when marking the notice paid failed after the payment was saved, then GOV.UK Pay’s retry of the webhook marks it', async () => {
+    const h = harness();
+    const doc = { ...aPayment([]), status: 'created' as const, noticeReference: 'BS12345678' };
+    await h.deps.payments.create(doc);
+    const notice: PenaltyNotice = { reference: 'BS12345678', amountPence: 5200, paid: false };
+    let failNext = true;
+    const written: unknown[] = [];
+    const deps: PaymentDeps = {
+      ...h.deps,
+      payableItems: {
+        ...h.deps.payableItems,
+        notice: () => Promise.resolve(notice),
+        putNotice: (n) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('Cosmos DB answered 503'));
+          }
+          written.push(n);
+          return Promise.resolve();
+        },
+      },
+    };
+    const body = JSON.stringify({
+      webhook_message_id: 'm1',
+      resource_type: 'PAYMENT',
+      event_type: 'card_payment_succeeded',
+      resource: {
+        payment_id: 'pay-1',
+        amount: 5200,
+        reference: doc.id,
+        state: { status: 'success', finished: true },
+      },
+    });
+    const signature = createHmac('sha256', 'secret').update(body).digest('hex');
+    await expect(applyWebhook(body, signature, deps)).rejects.toThrow('503');
+    expect((await h.deps.payments.get(doc.id))?.status).toBe('success');
+    await applyWebhook(body, signature, deps);
+    expect(written).toEqual([expect.objectContaining({ reference: 'BS12345678', paid: true })]);
   });
 });
