@@ -146,11 +146,14 @@ describe('after the bytes land', () => {
     const who = resident();
     const first = await upload(who, 'evidence', 'application/pdf', pdf());
     expect(first.view.status).toBe('available');
-    expect((await put(first.upload, eicarPdf())).status).toBe(201);
     const quarantine = BlobServiceClient.fromConnectionString(inject('appSettings').Storage ?? '').getContainerClient(
       'quarantine',
     );
     const blob = quarantine.getBlobClient(`evidence/${first.id}`);
+    // "Checked" ends when the scanned copy has left quarantine (after the document is marked
+    // available): only then can the create-only link make the blob again.
+    await waitFor(async () => !(await blob.exists()), { what: 'the first upload to leave quarantine' });
+    expect((await put(first.upload, eicarPdf())).status).toBe(201);
     await waitFor(async () => !(await blob.exists()), { what: 'the second upload to be deleted unseen' });
     expect(await blob.exists()).toBe(false);
     expect(await download(who, first.id)).toEqual(pdf());
