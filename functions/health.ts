@@ -1,14 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { checkHealth } from '../shared/health/check-health.js';
 import { errorSummary, logEvent } from '../shared/observability/log.js';
-import { platform } from '../shared/platform/clients.js';
-import { platformProbes } from '../shared/platform/probes.js';
+import { depsFor } from '../shared/platform/deps.js';
 
 export async function health(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const p = platform();
   const report = await checkHealth({
-    probes: platformProbes(p),
-    timeoutMs: p.config.dependencyTimeoutMs,
+    ...depsFor.health(),
     onProbeFailure: (dependency, error) => {
       logEvent(context, 'warn', 'health.probe-failed', { dependency, error: errorSummary(error) });
     },

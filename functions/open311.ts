@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { Container } from '@azure/cosmos';
 import { getService, listServices } from '../shared/catalogue/catalogue.js';
 import { config } from '../shared/config.js';
 import { authenticate, requireRole } from '../shared/identity/principal.js';
@@ -21,10 +20,8 @@ import {
   toOpen311Definition,
   toOpen311Request,
   toOpen311Service,
-  type Open311Deps,
 } from '../shared/open311/open311.js';
-import { cosmosOpen311Queries, type Open311Queries } from '../shared/open311/queries.js';
-import { appDeps } from '../shared/platform/deps.js';
+import { depsFor } from '../shared/platform/deps.js';
 import { etagOf, toStaffView } from '../shared/service-requests/views.js';
 
 type Open311Handler = (request: HttpRequest, format: Format) => Promise<HttpResponseInit>;
@@ -56,18 +53,6 @@ function open311(handler: Open311Handler) {
 
 const apiBase = (request: HttpRequest) => new URL('/api', request.url).href;
 
-const queries = new WeakMap<Container, Open311Queries>();
-
-async function open311Deps(): Promise<Open311Deps> {
-  const deps = await appDeps();
-  let open311Queries = queries.get(deps.requestsContainer);
-  if (!open311Queries) {
-    open311Queries = cosmosOpen311Queries(deps.requestsContainer);
-    queries.set(deps.requestsContainer, open311Queries);
-  }
-  return { ...deps, open311Queries };
-}
-
 /** When this call's budget runs out (the caller has had its 503 by then): reads stop there. */
 const deadlineOf = () => Date.now() + config().requestTimeoutMs;
 
@@ -79,18 +64,12 @@ async function readForm(request: HttpRequest): Promise<URLSearchParams> {
 }
 
 export const services = open311(async (_request, format) => {
-  const deps = await appDeps();
-  return respond(
-    format,
-    200,
-    'services',
-    'service',
-    (await listServices({ includeInactive: false }, deps)).map(toOpen311Service),
-  );
+  const services = await listServices({ includeInactive: false }, await depsFor.catalogue());
+  return respond(format, 200, 'services', 'service', services.map(toOpen311Service));
 });
 
 export const serviceDefinition = open311(async (request, format) => {
-  const deps = await appDeps();
+  const deps = await depsFor.catalogue();
   let service;
   try {
     service = await getService(request.params.code ?? '', deps);
@@ -114,7 +93,7 @@ function xmlDefinition(definition: ReturnType<typeof toOpen311Definition>): Http
 
 export const requestsList = open311(async (request, format) => {
   const deadline = deadlineOf();
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   const reader = await readerOf(request.query, deps);
   const found = await listRequests(request.query, reader, deadline, deps);
   return respond(
@@ -127,7 +106,7 @@ export const requestsList = open311(async (request, format) => {
 });
 
 export const requestsCreate = open311(async (request, format) => {
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   const created = await postRequest(await readForm(request), deps);
   return respond(format, 201, 'service_requests', 'request', [
     { service_request_id: created.id, service_notice: '', account_id: null },
@@ -135,7 +114,7 @@ export const requestsCreate = open311(async (request, format) => {
 });
 
 export const requestGet = open311(async (request, format) => {
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   const reader = await readerOf(request.query, deps);
   const found = await getRequest(request.params.id ?? '', reader, deps);
   return respond(format, 200, 'service_requests', 'request', [
@@ -144,7 +123,7 @@ export const requestGet = open311(async (request, format) => {
 });
 
 export const token = open311(async (request, format) => {
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   // Doorstep assigns ids at once, so a token is the request id.
   const found = await getRequest(request.params.token ?? '', await readerOf(request.query, deps), deps);
   return respond(format, 200, 'service_requests', 'request', [
@@ -154,7 +133,7 @@ export const token = open311(async (request, format) => {
 
 export const updatesList = open311(async (request, format) => {
   const deadline = deadlineOf();
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   const reader = await readerOf(request.query, deps);
   return respond(
     format,
@@ -166,7 +145,7 @@ export const updatesList = open311(async (request, format) => {
 });
 
 export const updatesCreate = open311(async (request, format) => {
-  const deps = await open311Deps();
+  const deps = await depsFor.open311();
   return respond(format, 201, 'service_request_updates', 'request_update', [
     await postUpdate(await readForm(request), deps),
   ]);
@@ -174,8 +153,8 @@ export const updatesCreate = open311(async (request, format) => {
 
 /** Staff moderators choose what the public view shows of a report (If-Match required). */
 export async function moderateRequest(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.open311();
   const ifMatch = requireIfMatch(request);
   const change = await parseJson(request, moderationSchema, 32 * 1024);
   const saved = await moderate({ id: request.params.id ?? '', ifMatch, change }, principal, deps);
@@ -184,16 +163,14 @@ export async function moderateRequest(request: HttpRequest): Promise<HttpRespons
 
 /** Admins issue Open311 API keys (shown once; only a hash is stored). */
 export async function createOpen311Client(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
   requireRole(principal, 'admin');
   const input = await parseJson(request, newClientSchema, 4 * 1024);
-  return json(201, await issueApiKey(input, principal, deps));
+  return json(201, await issueApiKey(input, principal, await depsFor.open311()));
 }
 
 export async function revokeOpen311Client(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
-  await revokeApiKey(request.params.id ?? '', principal, deps);
+  const principal = await authenticate(request, depsFor.tokens());
+  await revokeApiKey(request.params.id ?? '', principal, await depsFor.open311());
   return { status: 204 };
 }

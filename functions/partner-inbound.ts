@@ -1,10 +1,9 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import { backOfficeIds, type BackOfficeId } from '../shared/catalogue/back-offices.js';
-import { partnerInboundQueue } from '../shared/messaging/topology.js';
 import { logEvent } from '../shared/observability/log.js';
 import { processBatch, type Settlement } from '../shared/partners/inbound.js';
-import { appDeps, type AppDeps } from '../shared/platform/deps.js';
+import { depsFor, type PartnerDrainDeps } from '../shared/platform/deps.js';
 
 /** Stop taking new batches after this long, so a run ends well inside the timeout. */
 const runBudgetMs = 4 * 60_000;
@@ -19,7 +18,7 @@ type Tally = Record<'applied' | 'duplicate' | 'rejected' | 'retried', number>;
  * decided in shared/partners; this function receives, settles and logs.
  */
 export async function drainPartnerInbound(_timer: Timer, context: InvocationContext): Promise<void> {
-  const deps = await appDeps();
+  const deps = await depsFor.partnerDrain();
   const started = Date.now();
   const tally: Tally = { applied: 0, duplicate: 0, rejected: 0, retried: 0 };
   await Promise.all(backOfficeIds.map((id) => drainQueue(id, deps, started, tally, context)));
@@ -29,12 +28,12 @@ export async function drainPartnerInbound(_timer: Timer, context: InvocationCont
 
 async function drainQueue(
   sender: BackOfficeId,
-  deps: AppDeps,
+  deps: PartnerDrainDeps,
   started: number,
   tally: Tally,
   context: InvocationContext,
 ): Promise<void> {
-  const receiver = (await deps.platform.serviceBus()).createReceiver(partnerInboundQueue(sender));
+  const receiver = await deps.receiverFor(sender);
   // Held back earlier in this run: when delivered again at once, left for the next run.
   const heldThisRun = new Set<string>();
   const settle = (s: Settlement<ServiceBusReceivedMessage>) =>

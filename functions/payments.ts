@@ -16,18 +16,18 @@ import {
   sweepRefunds,
   sweepUnfinished,
 } from '../shared/payments/payments.js';
-import { appDeps } from '../shared/platform/deps.js';
+import { depsFor } from '../shared/platform/deps.js';
+import { config } from '../shared/config.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 import { pageBody } from '../shared/http/page.js';
 
 export async function getPayableItems(): Promise<HttpResponseInit> {
-  const { paymentDeps } = await appDeps();
-  return publicJson({ items: await listPayableItems(paymentDeps) }, 60);
+  return publicJson({ items: await listPayableItems(await depsFor.payments()) }, 60);
 }
 
 export async function createPayment(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
-  const principal = await authenticate(request, verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
   const key = idempotencyKey(request);
   const body = await parseJson(request, newPaymentSchema, 4 * 1024);
   const { payment, replay } = await startPayment({ body, idempotencyKey: key }, principal, deps);
@@ -38,14 +38,14 @@ export async function createPayment(request: HttpRequest): Promise<HttpResponseI
 }
 
 export async function getOnePayment(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
-  const principal = await authenticate(request, verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
   return json(200, toPaymentView(await getPayment(request.params.id ?? '', principal, deps)));
 }
 
 /** GOV.UK Pay webhooks: the signature is checked over the raw body, before anything is parsed. */
 export async function paymentWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { paymentDeps: deps } = await appDeps();
+  const deps = await depsFor.payments();
   const raw = await readBody(request, 64 * 1024);
   const outcome = await applyWebhook(raw, request.headers.get('pay-signature'), deps);
   logEvent(context, 'info', 'payment.webhook', outcome);
@@ -53,8 +53,8 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
 }
 
 export async function createRefund(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
-  const principal = await authenticate(request, verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
   const key = idempotencyKey(request);
   if (!key) throw badRequest('Send an Idempotency-Key header with every refund.');
   const body = await parseJson(request, refundSchema, 4 * 1024);
@@ -71,8 +71,8 @@ export async function createRefund(request: HttpRequest): Promise<HttpResponseIn
 }
 
 export async function approveRefund(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
-  const principal = await authenticate(request, verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
   const body = await parseJson(request, refundDecisionSchema, 4 * 1024);
   const { payment, refund } = await decideRefund(
     { id: request.params.id ?? '', refundId: request.params.refundId ?? '', ...body },
@@ -86,8 +86,8 @@ export async function approveRefund(request: HttpRequest): Promise<HttpResponseI
 }
 
 export async function getMyPayments(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
-  const principal = await authenticate(request, verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
   const page = await listMyPayments(parseQuery(request, listMineQuery), principal, deps);
   return json(
     200,
@@ -100,8 +100,8 @@ export async function getMyPayments(request: HttpRequest): Promise<HttpResponseI
  * about, and refunds are followed to their end (failures send no webhook).
  */
 export async function sweepPayments(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { platform, paymentDeps: deps } = await appDeps();
-  const changed = await sweepUnfinished(platform.config.payments.sweepAfterMs, deps);
+  const deps = await depsFor.payments();
+  const changed = await sweepUnfinished(config().payments.sweepAfterMs, deps);
   const refundsChanged = await sweepRefunds(deps);
   logEvent(context, 'info', 'payments.swept', { changed, refundsChanged });
 }

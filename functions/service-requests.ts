@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { dispatchOf } from '../shared/dispatch/dispatch.js';
 import { toDispatchView } from '../shared/dispatch/model.js';
 import { authenticate, isStaff } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
-import { appDeps } from '../shared/platform/deps.js';
+import { depsFor } from '../shared/platform/deps.js';
 import {
   nearbyQuery,
   newServiceRequestSchema,
@@ -21,8 +22,8 @@ import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/
 import { pageBody } from '../shared/http/page.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.serviceRequests();
   const key = idempotencyKey(request);
   const body = await parseJson(request, newServiceRequestSchema, 16 * 1024);
   const { request: created, replay } = await submitServiceRequest({ body, idempotencyKey: key }, principal, deps);
@@ -34,12 +35,11 @@ export async function createServiceRequest(request: HttpRequest): Promise<HttpRe
 }
 
 export async function getOneServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
-  const found = await getServiceRequest(request.params.id ?? '', principal, deps);
+  const principal = await authenticate(request, depsFor.tokens());
+  const found = await getServiceRequest(request.params.id ?? '', principal, await depsFor.serviceRequests());
   if (!isStaff(principal)) return json(200, toResidentView(found), { etag: etagOf(found) });
   // Staff also see where it was sent and how that went.
-  const dispatch = await deps.dispatches.get(found.id);
+  const dispatch = await dispatchOf(found.id, principal, await depsFor.dispatch());
   return json(
     200,
     { ...toStaffView(found), dispatch: dispatch ? toDispatchView(dispatch) : null },
@@ -48,24 +48,25 @@ export async function getOneServiceRequest(request: HttpRequest): Promise<HttpRe
 }
 
 export async function getNearby(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
   const query = parseQuery(request, nearbyQuery);
-  return publicJson({ items: await findNearby(query, deps) }, 30);
+  return publicJson({ items: await findNearby(query, await depsFor.serviceRequests()) }, 30);
 }
 
 export async function getStaffRequests(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
   const query = parseQuery(request, staffListQuery);
-  const page = await listForStaff(query, principal, deps);
+  const page = await listForStaff(query, principal, await depsFor.serviceRequests());
   return json(200, pageBody(page, toStaffView));
 }
 
 export async function patchStaffRequest(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
   const ifMatch = requireIfMatch(request);
   const update = await parseJson(request, staffUpdateSchema, 16 * 1024);
-  const saved = await updateByStaff({ id: request.params.id ?? '', ifMatch, update }, principal, deps);
+  const saved = await updateByStaff(
+    { id: request.params.id ?? '', ifMatch, update },
+    principal,
+    await depsFor.serviceRequests(),
+  );
   return json(200, toStaffView(saved), { etag: etagOf(saved) });
 }

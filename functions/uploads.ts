@@ -3,7 +3,7 @@ import { authenticate } from '../shared/identity/principal.js';
 import { parseJson, parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
-import { appDeps } from '../shared/platform/deps.js';
+import { depsFor } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 import { newUploadSchema, toDocumentView } from '../shared/uploads/model.js';
 import {
@@ -16,13 +16,12 @@ import {
   sweepUploads,
 } from '../shared/uploads/uploads.js';
 import { malwareScanResultEventSchema } from '../shared/uploads/scan-result.js';
-import { notFound } from '../shared/errors.js';
-import { isUuid } from '../shared/data/ids.js';
+import { publishedPhotoId } from '../shared/open311/open311.js';
 import { pageBody } from '../shared/http/page.js';
 
 export async function createUpload(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.uploads();
   const input = await parseJson(request, newUploadSchema, 4 * 1024);
   const { document, uploadUrl, expiresAt } = await requestUpload(input, principal, deps);
   return json(
@@ -41,21 +40,21 @@ export async function createUpload(request: HttpRequest): Promise<HttpResponseIn
 }
 
 export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.uploads();
   return json(200, toDocumentView(await getDocument(request.params.id ?? '', principal, deps)));
 }
 
 export async function getDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.uploads();
   const url = await documentDownloadUrl(request.params.id ?? '', principal, deps);
   return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }
 
 export async function getMyDocuments(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const principal = await authenticate(request, deps.verify);
+  const principal = await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.uploads();
   const page = await listMyDocuments(parseQuery(request, listMineQuery), principal, deps);
   return json(
     200,
@@ -65,16 +64,15 @@ export async function getMyDocuments(request: HttpRequest): Promise<HttpResponse
 
 /** A report's photo for partners and Open311 clients: only once checked and stripped. */
 export async function getRequestPhoto(request: HttpRequest): Promise<HttpResponseInit> {
-  const deps = await appDeps();
-  const id = request.params.id ?? '';
-  const report = isUuid(id) ? await deps.requests.get(id) : undefined;
-  // A moderator can hide a report's photos from everyone outside the council.
-  const photoId = report?.moderation?.photos === 'hidden' ? undefined : report?.photos[Number(request.params.index)];
-  if (!photoId) throw notFound('The photo');
+  const photoId = await publishedPhotoId(
+    request.params.id ?? '',
+    Number(request.params.index),
+    await depsFor.open311(),
+  );
   return {
     status: 302,
     headers: {
-      location: await publicPhotoUrl(photoId, deps),
+      location: await publicPhotoUrl(photoId, await depsFor.uploads()),
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
     },
@@ -91,13 +89,12 @@ export async function scanUpload(event: EventGridEvent, context: InvocationConte
     logEvent(context, 'warn', 'upload.scan-result-unreadable', { eventType: event.eventType, eventId: event.id });
     return;
   }
-  const deps = await appDeps();
-  const outcome = await processScanResult(parsed.data.data, deps);
+  const outcome = await processScanResult(parsed.data.data, await depsFor.uploads());
   logEvent(context, 'info', 'upload.processed', { outcome, correlationId: parsed.data.data.correlationId });
 }
 
 /** Timer: uploads that never finished are ended, and what they left in quarantine deleted. */
 export async function sweepUploadsTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const swept = await sweepUploads(await appDeps());
+  const swept = await sweepUploads(await depsFor.uploads());
   logEvent(context, 'info', 'uploads.swept', swept);
 }

@@ -116,6 +116,16 @@ export async function resendDispatch(
   return saved;
 }
 
+/** Where a request was sent and how that went, for staff; undefined if it was never dispatched. */
+export async function dispatchOf(
+  requestId: string,
+  principal: Principal,
+  deps: Pick<DispatchDeps, 'dispatches'>,
+): Promise<DispatchDoc | undefined> {
+  requireRole(principal, 'staff');
+  return deps.dispatches.get(requestId);
+}
+
 export async function listDispatches(
   query: { state?: DispatchState | undefined; pageSize: number; continuation?: string | undefined },
   principal: Principal,

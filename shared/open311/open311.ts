@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { StoredService } from '../catalogue/catalogue.js';
 import { backOfficeFor } from '../catalogue/back-offices.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { validate } from '../http/request.js';
 import type { Principal } from '../identity/principal.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
@@ -252,6 +252,18 @@ export async function getRequest(id: string, reader: Reader, deps: Open311Deps):
   const [shown] = found ? await visible([found], reader, await servicesByCode(deps), deps) : [];
   if (!shown) throw new Open311Error(404, `No service request ${id.slice(0, 40)}.`);
   return shown;
+}
+
+/** A report's photo for its media URL (`n` from 0), unless a moderator hid the report's photos. */
+export async function publishedPhotoId(
+  requestId: string,
+  n: number,
+  deps: Pick<Open311Deps, 'requests'>,
+): Promise<string> {
+  const report = isUuid(requestId) ? await deps.requests.get(requestId) : undefined;
+  const photoId = report && publicPhotosShown(report) ? report.photos[n] : undefined;
+  if (!photoId) throw notFound('The photo');
+  return photoId;
 }
 
 async function requireClient(form: URLSearchParams, deps: Pick<Open311Deps, 'open311Clients'>) {

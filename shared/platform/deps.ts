@@ -1,99 +1,251 @@
 /**
- * The use cases' dependencies, built once from the platform's clients. Handlers
- * call `appDeps()`; tests of pure logic pass plain fakes to the use cases instead.
+ * The one wiring point (decision 0100). `depsFor.<slice>()` returns exactly what that
+ * slice's use cases take as `deps`, built from stores and adapters (never a raw Cosmos
+ * container), once per process. Handlers call it and nothing else; tests of pure logic
+ * pass plain fakes to the use cases instead.
+ *
+ * To add a slice: build its store in `stores()` if it has one, then add one small
+ * function below returning the slice's own deps interface.
  */
-import type { Container } from '@azure/cosmos';
-import { cosmosDispatchStore, type DispatchStore } from '../dispatch/store.js';
-import { cosmosCatalogueStore, type CatalogueStore } from '../catalogue/catalogue.js';
-import { cosmosIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency.js';
+import type { ServiceBusReceiver } from '@azure/service-bus';
+import type { AddressLookup } from '../addresses/addresses.js';
+import { localGazetteer } from '../addresses/addresses.js';
+import type { BackOfficeId } from '../catalogue/back-offices.js';
+import { cosmosCatalogueStore, type CatalogueDeps } from '../catalogue/catalogue.js';
+import { config } from '../config.js';
+import type { DispatchDeps } from '../dispatch/dispatch.js';
+import { cosmosDispatchStore } from '../dispatch/store.js';
+import { cosmosMarkSent, type PublisherDeps } from '../events/publisher.js';
+import type { HealthDeps } from '../health/check-health.js';
+import { cosmosIdempotencyStore } from '../idempotency/idempotency.js';
 import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
-import type { Boundary } from '../geo/area.js';
-import { cosmosOpen311ClientStore, type Open311ClientStore } from '../open311/clients.js';
-import { cosmosProfileStore, type ProfileStore } from '../residents/profile.js';
-import { cosmosRequestStore, type RequestStore } from '../service-requests/store.js';
-import { azureUploadBlobs, type UploadBlobs } from '../uploads/blob-store.js';
-import { cosmosDocumentStore, type DocumentStore } from '../uploads/store.js';
+import { partnerInboundQueue } from '../messaging/topology.js';
+import {
+  cosmosSubjects,
+  type NotificationJob,
+  type NotifyPort,
+  type PlanDeps,
+} from '../notifications/notifications.js';
+import { govUkNotify } from '../notifications/notify-client.js';
+import { cosmosOpen311ClientStore } from '../open311/clients.js';
+import type { Open311Deps } from '../open311/open311.js';
+import { cosmosOpen311Queries } from '../open311/queries.js';
+import type { InboundDeps } from '../partners/inbound.js';
 import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
 import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
-import { platform, type Platform } from './clients.js';
+import { cosmosProfileStore, type ProfileDeps, type ProfileStore } from '../residents/profile.js';
+import type { ServiceRequestDeps } from '../service-requests/service-requests.js';
+import { cosmosRequestStore } from '../service-requests/store.js';
+import { azureUploadBlobs } from '../uploads/blob-store.js';
+import { cosmosDocumentStore } from '../uploads/store.js';
+import type { UploadDeps } from '../uploads/uploads.js';
+import { platform } from './clients.js';
+import { platformProbes } from './probes.js';
 
-export interface AppDeps {
-  readonly platform: Platform;
-  readonly verify: TokenVerifier;
-  readonly catalogue: CatalogueStore;
-  readonly requests: RequestStore;
-  readonly dispatches: DispatchStore;
-  readonly profiles: ProfileStore;
-  readonly idempotency: IdempotencyStore;
-  readonly open311Clients: Open311ClientStore;
-  readonly documents: DocumentStore;
-  readonly blobs: UploadBlobs;
-  readonly residents: Container;
-  readonly requestsContainer: Container;
-  readonly documentsContainer: Container;
-  readonly payments: Container;
-  /** What the payment use cases need: stores, the GOV.UK Pay adapter and its settings. */
-  readonly paymentDeps: PaymentDeps;
-  readonly boundary: Boundary;
-  readonly now: () => Date;
+/** Built on first call and kept; a failed build is tried again on the next call rather than cached. */
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    });
+    return value;
+  };
 }
 
-let deps: Promise<AppDeps> | undefined;
+const now = () => new Date();
 
-export function appDeps(): Promise<AppDeps> {
-  deps ??= build().catch((error: unknown) => {
-    deps = undefined;
-    throw error;
-  });
-  return deps;
-}
-
-async function build(): Promise<AppDeps> {
+/** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
+const stores = memo(async () => {
   const p = platform();
-  const { config } = p;
   const [requests, residents, catalogue, idempotency, documents, payments] = await Promise.all(
     ['requests', 'residents', 'catalogue', 'idempotency', 'documents', 'payments'].map((name) => p.container(name)),
   );
   if (!requests || !residents || !catalogue || !idempotency || !documents || !payments)
     throw new Error('containers missing');
   return {
-    platform: p,
-    verify: createTokenVerifier({
-      issuer: config.identity.issuer,
-      audience: config.identity.audience,
-      timeoutMs: config.dependencyTimeoutMs,
-    }),
     catalogue: cosmosCatalogueStore(catalogue),
     requests: cosmosRequestStore(requests, residents),
     dispatches: cosmosDispatchStore(requests),
+    open311Queries: cosmosOpen311Queries(requests),
     profiles: cosmosProfileStore(residents),
     idempotency: cosmosIdempotencyStore(idempotency),
     open311Clients: cosmosOpen311ClientStore(catalogue),
-    documents: cosmosDocumentStore(documents),
-    blobs: azureUploadBlobs(await p.blobService(), config.blob.kind === 'identity' ? 'user-delegation' : 'account-key'),
-    residents,
-    requestsContainer: requests,
-    documentsContainer: documents,
-    payments,
-    paymentDeps: {
-      payments: cosmosPaymentStore(payments, residents),
-      payableItems: cosmosPayableItemStore(catalogue),
-      idempotency: cosmosIdempotencyStore(idempotency),
-      provider: govUkPayClient({
-        baseUrl: config.payments.baseUrl,
-        apiKey: config.payments.apiKey,
-        timeoutMs: config.dependencyTimeoutMs,
-      }),
-      returnUrl: config.payments.returnUrl,
-      webhookSecret: config.payments.webhookSecret,
-      coolOffMs: config.dependencyTimeoutMs,
-      searchSettleMs: config.payments.searchSettleMs,
-      refreshMs: config.payments.refreshMs,
-      secondApprovalAbovePence: config.payments.secondApprovalAbovePence,
-      now: () => new Date(),
+    documents: cosmosDocumentStore(documents, residents),
+    payments: cosmosPaymentStore(payments, residents),
+    payableItems: cosmosPayableItemStore(catalogue),
+    /** The notifier reads the entity an event is about from where it lives. */
+    subjects: cosmosSubjects({ requests, payments, documents }, config().notifications.myAccountUrl),
+    markSent: {
+      requests: cosmosMarkSent(requests),
+      payments: cosmosMarkSent(payments),
+      documents: cosmosMarkSent(documents),
     },
-    boundary: config.boundary,
-    now: () => new Date(),
   };
+});
+
+/** The outbox containers: each one's change feed is published to the `events` topic. */
+export type OutboxContainer = 'requests' | 'payments' | 'documents';
+
+/** The partner drain: the inbound use case, and a receiver on each back office's own queue. */
+export interface PartnerDrainDeps extends InboundDeps {
+  /** A receiver on `partner-inbound-<backOffice>`; the caller closes it. */
+  receiverFor(backOffice: BackOfficeId): Promise<ServiceBusReceiver>;
 }
+
+/** Planning notifications, and putting the planned jobs on the `notifications` queue. */
+export interface NotificationPlanningDeps extends PlanDeps {
+  queueJobs(jobs: readonly NotificationJob[]): Promise<void>;
+}
+
+export interface NotificationSendingDeps {
+  readonly profiles: Pick<ProfileStore, 'get'>;
+  readonly notify: NotifyPort;
+}
+
+const publisherFor = (container: OutboxContainer) =>
+  memo(async (): Promise<PublisherDeps> => {
+    const markSent = (await stores()).markSent[container];
+    return { send: async (messages) => (await platform().sender('events')).sendMessages(messages), markSent };
+  });
+const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
+  requests: publisherFor('requests'),
+  payments: publisherFor('payments'),
+  documents: publisherFor('documents'),
+};
+
+let verifier: TokenVerifier | undefined;
+let gazetteer: AddressLookup | undefined;
+let notify: NotifyPort | undefined;
+
+export const depsFor = {
+  /** Verifies bearer tokens for `authenticate` (one verifier: its JWKS and token caches are per process). */
+  tokens(): TokenVerifier {
+    const { identity, dependencyTimeoutMs } = config();
+    verifier ??= createTokenVerifier({
+      issuer: identity.issuer,
+      audience: identity.audience,
+      timeoutMs: dependencyTimeoutMs,
+    });
+    return verifier;
+  },
+
+  catalogue: memo(async (): Promise<CatalogueDeps> => ({ catalogue: (await stores()).catalogue })),
+
+  profiles: memo(async (): Promise<ProfileDeps> => ({ profiles: (await stores()).profiles, now })),
+
+  serviceRequests: memo(async (): Promise<ServiceRequestDeps> => {
+    const s = await stores();
+    return {
+      requests: s.requests,
+      catalogue: s.catalogue,
+      idempotency: s.idempotency,
+      documents: s.documents,
+      boundary: config().boundary,
+      now,
+    };
+  }),
+
+  /** Open311, its moderation and its API keys. */
+  open311: memo(async (): Promise<Open311Deps> => {
+    const s = await stores();
+    return {
+      ...(await depsFor.serviceRequests()),
+      open311Clients: s.open311Clients,
+      dispatches: s.dispatches,
+      open311Queries: s.open311Queries,
+    };
+  }),
+
+  dispatch: memo(async (): Promise<DispatchDeps> => {
+    const s = await stores();
+    return {
+      dispatches: s.dispatches,
+      getRequest: (id) => s.requests.get(id),
+      sendWorkOrder: async (message) => (await platform().sender('work-orders')).sendMessages(message),
+      now,
+    };
+  }),
+
+  partnerDrain: memo(async (): Promise<PartnerDrainDeps> => {
+    const s = await stores();
+    return {
+      requests: s.requests,
+      dispatches: s.dispatches,
+      now,
+      receiverFor: async (backOffice) =>
+        (await platform().serviceBus()).createReceiver(partnerInboundQueue(backOffice)),
+    };
+  }),
+
+  payments: memo(async (): Promise<PaymentDeps> => {
+    const s = await stores();
+    const { payments, dependencyTimeoutMs } = config();
+    return {
+      payments: s.payments,
+      payableItems: s.payableItems,
+      idempotency: s.idempotency,
+      provider: govUkPayClient({
+        baseUrl: payments.baseUrl,
+        apiKey: payments.apiKey,
+        timeoutMs: dependencyTimeoutMs,
+      }),
+      returnUrl: payments.returnUrl,
+      webhookSecret: payments.webhookSecret,
+      coolOffMs: dependencyTimeoutMs,
+      searchSettleMs: payments.searchSettleMs,
+      refreshMs: payments.refreshMs,
+      secondApprovalAbovePence: payments.secondApprovalAbovePence,
+      now,
+    };
+  }),
+
+  uploads: memo(async (): Promise<UploadDeps> => {
+    const p = platform();
+    return {
+      documents: (await stores()).documents,
+      blobs: azureUploadBlobs(
+        await p.blobService(),
+        p.config.blob.kind === 'identity' ? 'user-delegation' : 'account-key',
+      ),
+      now,
+    };
+  }),
+
+  notificationPlanning: memo(async (): Promise<NotificationPlanningDeps> => {
+    const s = await stores();
+    return {
+      profiles: s.profiles,
+      templates: config().notifications.templates,
+      subject: s.subjects,
+      async queueJobs(jobs) {
+        const sender = await platform().sender('notifications');
+        await sender.sendMessages(
+          jobs.map((job) => ({ messageId: job.id, contentType: 'application/json', body: job })),
+        );
+      },
+    };
+  }),
+
+  notificationSending: memo(async (): Promise<NotificationSendingDeps> => {
+    const { notifications, dependencyTimeoutMs } = config();
+    notify ??= govUkNotify({ ...notifications, timeoutMs: dependencyTimeoutMs });
+    return { profiles: (await stores()).profiles, notify };
+  }),
+
+  outbox: (container: OutboxContainer): Promise<PublisherDeps> => publishers[container](),
+
+  health(): Omit<HealthDeps, 'onProbeFailure'> {
+    const p = platform();
+    return { probes: platformProbes(p), timeoutMs: p.config.dependencyTimeoutMs };
+  },
+
+  /** The address service, or undefined when none is configured (no adapter for a real one exists yet). */
+  addresses(): AddressLookup | undefined {
+    if (config().addressLookup !== 'local-gazetteer') return undefined;
+    gazetteer ??= localGazetteer();
+    return gazetteer;
+  },
+};

@@ -3,6 +3,7 @@
  * being available (checked, stripped, private) or rejected.
  */
 import { z } from 'zod';
+import type { MyAccountEntry } from '../residents/my-account.js';
 import { fileTypes, purposes, type FileType, type Purpose } from './policy.js';
 
 export const documentStatuses = ['pending', 'available', 'rejected'] as const;
@@ -47,6 +48,13 @@ export interface DocumentDoc {
   readonly uploadExpiresAt: string;
   readonly checkedAt?: string;
   readonly _etag?: string;
+}
+
+/** The owner's My Account entry for the document (residents container, pk = resident). */
+export interface MyDocumentEntry extends MyAccountEntry {
+  readonly kind: 'document';
+  readonly documentId: string;
+  readonly summary: { readonly purpose: string; readonly fileName: string; readonly status: string };
 }
 
 // Names are for people only: they never become a path. Anything path-like is refused.

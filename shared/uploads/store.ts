@@ -1,18 +1,27 @@
+/**
+ * Where documents live in Cosmos DB:
+ * - the document and its outbox events: `documents`, pk = document id;
+ * - the owner's My Account entry: `residents`, pk = resident (single-partition list).
+ */
 import type { Container } from '@azure/cosmos';
 import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
+import type { Page } from '../data/page-token.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
-import type { DocumentDoc } from './model.js';
+import { listEntries, putEntry } from '../residents/my-account.js';
+import type { DocumentDoc, MyDocumentEntry } from './model.js';
 
-/** Documents (pk = document id) with their outbox events. */
+/** Documents (pk = document id) with their outbox events, and their owners' My Account entries. */
 export interface DocumentStore {
   create(doc: DocumentDoc): Promise<DocumentDoc>;
   get(id: string): Promise<DocumentDoc | undefined>;
   replace(doc: DocumentDoc, ifMatch: string, events: readonly OutboxDoc[]): Promise<DocumentDoc | 'stale'>;
   /** Up to `max` documents still pending whose upload link expired before `cutoff` (oldest first). */
   pendingExpiredBefore(cutoff: string, max: number): Promise<DocumentDoc[]>;
+  putMyEntry(entry: MyDocumentEntry): Promise<void>;
+  listMine(residentId: string, pageSize: number, continuation?: string): Promise<Page<MyDocumentEntry>>;
 }
 
-export function cosmosDocumentStore(container: Container): DocumentStore {
+export function cosmosDocumentStore(container: Container, residents: Container): DocumentStore {
   return {
     async create(doc) {
       const created = await createWithEvents(container, doc, []);
@@ -40,5 +49,8 @@ export function cosmosDocumentStore(container: Container): DocumentStore {
         .fetchNext();
       return resources;
     },
+    putMyEntry: (entry) => putEntry(residents, entry),
+    listMine: (residentId, pageSize, continuation) =>
+      listEntries<MyDocumentEntry>(residents, residentId, 'document', pageSize, continuation),
   };
 }

@@ -6,16 +6,14 @@
  * container and marks it available, or rejects it and deletes the blob. Nothing
  * rejected, and nothing unchecked, is ever served.
  */
-import type { Container } from '@azure/cosmos';
 import { createHash, randomUUID } from 'node:crypto';
 import { conflict, notFound, validationFailed } from '../errors.js';
 import { outboxEvent } from '../events/cloud-event.js';
 import { isStaff, type Principal } from '../identity/principal.js';
 import type { Page } from '../data/page-token.js';
-import { listEntries, putEntry, type MyAccountEntry } from '../residents/my-account.js';
 import type { UploadBlobs } from './blob-store.js';
 import { sniffType } from './file-signature.js';
-import type { DocumentDoc, NewUpload, RejectionReason } from './model.js';
+import type { DocumentDoc, MyDocumentEntry, NewUpload, RejectionReason } from './model.js';
 import { downloadUrlTtlMs, uploadPolicies, uploadUrlTtlMs } from './policy.js';
 import { scanVerdict, type MalwareScanResult } from './scan-result.js';
 import type { DocumentStore } from './store.js';
@@ -26,14 +24,7 @@ import { myAccountEntry } from '../residents/my-account-entry.js';
 export interface UploadDeps {
   readonly documents: DocumentStore;
   readonly blobs: UploadBlobs;
-  readonly residents: Container;
   readonly now: () => Date;
-}
-
-export interface MyDocumentEntry extends MyAccountEntry {
-  readonly kind: 'document';
-  readonly documentId: string;
-  readonly summary: { readonly purpose: string; readonly fileName: string; readonly status: string };
 }
 
 export async function requestUpload(
@@ -179,7 +170,7 @@ async function finish(doc: DocumentDoc, change: Partial<DocumentDoc>, deps: Uplo
       { id: doc.id, residentId: doc.ownerId, createdAt: doc.createdAt },
       { purpose: doc.purpose, fileName: doc.fileName, status: saved.status },
     );
-    await putEntry(deps.residents, entry);
+    await deps.documents.putMyEntry(entry);
   }
   await deps.blobs.deleteQuarantine(doc.quarantineBlob);
 }
@@ -207,9 +198,9 @@ export async function documentDownloadUrl(id: string, principal: Principal, deps
 export async function listMyDocuments(
   query: { pageSize: number; continuation?: string | undefined },
   principal: Principal,
-  deps: Pick<UploadDeps, 'residents'>,
+  deps: Pick<UploadDeps, 'documents'>,
 ): Promise<Page<MyDocumentEntry>> {
-  return listEntries<MyDocumentEntry>(deps.residents, principal.sub, 'document', query.pageSize, query.continuation);
+  return deps.documents.listMine(principal.sub, query.pageSize, query.continuation);
 }
 
 /** Checks photos a resident attaches to a report: theirs, photos, and not rejected. */
