@@ -5,6 +5,7 @@
  * expiry and not-before with a small clock skew; and that it is an access token
  * for this API, not an ID token (see `accessTokenProblem`).
  */
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError, dependencyUnavailable } from '../errors.js';
 
@@ -46,6 +47,13 @@ export interface VerifierOptions {
 export const failedDiscoveryCacheMs = 5_000;
 
 /**
+ * How many verified tokens are remembered. A resident's front end sends the same token
+ * on every call until it expires, and verifying its signature is most of a read's CPU
+ * (npm run bench:api); the oldest entries make room beyond this.
+ */
+export const verifiedTokenCacheSize = 10_000;
+
+/**
  * Why a verified token is not an access token for this API, or undefined.
  *
  * Entra's access tokens carry `typ: "JWT"` in the header, like its ID tokens
@@ -76,6 +84,22 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const now = options.now ?? Date.now;
   let jwks: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   let failedUntil = 0;
+  /**
+   * Verified tokens by the SHA-256 of the whole token (so a token differing in any byte,
+   * its signature included, is verified afresh), each until its own `exp` and never
+   * longer: the clock skew allowed at verification is not extended to the cache.
+   * Failures are never remembered here.
+   */
+  const verified = new Map<string, { readonly token: VerifiedToken; readonly until: number }>();
+  const remember = (key: string, token: VerifiedToken) => {
+    const until = (token.payload.exp ?? 0) * 1000;
+    if (until <= now()) return;
+    if (verified.size >= verifiedTokenCacheSize) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(key, { token, until });
+  };
 
   const discover = async () => {
     const url = new URL('.well-known/openid-configuration', options.issuer.replace(/\/?$/, '/'));
@@ -97,6 +121,18 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   };
 
   return async (token) => {
+    const key = createHash('sha256').update(token).digest('base64url');
+    const known = verified.get(key);
+    if (known) {
+      if (now() < known.until) return known.token;
+      verified.delete(key);
+    }
+    const fresh = await verifyAfresh(token);
+    remember(key, fresh);
+    return fresh;
+  };
+
+  async function verifyAfresh(token: string): Promise<VerifiedToken> {
     // A failed discovery is answered from memory for a short while, then tried again.
     if (jwks && failedUntil !== 0 && now() >= failedUntil) {
       jwks = undefined;
@@ -107,14 +143,15 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       throw error;
     });
     const keySet = await jwks;
-    let verified: Awaited<ReturnType<typeof jwtVerify>>;
+    let result: Awaited<ReturnType<typeof jwtVerify>>;
     try {
-      verified = await jwtVerify(token, keySet, {
+      result = await jwtVerify(token, keySet, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: [...allowedAlgorithms],
         clockTolerance: clockToleranceSeconds,
         requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: new Date(now()),
       });
     } catch (error) {
       if (error instanceof joseErrors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
@@ -122,12 +159,12 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       throw unauthorized(describe(error));
     }
-    const { payload, protectedHeader } = verified;
+    const { payload, protectedHeader } = result;
     const problem = accessTokenProblem(protectedHeader, payload);
     if (problem) throw unauthorized(problem);
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     return { sub: payload.sub as string, roles, payload };
-  };
+  }
 }
 
 function describe(error: unknown): string {

@@ -224,3 +224,58 @@ describe('discovery failures', () => {
     expect(fetches).toBe(2);
   });
 });
+
+describe('verified tokens are remembered until they expire, never longer', () => {
+  // The verifier's clock (ms) drives both the cache and jose's checks, so expiry can be stepped over.
+  let clock = Date.now();
+  const remembering = () => createTokenVerifier({ issuer, audience, timeoutMs: 2000, now: () => clock });
+
+  it('when a token is sent again before its exp, then the first verification is served; from its exp on, it is verified afresh and refused once past the skew', async () => {
+    clock = Date.now();
+    const verifyAt = remembering();
+    const exp = now() + 600;
+    const token = await sign({ exp });
+    const first = await verifyAt(token);
+    clock = exp * 1000 - 1;
+    expect(await verifyAt(token)).toBe(first);
+    // At exp the remembered result is not served: a fresh verification (still inside the 60 s skew) is.
+    clock = exp * 1000;
+    const again = await verifyAt(token);
+    expect(again).not.toBe(first);
+    expect(again).toMatchObject({ sub: 'alice' });
+    clock = exp * 1000 + 61_000;
+    const error = await verifyAt(token).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).detail).toMatch(/expired/);
+  });
+
+  it('when a different token arrives, even one that differs only in its signature, then it is verified afresh', async () => {
+    clock = Date.now();
+    const verifyAt = remembering();
+    const token = await sign({ roles: ['resident'] });
+    await verifyAt(token);
+    const [h, p, s = ''] = token.split('.');
+    const forged = `${h ?? ''}.${p ?? ''}.${s.slice(0, -4)}${s.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const error = await verifyAt(forged).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(401);
+    await expect(verifyAt(await sign({ roles: ['staff'] }))).resolves.toMatchObject({ roles: ['staff'] });
+  });
+
+  it('when a token is refused, then the refusal is not remembered: once it is valid, it is accepted', async () => {
+    clock = Date.now();
+    const verifyAt = remembering();
+    const token = await new SignJWT({ roles: ['resident'], azp: 'doorstep-web' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'trusted', typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject('alice')
+      .setIssuedAt()
+      .setNotBefore(now() + 600)
+      .setExpirationTime(now() + 1200)
+      .sign(key);
+    await expect(verifyAt(token)).rejects.toBeInstanceOf(AppError);
+    clock += 600_000;
+    await expect(verifyAt(token)).resolves.toMatchObject({ sub: 'alice' });
+  });
+});
