@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
 import { AppError, dependencyUnavailable } from '../errors.js';
 
 /** Entra signs with RS256; the others are accepted should a tenant move to them. */
@@ -45,6 +46,9 @@ export interface VerifierOptions {
  * every bearer call would otherwise fetch the discovery document again.
  */
 export const failedDiscoveryCacheMs = 5_000;
+
+/** The two members of the issuer's discovery document the verifier reads (OpenID Connect Discovery 3). */
+const discoveryDocument = z.object({ issuer: z.string(), jwks_uri: z.url() });
 
 /**
  * How many verified tokens are remembered. A resident's front end sends the same token
@@ -110,10 +114,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       throw dependencyUnavailable('The sign-in service', error);
     }
     if (!response.ok) throw dependencyUnavailable('The sign-in service');
-    const document = (await response.json()) as { issuer?: string; jwks_uri?: string };
+    const document = discoveryDocument.safeParse(await response.json().catch(() => undefined));
     // The discovery document must describe the issuer we trust (OpenID Connect Discovery 4.3).
-    if (document.issuer !== options.issuer || !document.jwks_uri) throw dependencyUnavailable('The sign-in service');
-    return createRemoteJWKSet(new URL(document.jwks_uri), {
+    if (!document.success || document.data.issuer !== options.issuer)
+      throw dependencyUnavailable('The sign-in service');
+    return createRemoteJWKSet(new URL(document.data.jwks_uri), {
       timeoutDuration: options.timeoutMs,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,

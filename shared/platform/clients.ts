@@ -12,7 +12,8 @@ import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { config, connectionStringParts, type Config } from '../config.js';
 
-const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+/** Built on first call and kept; a failed build is tried again on the next call rather than cached. */
+export const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   let value: Promise<T> | undefined;
   return () => {
     value ??= make().catch((error: unknown) => {

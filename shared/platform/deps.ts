@@ -40,25 +40,13 @@ import { cosmosRequestStore } from '../service-requests/store.js';
 import { azureUploadBlobs } from '../uploads/blob-store.js';
 import { cosmosDocumentStore } from '../uploads/store.js';
 import type { UploadDeps } from '../uploads/uploads.js';
-import { platform } from './clients.js';
+import { once, platform } from './clients.js';
 import { platformProbes } from './probes.js';
-
-/** Built on first call and kept; a failed build is tried again on the next call rather than cached. */
-function memo<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make().catch((error: unknown) => {
-      value = undefined;
-      throw error;
-    });
-    return value;
-  };
-}
 
 const now = () => new Date();
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
-const stores = memo(async () => {
+const stores = once(async () => {
   const p = platform();
   const [requests, residents, catalogue, idempotency, documents, payments] = await Promise.all(
     ['requests', 'residents', 'catalogue', 'idempotency', 'documents', 'payments'].map((name) => p.container(name)),
@@ -106,7 +94,7 @@ export interface NotificationSendingDeps {
 }
 
 const publisherFor = (container: OutboxContainer) =>
-  memo(async (): Promise<PublisherDeps> => {
+  once(async (): Promise<PublisherDeps> => {
     const markSent = (await stores()).markSent[container];
     return { send: async (messages) => (await platform().sender('events')).sendMessages(messages), markSent };
   });
@@ -132,11 +120,11 @@ export const depsFor = {
     return verifier;
   },
 
-  catalogue: memo(async (): Promise<CatalogueDeps> => ({ catalogue: (await stores()).catalogue })),
+  catalogue: once(async (): Promise<CatalogueDeps> => ({ catalogue: (await stores()).catalogue })),
 
-  profiles: memo(async (): Promise<ProfileDeps> => ({ profiles: (await stores()).profiles, now })),
+  profiles: once(async (): Promise<ProfileDeps> => ({ profiles: (await stores()).profiles, now })),
 
-  serviceRequests: memo(async (): Promise<ServiceRequestDeps> => {
+  serviceRequests: once(async (): Promise<ServiceRequestDeps> => {
     const s = await stores();
     return {
       requests: s.requests,
@@ -149,7 +137,7 @@ export const depsFor = {
   }),
 
   /** Open311, its moderation and its API keys. */
-  open311: memo(async (): Promise<Open311Deps> => {
+  open311: once(async (): Promise<Open311Deps> => {
     const s = await stores();
     return {
       ...(await depsFor.serviceRequests()),
@@ -159,7 +147,7 @@ export const depsFor = {
     };
   }),
 
-  dispatch: memo(async (): Promise<DispatchDeps> => {
+  dispatch: once(async (): Promise<DispatchDeps> => {
     const s = await stores();
     return {
       dispatches: s.dispatches,
@@ -169,7 +157,7 @@ export const depsFor = {
     };
   }),
 
-  partnerDrain: memo(async (): Promise<PartnerDrainDeps> => {
+  partnerDrain: once(async (): Promise<PartnerDrainDeps> => {
     const s = await stores();
     return {
       requests: s.requests,
@@ -180,7 +168,7 @@ export const depsFor = {
     };
   }),
 
-  payments: memo(async (): Promise<PaymentDeps> => {
+  payments: once(async (): Promise<PaymentDeps> => {
     const s = await stores();
     const { payments, dependencyTimeoutMs } = config();
     return {
@@ -202,7 +190,7 @@ export const depsFor = {
     };
   }),
 
-  uploads: memo(async (): Promise<UploadDeps> => {
+  uploads: once(async (): Promise<UploadDeps> => {
     const p = platform();
     return {
       documents: (await stores()).documents,
@@ -214,7 +202,7 @@ export const depsFor = {
     };
   }),
 
-  notificationPlanning: memo(async (): Promise<NotificationPlanningDeps> => {
+  notificationPlanning: once(async (): Promise<NotificationPlanningDeps> => {
     const s = await stores();
     return {
       profiles: s.profiles,
@@ -229,7 +217,7 @@ export const depsFor = {
     };
   }),
 
-  notificationSending: memo(async (): Promise<NotificationSendingDeps> => {
+  notificationSending: once(async (): Promise<NotificationSendingDeps> => {
     const { notifications, dependencyTimeoutMs } = config();
     notify ??= govUkNotify({ ...notifications, timeoutMs: dependencyTimeoutMs });
     return { profiles: (await stores()).profiles, notify };

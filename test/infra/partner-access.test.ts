@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from '../../infra/config.js';
 import { partnerInboundQueue, topology } from '../../shared/messaging/topology.js';
-import { stackConfig, type Recorded } from './synthesize.js';
+import { allRegistered, recordingMocks, stackConfig, type Recorded } from './synthesize.js';
 
 const highways = '11111111-1111-4111-8111-111111111111';
 const waste = '22222222-2222-4222-8222-222222222222';
@@ -22,22 +22,9 @@ let resources: Recorded[];
 beforeAll(async () => {
   resources = [];
   await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const id = `mock:${args.type}:${args.name}`;
-        resources.push({
-          type: args.type,
-          name: args.name,
-          id,
-          inputs: args.inputs as Record<string, unknown>,
-          ignoreChanges: [],
-          dependsOn: [],
-        });
-        const inputs = args.inputs as Record<string, unknown>;
-        return { id, state: { ...inputs, name: inputs.topicName ?? inputs.queueName ?? args.name } };
-      },
-      call: (args) => args.inputs as Record<string, unknown>,
-    },
+    recordingMocks(resources, {
+      state: (_type, name, inputs) => ({ name: inputs.topicName ?? inputs.queueName ?? name }),
+    }),
     'doorstep',
     'partners',
     false,
@@ -50,11 +37,7 @@ beforeAll(async () => {
   };
   const made = createMessaging(cfg, 'rg', undefined, { principalId: 'app', subscriptionId: 'sub' });
   await new Promise<void>((resolve) => pulumi.all(made.queues.map((q) => q.id)).apply(() => resolve()));
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await allRegistered(resources);
 }, 60_000);
 
 const assignmentsOf = (principalId: string) =>

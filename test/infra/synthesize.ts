@@ -81,33 +81,63 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
   return state;
 }
 
+type ResourceOptions = { ignoreChanges: string[]; dependsOn: string[] };
+
+/**
+ * Mocks that record each resource into `resources` with its inputs. `state` adds what
+ * Azure would compute; `options` holds what a stack transformation saw of each resource.
+ */
+export function recordingMocks(
+  resources: Recorded[],
+  {
+    state = () => ({}),
+    call = (args) => args.inputs as Record<string, unknown>,
+    options = new Map(),
+  }: {
+    state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+    call?: pulumi.runtime.Mocks['call'];
+    options?: ReadonlyMap<string, ResourceOptions>;
+  } = {},
+): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const id = `mock:${args.type}:${args.name}`;
+      const inputs = args.inputs as Record<string, unknown>;
+      const seen = options.get(`${args.type}::${args.name}`);
+      resources.push({
+        type: args.type,
+        name: args.name,
+        id,
+        inputs,
+        ignoreChanges: seen?.ignoreChanges ?? [],
+        dependsOn: seen?.dependsOn ?? [],
+      });
+      return { id, state: { ...inputs, ...state(args.type, args.name, inputs) } };
+    },
+    call,
+  };
+}
+
+/** Resources whose inputs depend on others register as those resolve: returns once none arrive. */
+export async function allRegistered(resources: readonly Recorded[]): Promise<void> {
+  let count = -1;
+  while (count !== resources.length) {
+    count = resources.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function synthesize(
   stack: 'dev' | 'prod',
   /** Stack configuration values to change, as `pulumi config set` would. */
   overrides: Record<string, string> = {},
 ): Promise<{ resources: Recorded[]; outputs: Record<string, unknown> }> {
   const resources: Recorded[] = [];
-  const options = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
+  const options = new Map<string, ResourceOptions>();
   await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const id = `mock:${args.type}:${args.name}`;
-        resources.push({
-          type: args.type,
-          name: args.name,
-          id,
-          inputs: args.inputs as Record<string, unknown>,
-          ignoreChanges: options.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
-          dependsOn: options.get(`${args.type}::${args.name}`)?.dependsOn ?? [],
-        });
-        return {
-          id,
-          state: {
-            ...(args.inputs as object),
-            ...computed(args.type, args.name, args.inputs as Record<string, unknown>),
-          },
-        };
-      },
+    recordingMocks(resources, {
+      state: computed,
+      options,
       call(args) {
         if (args.token === 'azure-native:authorization:getClientConfig') {
           return {
@@ -119,7 +149,7 @@ export async function synthesize(
         }
         return args.inputs as Record<string, unknown>;
       },
-    },
+    }),
     'doorstep',
     stack,
     false,
@@ -145,11 +175,6 @@ export async function synthesize(
       })
       .catch(reject);
   });
-  // Resources whose inputs depend on others register as those resolve: wait until none arrive.
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await allRegistered(resources);
   return { resources, outputs };
 }

@@ -12,25 +12,22 @@
  *   `next_url`; refunds answer 202 and start `submitted` (PaymentRefundsResource.submitRefund).
  */
 import { CosmosClient } from '@azure/cosmos';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { emulatorKey } from '../../local/cosmos.js';
 import { call } from '../support/api.js';
-
-interface PaymentView {
-  id: string;
-  status: string;
-  finished: boolean;
-  amount: number;
-  nextUrl?: string;
-  refunded: number;
-  refunds: { id: string; amount: number; status: string }[];
-  refund?: { id: string; amount: number; status: string };
-}
+import {
+  aResident as resident,
+  payOnHostedPage,
+  postWebhook,
+  signedWebhook as signed,
+  startPayment as start,
+  type PaymentView,
+} from '../support/payments.js';
+import { waitFor } from '../support/wait.js';
 
 const pay = inject('govukPayUrl');
 const settings = () => inject('appSettings');
-const resident = () => `resident-${randomUUID().slice(0, 8)}`;
 const fin = { sub: 'fin', roles: ['staff', 'finance'] as const };
 const fay = { sub: 'fay', roles: ['staff', 'finance'] as const };
 const sam = { sub: 'sam', roles: ['staff'] as const };
@@ -55,20 +52,6 @@ const allAtProvider = async (reference: string) =>
   ).results;
 const providerId = async (reference: string) => (await allAtProvider(reference))[0]?.payment_id ?? '';
 
-async function start(as: string | typeof fin, body: Record<string, unknown>, key = `pay-${randomUUID()}`) {
-  const response = await call('POST', 'payments', { as, body, headers: { 'idempotency-key': key } });
-  return { response, body: (await response.json()) as PaymentView };
-}
-
-async function payOnHostedPage(nextUrl: string, card = '4444333322221111') {
-  await fetch(nextUrl);
-  await fetch(nextUrl, {
-    method: 'POST',
-    body: new URLSearchParams({ card_number: card, action: 'pay' }),
-    redirect: 'manual',
-  });
-}
-
 async function paid(as: string | typeof fin, body: Record<string, unknown> = { itemCode: 'bulky-waste', quantity: 2 }) {
   const started = await start(as, body);
   await payOnHostedPage(started.body.nextUrl ?? '');
@@ -79,30 +62,16 @@ async function paid(as: string | typeof fin, body: Record<string, unknown> = { i
 const read = async (id: string, as: string | typeof fin = fin) =>
   (await (await call('GET', `payments/${id}`, { as })).json()) as PaymentView;
 
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+/** The value `get` answers once `ok` holds of it (a condition, polled; never a wait for time). */
+const until = <T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> =>
+  waitFor(async () => {
     const v = await get();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+    return ok(v) ? { v } : undefined;
+  }).then(({ v }) => v);
 
-function signed(body: unknown) {
-  const raw = JSON.stringify(body);
-  return {
-    raw,
-    signature: createHmac('sha256', settings().GOVUK_PAY_WEBHOOK_SIGNING_SECRET ?? '')
-      .update(raw)
-      .digest('hex'),
-  };
-}
 const webhook = (body: unknown) => {
   const { raw, signature } = signed(body);
-  return call('POST', 'payments/webhook', {
-    rawBody: raw,
-    headers: { 'content-type': 'application/json', 'pay-signature': signature },
-  });
+  return postWebhook(raw, signature);
 };
 /** A message as pay-webhooks builds it: WebhookMessageBody around a PaymentApiRepresentation. */
 const message = (resourceType: string, eventType: string, resource: Record<string, unknown>) => ({

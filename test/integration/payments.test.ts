@@ -1,32 +1,17 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { call } from '../support/api.js';
+import {
+  aResident as resident,
+  payOnHostedPage,
+  postWebhook as webhook,
+  signedWebhook as signed,
+  startPayment as start,
+  type PaymentView,
+} from '../support/payments.js';
 
-interface PaymentView {
-  id: string;
-  status: string;
-  finished: boolean;
-  amount: number;
-  nextUrl?: string;
-  refunded: number;
-}
-
-const resident = () => `resident-${randomUUID().slice(0, 8)}`;
 const pay = inject('govukPayUrl');
 const settings = () => inject('appSettings');
-
-async function start(as: string, body: Record<string, unknown>, key = `pay-${randomUUID()}`) {
-  const response = await call('POST', 'payments', { as, body, headers: { 'idempotency-key': key } });
-  return { response, body: (await response.json()) as PaymentView & { errors?: { pointer: string }[] } };
-}
-
-/** What the resident does on GOV.UK Pay's page: open it, then submit a card or cancel. */
-async function payOnHostedPage(nextUrl: string, form: Record<string, string>): Promise<string> {
-  expect((await fetch(nextUrl)).status).toBe(200);
-  const response = await fetch(nextUrl, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' });
-  expect(response.status).toBe(303);
-  return response.headers.get('location') ?? '';
-}
 
 const atProvider = async (reference: string) => {
   const response = await fetch(`${pay}/v1/payments?reference=${reference}`, {
@@ -38,16 +23,6 @@ const atProvider = async (reference: string) => {
 // Faults for £52 payments (garden waste) only: other test files share this stand-in.
 const control = (c: Record<string, unknown>) =>
   fetch(`${pay}/_control`, { method: 'POST', body: JSON.stringify({ forAmount: 5200, ...c }) });
-
-function signed(body: unknown, secret = settings().GOVUK_PAY_WEBHOOK_SIGNING_SECRET ?? '') {
-  const raw = JSON.stringify(body);
-  return { raw, signature: createHmac('sha256', secret).update(raw).digest('hex') };
-}
-const webhook = (raw: string, signature: string) =>
-  call('POST', 'payments/webhook', {
-    rawBody: raw,
-    headers: { 'content-type': 'application/json', 'pay-signature': signature },
-  });
 
 describe('paying through GOV.UK Pay', () => {
   it('takes a payment end to end: created, the hosted card page, the return, success in My Account', async () => {

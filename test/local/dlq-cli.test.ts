@@ -1,25 +1,15 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceBusEmulator, type ServiceBusEmulator } from '../../local/service-bus/amqp-server.js';
-import { partnerInboundQueue, topology } from '../../shared/messaging/topology.js';
+import { describe, expect, it } from 'vitest';
+import { partnerInboundQueue } from '../../shared/messaging/topology.js';
+import { ownServiceBus } from '../support/own-service-bus.js';
 import { runDlq } from '../../scripts/dlq.js';
 
 const queue = partnerInboundQueue('highways-contractor');
-let emulator: ServiceBusEmulator;
-let client: ServiceBusClient;
-
-beforeAll(async () => {
-  emulator = await startServiceBusEmulator({ topology, log: () => undefined });
-  client = new ServiceBusClient(emulator.connectionString);
-});
-afterAll(async () => {
-  await client.close();
-  await emulator.close();
-});
+const bus = ownServiceBus();
 
 async function deadLetter(body: unknown, reason: string) {
-  await client.createSender(queue).sendMessages({ body, messageId: `m-${Math.random()}` });
-  const receiver = client.createReceiver(queue);
+  await bus.client.createSender(queue).sendMessages({ body, messageId: `m-${Math.random()}` });
+  const receiver = bus.client.createReceiver(queue);
   const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
   await receiver.deadLetterMessage(m as ServiceBusReceivedMessage, {
     deadLetterReason: reason,
@@ -30,7 +20,7 @@ async function deadLetter(body: unknown, reason: string) {
 
 /** Each CLI run is its own process and connection (the SDK keeps the peek position per connection). */
 async function cli(command: string, entity?: string, max?: number): Promise<string[]> {
-  const own = new ServiceBusClient(emulator.connectionString);
+  const own = new ServiceBusClient(bus.emulator.connectionString);
   try {
     return await runDlq(own, command, entity, max);
   } finally {
@@ -50,7 +40,7 @@ describe('npm run dlq', () => {
     );
     expect(shown.map((m) => m.deadLetterReason)).toEqual(['SchemaInvalid', 'SchemaInvalid']);
     expect(await cli('replay', queue, 1)).toEqual([`replayed 1 message(s) to ${queue}`]);
-    const receiver = client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
     const [replayed] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(replayed?.body).toEqual({ n: 1 });
     expect(replayed?.applicationProperties?.DeadLetterReason).toBeUndefined();

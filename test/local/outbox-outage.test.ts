@@ -3,12 +3,9 @@
  * their outbox events), and once Service Bus is back the publisher catches up,
  * each event exactly once.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestDevToken } from '../../local/identity/provider.js';
-import { seedLocalData } from '../../local/seed.js';
 import { outboxPublished } from '../support/outbox.js';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startSeededApp, type TestPlatform } from '../support/platform.js';
 import { readSubscription } from '../support/service-bus.js';
 import { waitFor } from '../support/wait.js';
 
@@ -16,11 +13,7 @@ let platform: TestPlatform;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), {
-    DEPENDENCY_TIMEOUT_MS: '1000',
-  });
-  await seedLocalData(platform.stack);
-  token = await requestDevToken(platform.stack.endpoints.identity.issuer, 'outage-test', ['resident']);
+  ({ platform, token } = await startSeededApp({ DEPENDENCY_TIMEOUT_MS: '1000' }, 'outage-test'));
 });
 afterAll(() => platform.close());
 

@@ -4,24 +4,17 @@
  * lost on purpose and the stand-in's clock moved.
  */
 import { CosmosClient } from '@azure/cosmos';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorKey } from '../../local/cosmos.js';
-import { requestDevToken } from '../../local/identity/provider.js';
-import { seedLocalData } from '../../local/seed.js';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startSeededApp, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;
 let token: string;
 let api: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), {
-    PAYMENT_SWEEP_AFTER_MINUTES: '0',
-  });
-  await seedLocalData(platform.stack);
   // No webhook target: every webhook is lost.
-  token = await requestDevToken(platform.stack.endpoints.identity.issuer, 'sweeper-test', ['resident']);
+  ({ platform, token } = await startSeededApp({ PAYMENT_SWEEP_AFTER_MINUTES: '0' }, 'sweeper-test'));
   api = `${platform.host.url}/api`;
 });
 afterAll(() => platform.close());

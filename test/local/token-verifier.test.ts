@@ -114,20 +114,7 @@ describe('bearer token validation', () => {
     ['another issuer', async () => sign({ iss: 'https://evil.example' }), /issuer/],
     ['another audience', async () => sign({ aud: 'api://something-else' }), /audience/],
     ['an expired token', async () => sign({ exp: now() - 120, iat: now() - 900 }), /expired/],
-    [
-      'a token not valid yet',
-      async () =>
-        new SignJWT({})
-          .setProtectedHeader({ alg: 'RS256', kid: 'trusted' })
-          .setIssuer(issuer)
-          .setAudience(audience)
-          .setSubject('alice')
-          .setIssuedAt()
-          .setNotBefore(now() + 600)
-          .setExpirationTime(now() + 1200)
-          .sign(key),
-      /not valid yet/,
-    ],
+    ['a token not valid yet', async () => sign({ nbf: now() + 600, exp: now() + 1200 }), /not valid yet/],
     [
       'a token without a subject',
       async () =>
@@ -265,15 +252,7 @@ describe('verified tokens are remembered until they expire, never longer', () =>
   it('when a token is refused, then the refusal is not remembered: once it is valid, it is accepted', async () => {
     clock = Date.now();
     const verifyAt = remembering();
-    const token = await new SignJWT({ roles: ['resident'], azp: 'doorstep-web' })
-      .setProtectedHeader({ alg: 'RS256', kid: 'trusted', typ: 'JWT' })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject('alice')
-      .setIssuedAt()
-      .setNotBefore(now() + 600)
-      .setExpirationTime(now() + 1200)
-      .sign(key);
+    const token = await sign({ nbf: now() + 600, exp: now() + 1200 });
     await expect(verifyAt(token)).rejects.toBeInstanceOf(AppError);
     clock += 600_000;
     await expect(verifyAt(token)).resolves.toMatchObject({ sub: 'alice' });

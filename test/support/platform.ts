@@ -2,6 +2,9 @@
  * A private embedded stack and Functions host for one test file: for tests that
  * stop dependencies, load another entry, or change settings.
  */
+import { join } from 'node:path';
+import { requestDevToken } from '../../local/identity/provider.js';
+import { seedLocalData } from '../../local/seed.js';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
 import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.js';
 
@@ -27,4 +30,15 @@ export async function startTestPlatform(entry: string, settings: Record<string, 
       await stack.close();
     },
   };
+}
+
+/** The app itself on a private stack, seeded as `npm start` seeds it, with a token for one resident. */
+export async function startSeededApp(
+  settings: Record<string, string>,
+  resident: string,
+): Promise<{ platform: TestPlatform; token: string }> {
+  const platform = await startTestPlatform(join(import.meta.dirname, '../../functions/index.ts'), settings);
+  await seedLocalData(platform.stack);
+  const token = await requestDevToken(platform.stack.endpoints.identity.issuer, resident, ['resident']);
+  return { platform, token };
 }
