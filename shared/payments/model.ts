@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MyAccountEntry } from '../residents/my-account.js';
+import { myAccountEntry } from '../residents/my-account-entry.js';
 import { isFinal, refundCommitted, type PaymentStatus, type RefundStatus } from './status.js';
 
 export const newPaymentSchema = z.strictObject({
@@ -115,11 +116,9 @@ export const toPaymentView = (p: PaymentDoc) => ({
 });
 
 /** The resident's My Account entry for a payment. */
-export const toMyPaymentEntry = (p: PaymentDoc): MyPaymentEntry => ({
-  id: `payment:${p.id}`,
-  residentId: p.ownerId,
-  kind: 'payment',
-  at: p.createdAt,
-  paymentId: p.id,
-  summary: { description: p.description, amount: p.amount, status: p.status, refunded: refundedPence(p) },
-});
+export const toMyPaymentEntry = (p: PaymentDoc): MyPaymentEntry =>
+  myAccountEntry(
+    'payment',
+    { id: p.id, residentId: p.ownerId, createdAt: p.createdAt },
+    { description: p.description, amount: p.amount, status: p.status, refunded: refundedPence(p) },
+  );
