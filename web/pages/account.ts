@@ -12,6 +12,7 @@ import {
   statusNames,
 } from '../api/views.js';
 import type { PageHandler } from '../http/page.js';
+import { photoItems } from './photos.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
@@ -42,6 +43,7 @@ export const myAccount: PageHandler = async (page) => {
       at: d.uploadedAt,
       kind: 'Document',
       title: d.fileName,
+      href: `/my-account/documents/${encodeURIComponent(d.id)}`,
       status: d.status,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
@@ -55,6 +57,7 @@ export const oneRequest: PageHandler = async (page) => {
     view: 'request',
     data: {
       report: request,
+      photos: await photoItems(page, request.photos),
       statusName: statusNames[request.status],
       updates: request.timeline
         .filter((t) => t.text !== undefined || t.status !== undefined)
