@@ -146,8 +146,8 @@ export async function documentsOf(api: DoorstepApi, ids: readonly string[]): Pro
 
 /** The short-lived read link the API hands out for an available document. */
 export async function documentFileUrl(api: DoorstepApi, id: string): Promise<string | undefined> {
+  // openapi-fetch has read the (empty) body already.
   const { response } = await api.GET('/documents/{id}/content', { params: { path: { id } }, redirect: 'manual' });
-  await response.body?.cancel();
   if (response.status === 404) throw new ApiError(404, {});
   if (response.status === 401) throw new ApiError(401, {});
   const location = response.headers.get('location');
