@@ -54,7 +54,7 @@ async function choose(page: Page, field: string, name: string, bytes: Buffer): P
 
 /** Sends an upload form; with JavaScript the page moves on only after the script's own requests. */
 async function send(page: Page, button: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button }).click()]);
 }
 
 /** What the API stores for a resident's document: the bytes its short-lived read link serves. */

@@ -16,7 +16,11 @@ export const uploadRules: Readonly<
   Record<UploadPurpose, { readonly types: readonly string[]; readonly maxBytes: number; readonly typeNames: string }>
 > = {
   photo: { types: ['image/jpeg', 'image/png'], maxBytes: 10 * MB, typeNames: 'a JPG or PNG' },
-  evidence: { types: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 20 * MB, typeNames: 'a PDF, JPG or PNG' },
+  evidence: {
+    types: ['application/pdf', 'image/jpeg', 'image/png'],
+    maxBytes: 20 * MB,
+    typeNames: 'a PDF, JPG or PNG',
+  },
 };
 
 /** The most photos one report may carry (the API's `photos` array). */
@@ -111,7 +115,10 @@ export async function uploadLink(
 
 function plainName(name: string, purpose: UploadPurpose): string {
   const base = name.split(/[/\\]/).pop()?.trim() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.{2,}/g, '.').replace(/^\.+/, '');
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^\.+/, '');
   return (clean === '' ? purpose : clean).slice(0, 200);
 }
 

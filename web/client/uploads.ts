@@ -42,7 +42,12 @@ function enhanceForm(form: HTMLFormElement): void {
       const answer = await fetch(linkUrl ?? '', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ csrfToken: csrf, fileName: file.name, contentType: file.type, size: String(file.size) }),
+        body: new URLSearchParams({
+          csrfToken: csrf,
+          fileName: file.name,
+          contentType: file.type,
+          size: String(file.size),
+        }),
         credentials: 'same-origin',
       });
       if (!answer.ok) {

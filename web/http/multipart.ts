@@ -161,18 +161,18 @@ export async function readStreamedForm(
       discard: () => reader.cancel().catch(() => undefined),
       stream: () =>
         new ReadableStream<Uint8Array>({
+          // Each pull hands over something or ends the stream: a pull that does neither is not repeated.
           async pull(controller) {
-            // Everything but the file's last byte and what must follow it may go now.
-            const holdBack = Math.min(closing.length + 1, size - sent + closing.length);
-            if (buffer.length > holdBack) {
-              const n = Math.min(buffer.length - holdBack, size - 1 - sent);
+            for (;;) {
+              // Everything but the file's last byte and what must follow it may go now.
+              const n = Math.min(buffer.length - closing.length - 1, size - 1 - sent);
               if (n > 0) {
                 controller.enqueue(new Uint8Array(take(n)));
                 sent += n;
                 return;
               }
+              if (!(await more())) break;
             }
-            if (await more()) return;
             // The request has ended: it must end with the rest of the file and the close delimiter, exactly.
             const rest = size - sent;
             if (buffer.length !== rest + closing.length || !buffer.subarray(rest).equals(closing)) {

@@ -5,13 +5,7 @@
  * the journey itself only links to it and reads `reportPhotos` when it files.
  */
 import { z } from 'zod';
-import {
-  documentItem,
-  documentsOf,
-  maxReportPhotos,
-  uploadRules,
-  type DocumentItem,
-} from '../api/uploads.js';
+import { documentItem, documentsOf, maxReportPhotos, uploadRules, type DocumentItem } from '../api/uploads.js';
 import type { PageHandler, PageRequest } from '../http/page.js';
 import { claim, link, receiveFile } from './upload-steps.js';
 
@@ -108,6 +102,7 @@ export const addPhotos: PageHandler = async (page) => {
 /** The enhancement script's upload link for one photo of this report. */
 export const photoLink: PageHandler = async (page) => {
   if (!page.session.journeys?.report) return { json: { error: 'Start your report again' }, status: 409 };
-  const full = reportPhotoIds(page).length >= maxReportPhotos ? `You can add up to ${maxReportPhotos} photos` : undefined;
+  const full =
+    reportPhotoIds(page).length >= maxReportPhotos ? `You can add up to ${maxReportPhotos} photos` : undefined;
   return link(page, 'photo', noun, full);
 };

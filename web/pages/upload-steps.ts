@@ -7,13 +7,7 @@
  * whenever the site refuses, so the resident reads the same inline error either way.
  */
 import type { PageRequest, PageResult } from '../http/page.js';
-import {
-  getDocument,
-  putStreamed,
-  refusal,
-  uploadLink,
-  type UploadPurpose,
-} from '../api/uploads.js';
+import { getDocument, putStreamed, refusal, uploadLink, type UploadPurpose } from '../api/uploads.js';
 import { ApiError } from '../api/client.js';
 
 export type Received = { readonly id: string } | { readonly error: string } | undefined;
@@ -46,7 +40,12 @@ export async function receiveFile(page: PageRequest, purpose: UploadPurpose, nou
 }
 
 /** The enhancement script's request for an upload link (same-origin, CSRF-checked). */
-export async function link(page: PageRequest, purpose: UploadPurpose, noun: string, full?: string): Promise<PageResult> {
+export async function link(
+  page: PageRequest,
+  purpose: UploadPurpose,
+  noun: string,
+  full?: string,
+): Promise<PageResult> {
   if (page.request.method !== 'POST') return { json: { error: 'POST only' }, status: 405 };
   if (full) return { json: { error: full }, status: 400 };
   const file = {
