@@ -248,8 +248,8 @@ describe('sending the council a document', () => {
 
       await page.goto(`${site}/my-account`);
       const timeline = (await page.locator('.app-timeline__item').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-      expect(timeline.find((t) => t.includes('council-tax-bill.pdf'))).toContain('available');
-      expect(timeline.find((t) => t.includes('infected.pdf'))).toContain('rejected');
+      expect(timeline.find((t) => t.includes('council-tax-bill.pdf'))).toContain('Ready');
+      expect(timeline.find((t) => t.includes('infected.pdf'))).toContain('Not accepted');
       await check(page, 'account');
       await page.getByRole('link', { name: 'council-tax-bill.pdf' }).click();
       expect(new URL(page.url()).pathname).toBe(`/my-account/documents/${documentId}`);

@@ -12,6 +12,7 @@ import {
   statusNames,
 } from '../api/views.js';
 import type { PageHandler } from '../http/page.js';
+import { checkNames } from '../api/uploads.js';
 import { photoItems } from './photos.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
@@ -44,7 +45,7 @@ export const myAccount: PageHandler = async (page) => {
       kind: 'Document',
       title: d.fileName,
       href: `/my-account/documents/${encodeURIComponent(d.id)}`,
-      status: d.status,
+      status: (checkNames as Partial<Record<string, string>>)[d.status] ?? d.status,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
   return { view: 'my-account', data: { profile, timeline } };
