@@ -14,7 +14,7 @@ const route = (name: string, methods: HttpMethod[], path: string, handler: HttpH
 function lazyPage<M extends Record<K, PageHandler>, K extends keyof M>(
   load: () => Promise<M>,
   name: K,
-  options: { signedIn?: boolean } = {},
+  options: { signedIn?: boolean; multipart?: boolean } = {},
 ): HttpHandler {
   let handler: Promise<HttpHandler> | undefined;
   return async (request, context) => {
@@ -92,6 +92,15 @@ route('report', ['GET', 'POST'], 'report', lazyPage(report, 'chooseService', sig
 route('report-questions', ['GET', 'POST'], 'report/questions', lazyPage(report, 'answerQuestions', signedIn));
 route('report-location', ['GET', 'POST'], 'report/location', lazyPage(report, 'chooseLocation', signedIn));
 route('report-check', ['GET', 'POST'], 'report/check', lazyPage(report, 'checkAnswers', signedIn));
+const photos = () => import('./pages/photos.js');
+const takesFile = { signedIn: true, multipart: true };
+route('report-photos', ['GET', 'POST'], 'report/photos', lazyPage(photos, 'addPhotos', takesFile));
+route('report-photo-link', ['POST'], 'report/photos/link', lazyPage(photos, 'photoLink', signedIn));
+const documents = () => import('./pages/documents.js');
+route('document-new', ['GET', 'POST'], 'my-account/documents/new', lazyPage(documents, 'newDocument', takesFile));
+route('document-link', ['POST'], 'my-account/documents/link', lazyPage(documents, 'documentLink', signedIn));
+route('document', ['GET'], 'my-account/documents/{id:guid}', lazyPage(documents, 'oneDocument', signedIn));
+route('document-file', ['GET'], 'my-account/documents/{id:guid}/file', lazyPage(documents, 'documentFile', signedIn));
 route('report-confirmation', ['GET'], 'report/confirmation/{id}', lazyPage(report, 'confirmation', signedIn));
 
 // Last by precedence: `/` and anything no other route claims.

@@ -143,6 +143,9 @@ describe('reporting a problem', () => {
       expect(await summary(page)).toEqual(['Select the address nearest the problem']);
       await page.getByLabel('11 Mill Lane, Doorstep').check();
       await page.getByRole('button', { name: 'Continue' }).click();
+      // Photos are optional (test/web/photos.test.ts adds them).
+      expect(await heading(page)).toBe('Add photos of the problem');
+      await page.getByRole('button', { name: 'Continue' }).click();
 
       expect(await heading(page)).toBe('Check your answers before sending your report');
       const rows = await page.locator('.govuk-summary-list__row').allInnerTexts();
@@ -202,6 +205,7 @@ describe('a session that expires in the middle of a report', () => {
     await page.getByLabel('Postcode or street name').fill('DB2 1AA');
     await page.getByRole('button', { name: 'Find address' }).click();
     await page.getByLabel('1 Church Street, Doorstep').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await heading(page)).toBe('Check your answers before sending your report');
     const rows = (await page.locator('.govuk-summary-list__row').allInnerTexts()).join('\n');

@@ -51,6 +51,7 @@ export const requestView = z.object({
   description: z.string().optional(),
   attributes: z.record(z.string(), attributeValue).default({}),
   location: z.object({ lat: z.number(), long: z.number(), address: z.string().optional() }).loose(),
+  photos: z.array(z.string()).default([]),
   timeline: z.array(
     z.object({
       at: z.string(),

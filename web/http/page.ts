@@ -9,6 +9,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { ApiError, doorstepApi, type DoorstepApi } from '../api/client.js';
 import { webConfig, type WebConfig } from '../config.js';
 import { render } from '../render.js';
+import { MalformedForm, readStreamedForm, type StreamedFile } from './multipart.js';
 import {
   newSession,
   readCookie,
@@ -27,19 +28,25 @@ export interface PageRequest {
   /** The form of a POST, already CSRF-checked. */
   readonly form: URLSearchParams;
   readonly path: string;
+  /** A page taking a file (`multipart`): the file, still unread, after the form's other fields. */
+  readonly file?: StreamedFile;
   /** The API as the signed-in resident (or anonymous when nobody is). */
   api(): DoorstepApi;
 }
 
 export type PageResult =
   | { readonly view: string; readonly data?: Record<string, unknown>; readonly status?: number }
-  | { readonly redirect: string };
+  | { readonly redirect: string }
+  /** For the enhancement script only (same origin; POSTs CSRF-checked like forms). */
+  | { readonly json: unknown; readonly status?: number };
 
 export type PageHandler = (page: PageRequest) => Promise<PageResult>;
 
 interface PageOptions {
   /** The page needs a signed-in resident. */
   readonly signedIn?: boolean;
+  /** The page takes a file: a multipart POST is read as a stream (web/http/multipart.ts). */
+  readonly multipart?: boolean;
 }
 
 const maxFormBytes = 64 * 1024;
@@ -76,7 +83,8 @@ export function securityHeaders(config: WebConfig, nonce?: string): Record<strin
     "default-src 'self'",
     `script-src 'self'${nonce ? ` 'nonce-${nonce}'` : ''}`,
     "style-src 'self'",
-    "img-src 'self' data:",
+    // Checked photos are shown from their short-lived read links on the documents account.
+    `img-src 'self' data:${config.uploadOrigins.map((o) => ` ${o}`).join('')}`,
     "font-src 'self'",
     `connect-src ${connect}`,
     `form-action ${formAction}`,
@@ -126,6 +134,12 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       const after = JSON.stringify(session);
       if (after !== before) headers['set-cookie'] = sessionCookie(await sealSession(session, config.sessionKey));
       if ('redirect' in result) return { status: 303, headers: { ...headers, location: result.redirect } };
+      if ('json' in result)
+        return {
+          status: result.status ?? 200,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(result.json),
+        };
       const flash = session.flash;
       if (flash) {
         delete session.flash;
@@ -150,11 +164,17 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
 
     try {
       let form = new URLSearchParams();
+      let file: StreamedFile | undefined;
       if (request.method === 'POST') {
-        form = await readForm(request);
+        const type = request.headers.get('content-type') ?? '';
+        if (options.multipart && type.startsWith('multipart/form-data')) {
+          const length = request.headers.get('content-length');
+          ({ fields: form, file } = await readStreamedForm(request.body, type, length ? Number(length) : undefined));
+        } else form = await readForm(request);
         const token = form.get('csrfToken') ?? '';
         if (!opened || !sameOriginPost(request, config.origin) || !sameToken(token, session.csrf)) {
           // A form left open past the session's life lands here too: say so plainly.
+          await file?.discard();
           return await respond({ view: 'form-expired', status: 403, data: { returnTo: safeReturnPath(url.pathname) } });
         }
       }
@@ -177,6 +197,7 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
         session,
         form,
         path,
+        ...(file ? { file } : {}),
         api: () => doorstepApi(config.apiBaseUrl, pageRequest.session.user?.accessToken),
       };
       const result = await handler(pageRequest);
@@ -184,6 +205,7 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       return await respond(result);
     } catch (error) {
       if (error instanceof FormTooLarge) return await respond({ view: 'error', status: 413 });
+      if (error instanceof MalformedForm) return await respond({ view: 'error', status: 400 });
       if (error instanceof ApiError && error.status === 401) {
         session = { csrf: session.csrf, flash: 'Sign in again to carry on.' };
         return await respond({ redirect: `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(url.pathname))}` });

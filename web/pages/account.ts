@@ -12,6 +12,8 @@ import {
   statusNames,
 } from '../api/views.js';
 import type { PageHandler } from '../http/page.js';
+import { checkNames } from '../api/uploads.js';
+import { photoItems } from './photos.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
@@ -42,7 +44,8 @@ export const myAccount: PageHandler = async (page) => {
       at: d.uploadedAt,
       kind: 'Document',
       title: d.fileName,
-      status: d.status,
+      href: `/my-account/documents/${encodeURIComponent(d.id)}`,
+      status: (checkNames as Partial<Record<string, string>>)[d.status] ?? d.status,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
   return { view: 'my-account', data: { profile, timeline } };
@@ -55,6 +58,7 @@ export const oneRequest: PageHandler = async (page) => {
     view: 'request',
     data: {
       report: request,
+      photos: await photoItems(page, request.photos),
       statusName: statusNames[request.status],
       updates: request.timeline
         .filter((t) => t.text !== undefined || t.status !== undefined)

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ApiError, ok } from '../api/client.js';
 import { requestView, serviceView, type AttributeView, type ServiceView } from '../api/views.js';
 import type { PageHandler, PageRequest, PageResult } from '../http/page.js';
+import { clearReportPhotos, photoItems, reportPhotos } from './photos.js';
 
 const addressView = z.object({
   uprn: z.string(),
@@ -218,7 +219,7 @@ export const chooseLocation: PageHandler = async (page) => {
     const chosen = found.find((a) => a.uprn === page.form.get('uprn'));
     if (chosen) {
       saveJourney(page, { ...journey, location: chosen });
-      return { redirect: '/report/check' };
+      return { redirect: '/report/photos' };
     }
     errors.push({ field: 'uprn', text: 'Select the address nearest the problem' });
   }
@@ -266,6 +267,7 @@ export const checkAnswers: PageHandler = async (page) => {
   if (journey.description === undefined) return { redirect: '/report/questions' };
   if (!journey.location) return { redirect: '/report/location' };
   let problems: string[] = [];
+  const photos = await reportPhotos(page);
   if (page.request.method === 'POST') {
     const { uprn, address, lat, long } = journey.location;
     const result = await page.api().POST('/requests', {
@@ -275,12 +277,13 @@ export const checkAnswers: PageHandler = async (page) => {
         description: journey.description,
         location: { uprn, address, lat, long },
         attributes: apiAttributes(service, journey.answers),
-        photos: [],
+        photos: photos.ids,
       },
     });
     try {
       const created = requestView.pick({ id: true }).parse(ok(result));
       saveJourney(page, undefined);
+      clearReportPhotos(page);
       return { redirect: `/report/confirmation/${encodeURIComponent(created.id)}` };
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 422) throw error;
@@ -303,6 +306,7 @@ export const checkAnswers: PageHandler = async (page) => {
       href: '/report/location',
       label: 'the location',
     },
+    { key: 'Photos', value: photos.row, href: '/report/photos', label: 'the photos' },
   ];
   return {
     view: 'report-check',
@@ -316,5 +320,9 @@ export const checkAnswers: PageHandler = async (page) => {
 export const confirmation: PageHandler = async (page) => {
   const id = page.request.params.id ?? '';
   const report = requestView.parse(ok(await page.api().GET('/requests/{id}', { params: { path: { id } } })));
-  return { view: 'report-confirmation', data: { report } };
+  const photos = await photoItems(page, report.photos);
+  return {
+    view: 'report-confirmation',
+    data: { report, photos, photosPending: photos.some((p) => p.status === 'pending') },
+  };
 };
