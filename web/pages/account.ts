@@ -12,6 +12,7 @@ import {
   statusNames,
 } from '../api/views.js';
 import type { PageHandler } from '../http/page.js';
+import { paymentStatusName } from './pay.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
@@ -36,7 +37,8 @@ export const myAccount: PageHandler = async (page) => {
       at: p.at,
       kind: 'Payment',
       title: `${p.description}, ${pounds(p.amount)}${p.refunded > 0 ? ` (${pounds(p.refunded)} refunded)` : ''}`,
-      status: p.status,
+      href: `/my-account/payments/${encodeURIComponent(p.id)}`,
+      status: paymentStatusName(p),
     })),
     ...documents.items.map((d) => ({
       at: d.uploadedAt,
