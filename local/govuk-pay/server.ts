@@ -1,7 +1,8 @@
 /**
  * A GOV.UK Pay stand-in for local use and tests: the public API subset Doorstep
- * uses, over real HTTP, with a bearer key, a hosted card page (4444333322221111
- * succeeds, 4000000000000002 is declined), signed webhooks with retries, 90-minute
+ * uses, over real HTTP, with a bearer key, hosted pages as pay-frontend's
+ * (`hosted-pages.ts`: 4444333322221111 succeeds, 4000000000000002 is declined, cancel,
+ * back to the service), signed webhooks with retries, 90-minute
  * expiry, refunds that start `submitted` and settle later, and controls to simulate
  * delays, failures, duplicate webhooks, a lagging search and refunds made in
  * GOV.UK Pay's admin tool. Doorstep's production adapter talks to it exactly as to
