@@ -283,6 +283,29 @@ describe('a sign-in that runs out in the middle of paying', () => {
     await context.close();
   });
 
+  it('when someone else signs in at the same browser after the sign-in ran out, then they get none of the first resident’s answers or unsent form', async () => {
+    const context = await newContext(browser, false);
+    const page = await context.newPage();
+    await page.goto(`${site}/pay`);
+    await signInAs(page, aResident('first'), site);
+    await page.getByLabel('Bulky waste collection').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('How many items do you want collected?').fill('4');
+
+    await agedSession(context, 'token');
+    // The identity provider's own session ends too (the first resident walked away), so the next person signs in.
+    const provider = (await context.cookies()).filter((c) => c.name !== '__Host-doorstep');
+    for (const c of provider) await context.clearCookies({ name: c.name });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await signInAs(page, aResident('second'), site);
+    await page.waitForURL(`${site}/my-account`);
+    expect(await page.locator('.govuk-notification-banner').count()).toBe(0);
+    await page.goto(`${site}/pay/check`);
+    expect(new URL(page.url()).pathname).toBe('/pay');
+    expect(await page.getByLabel('Bulky waste collection').isChecked()).toBe(false);
+    await context.close();
+  });
+
   it('when the whole session cookie is past its lifetime, then a page asks the resident to sign in again and a form says it has expired', async () => {
     const context = await newContext(browser, false);
     const page = await context.newPage();
