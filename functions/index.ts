@@ -226,6 +226,12 @@ http(
   'me/payments',
   lazyHttp(() => import('./payments.js'), 'getMyPayments'),
 );
+http(
+  'penalty-notices-get',
+  ['GET'],
+  'penalty-notices/{reference}',
+  lazyHttp(() => import('./payments.js'), 'getPenaltyNotice'),
+);
 app.timer('payments-sweep', {
   schedule: '0 */5 * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./payments.js'), 'sweepPayments'>(

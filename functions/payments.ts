@@ -1,16 +1,23 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import { badRequest } from '../shared/errors.js';
+import { badRequest, validationFailed } from '../shared/errors.js';
 import { authenticate } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, readBody } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
-import { newPaymentSchema, refundDecisionSchema, refundSchema, toPaymentView } from '../shared/payments/model.js';
+import {
+  newPaymentSchema,
+  penaltyNoticeReference,
+  refundDecisionSchema,
+  refundSchema,
+  toPaymentView,
+} from '../shared/payments/model.js';
 import {
   applyWebhook,
   decideRefund,
   getPayment,
   listMyPayments,
   listPayableItems,
+  lookUpPenaltyNotice,
   refundPayment,
   startPayment,
   sweepRefunds,
@@ -104,4 +111,16 @@ export async function sweepPayments(_timer: Timer, context: InvocationContext): 
   const changed = await sweepUnfinished(config().payments.sweepAfterMs, deps);
   const refundsChanged = await sweepRefunds(deps);
   logEvent(context, 'info', 'payments.swept', { changed, refundsChanged });
+}
+
+/** What is owed on a penalty charge notice (a signed-in resident; bounded per resident against guessing). */
+export async function getPenaltyNotice(request: HttpRequest): Promise<HttpResponseInit> {
+  await authenticate(request, depsFor.tokens());
+  const deps = await depsFor.payments();
+  const reference = penaltyNoticeReference.safeParse(request.params.reference ?? '');
+  if (!reference.success)
+    throw validationFailed([
+      { pointer: '/reference', detail: reference.error.issues[0]?.message ?? 'Invalid reference' },
+    ]);
+  return json(200, await lookUpPenaltyNotice(reference.data, deps));
 }

@@ -103,6 +103,20 @@ route('document', ['GET'], 'my-account/documents/{id:guid}', lazyPage(documents,
 route('document-file', ['GET'], 'my-account/documents/{id:guid}/file', lazyPage(documents, 'documentFile', signedIn));
 route('report-confirmation', ['GET'], 'report/confirmation/{id}', lazyPage(report, 'confirmation', signedIn));
 
+const pay = () => import('./pages/pay.js');
+route('pay', ['GET', 'POST'], 'pay', lazyPage(pay, 'chooseItem', signedIn));
+route('pay-quantity', ['GET', 'POST'], 'pay/quantity', lazyPage(pay, 'chooseQuantity', signedIn));
+route('pay-penalty-notice', ['GET', 'POST'], 'pay/penalty-notice', lazyPage(pay, 'choosePenaltyNotice', signedIn));
+route('pay-check', ['GET', 'POST'], 'pay/check', lazyPage(pay, 'checkAnswers', signedIn));
+route('pay-return', ['GET'], 'pay/return', lazyPage(pay, 'paymentReturn', signedIn));
+route('my-payment', ['GET'], 'my-account/payments/{id}', lazyPage(pay, 'receipt', signedIn));
+route(
+  'resume',
+  ['GET'],
+  'resume',
+  lazyPage(() => import('./pages/sign-in.js'), 'resume', signedIn),
+);
+
 // Last by precedence: `/` and anything no other route claims.
 route(
   'fallback',

@@ -31,6 +31,14 @@ const sessionSchema = z.object({
   flash: z.string().max(200).optional(),
   /** Answers of an unfinished form journey, keyed by journey. */
   journeys: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /**
+   * Who was signed in when the sign-in ran out: their unfinished answers (and `resume`)
+   * survive signing in again only for the same person (a shared computer must not hand
+   * one resident's half-filled form to the next).
+   */
+  previousSub: z.string().optional(),
+  /** A form sent after the sign-in ran out, kept to be sent again once signed in (`/resume`). */
+  resume: z.object({ path: z.string(), fields: z.array(z.tuple([z.string(), z.string()])) }).optional(),
 });
 
 export type Session = z.infer<typeof sessionSchema>;

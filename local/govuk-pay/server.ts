@@ -1,7 +1,8 @@
 /**
  * A GOV.UK Pay stand-in for local use and tests: the public API subset Doorstep
- * uses, over real HTTP, with a bearer key, a hosted card page (4444333322221111
- * succeeds, 4000000000000002 is declined), signed webhooks with retries, 90-minute
+ * uses, over real HTTP, with a bearer key, hosted pages as pay-frontend's
+ * (`hosted-pages.ts`: 4444333322221111 succeeds, 4000000000000002 is declined, cancel,
+ * back to the service), signed webhooks with retries, 90-minute
  * expiry, refunds that start `submitted` and settle later, and controls to simulate
  * delays, failures, duplicate webhooks, a lagging search and refunds made in
  * GOV.UK Pay's admin tool. Doorstep's production adapter talks to it exactly as to
@@ -18,6 +19,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestUrl } from '../request-url.js';
+import { hostedPages } from './hosted-pages.js';
 
 export const testCards = { success: '4444333322221111', declined: '4000000000000002' } as const;
 
@@ -36,6 +38,7 @@ interface Payment {
   state: { status: Status; finished: boolean; code?: string; message?: string };
   token: string;
   refunds: Refund[];
+  card?: { last4: string; expiry: string; name: string };
 }
 
 interface Refund {
@@ -392,15 +395,22 @@ export async function startGovUkPay(
     error(res, 404, 'P0200', 'Not found');
   }
 
-  const page = (
-    p: Payment,
-  ) => `<!doctype html><html lang="en"><head><title>Enter card details - GOV.UK Pay (local)</title></head><body>
-<h1>Enter card details</h1><p>${p.description.replace(/[<>&"]/g, '')}</p><p>Total amount: £${(p.amount / 100).toFixed(2)}</p>
-<form method="post"><label for="card">Card number</label> <input id="card" name="card_number" autocomplete="cc-number"><button name="action" value="pay">Continue</button>
-<button name="action" value="cancel">Cancel payment</button></form>
-<p>Local stand-in: ${testCards.success} succeeds, ${testCards.declined} is declined.</p></body></html>`;
+  const pages = hostedPages({
+    byToken: (token) => payments.get(byToken.get(token) ?? ''),
+    byId: (id) => payments.get(id),
+    expire: (p) => expire(payments.get(p.payment_id) as Payment),
+    changeState: (p, state, event) => {
+      p.state = state;
+      if (event) void webhook(payments.get(p.payment_id) as Payment, event);
+    },
+  });
 
-  async function hosted(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+  /**
+   * Not GOV.UK Pay: a scripted payer (the API's own tests) posts a card straight to the
+   * payment's link, `card_number` and `action=pay|cancel`, and is sent to the return URL.
+   * Browsers use the hosted pages above, as they would GOV.UK Pay's.
+   */
+  async function scriptedPayer(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
     const p = payments.get(byToken.get(token) ?? '');
     if (!p) {
       res.writeHead(404).end('Not found');
@@ -411,17 +421,11 @@ export async function startGovUkPay(
       res.writeHead(303, { location: p.return_url }).end();
       return;
     }
-    if (req.method === 'GET') {
-      if (p.state.status === 'created') p.state = { status: 'started', finished: false };
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(p));
-      return;
-    }
     const form = new URLSearchParams(await read(req));
     if (form.get('action') === 'cancel') {
       p.state = { status: 'failed', finished: true, code: 'P0030', message: 'Payment was cancelled by the user' };
     } else {
       const card = (form.get('card_number') ?? '').replace(/\s/g, '');
-      p.state = { status: 'submitted', finished: false };
       p.state =
         card === testCards.success
           ? { status: 'success', finished: true }
@@ -474,7 +478,9 @@ export async function startGovUkPay(
     void (async () => {
       try {
         if (url.pathname.startsWith('/v1/payments') || url.pathname === '/v1/refunds') await api(req, res, url);
-        else if (url.pathname.startsWith('/secure/')) await hosted(req, res, url.pathname.slice('/secure/'.length));
+        else if (url.pathname.startsWith('/secure/') && req.method === 'POST')
+          await scriptedPayer(req, res, url.pathname.slice('/secure/'.length));
+        else if (await pages(req, res, url.pathname)) return;
         else if (url.pathname === '/_control' && req.method === 'POST') {
           setControls(JSON.parse(await read(req)) as PayControls);
           json(res, 204);

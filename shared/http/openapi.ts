@@ -219,6 +219,15 @@ const operations: readonly Operation[] = [
     success: 200,
   },
   {
+    method: 'get',
+    path: '/penalty-notices/{reference}',
+    summary:
+      'What is owed on a penalty charge notice (`amount` in pence, `payable`), before paying it; 404 when there is no such notice',
+    auth: 'resident',
+    pathParams: ['reference'],
+    success: 200,
+  },
+  {
     method: 'post',
     path: '/staff/payments/{id}/refunds',
     summary:

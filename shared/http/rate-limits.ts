@@ -125,6 +125,17 @@ export const rateLimitRules: readonly RateLimitRule[] = [
     kind: 'rate',
     enforcedBy: 'both',
   },
+  // Looking up penalty notices by reference: enough for typing mistakes, too few to guess through them.
+  {
+    name: 'penalty-notice-lookups',
+    method: 'GET',
+    path: '^/api/penalty-notices/[^/]+$',
+    by: 'subject',
+    limit: 30,
+    windowSeconds: 3600,
+    kind: 'rate',
+    enforcedBy: 'both',
+  },
   // Open311 clients by key: the key is in the form body, which only the gateway reads before the handler.
   {
     name: 'open311-writes',

@@ -8,15 +8,17 @@ import type { MyAccountEntry } from '../residents/my-account.js';
 import { myAccountEntry } from '../residents/my-account-entry.js';
 import { isFinal, refundCommitted, type PaymentStatus, type RefundStatus } from './status.js';
 
+/** A penalty charge notice's reference, as printed on the notice. */
+export const penaltyNoticeReference = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678');
+
 export const newPaymentSchema = z.strictObject({
   itemCode: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
   quantity: z.int().min(1).max(100).optional(),
   /** The penalty notice (PCN) reference, for items priced by notice. */
-  reference: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}\d{8}$/, 'A PCN reference is two letters and eight digits, like BS12345678')
-    .optional(),
+  reference: penaltyNoticeReference.optional(),
 });
 export type NewPayment = z.output<typeof newPaymentSchema>;
 
@@ -93,7 +95,32 @@ export interface MyPaymentEntry extends MyAccountEntry {
     readonly amount: number;
     readonly status: string;
     readonly refunded: number;
+    readonly failureReason?: FailureReason;
   };
+}
+
+/**
+ * Why a payment did not go through, from GOV.UK Pay's `state.code` (pay-publicapi's
+ * documented codes): the return page and My Account tell the resident which it was.
+ */
+export type FailureReason = 'declined' | 'expired' | 'cancelled' | 'cancelled-by-council' | 'error';
+
+export function failureReason(p: Pick<PaymentDoc, 'status' | 'providerCode'>): FailureReason | undefined {
+  if (p.status === 'cancelled') return 'cancelled-by-council';
+  if (p.status === 'error') return 'error';
+  if (p.status !== 'failed') return undefined;
+  switch (p.providerCode) {
+    case 'P0010':
+      return 'declined';
+    case 'P0020':
+      return 'expired';
+    case 'P0030':
+      return 'cancelled';
+    case 'P0040':
+      return 'cancelled-by-council';
+    default:
+      return 'error';
+  }
 }
 
 /** Refunded, or on its way back to the payer. */
@@ -109,6 +136,7 @@ export const toPaymentView = (p: PaymentDoc) => ({
   finished: isFinal(p.status),
   ...(p.noticeReference ? { noticeReference: p.noticeReference } : {}),
   ...(p.nextUrl && !isFinal(p.status) ? { nextUrl: p.nextUrl } : {}),
+  ...(failureReason(p) ? { failureReason: failureReason(p) } : {}),
   refunded: refundedPence(p),
   refunds: p.refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, at: r.at })),
   createdAt: p.createdAt,
@@ -120,5 +148,11 @@ export const toMyPaymentEntry = (p: PaymentDoc): MyPaymentEntry =>
   myAccountEntry(
     'payment',
     { id: p.id, residentId: p.ownerId, createdAt: p.createdAt },
-    { description: p.description, amount: p.amount, status: p.status, refunded: refundedPence(p) },
+    {
+      description: p.description,
+      amount: p.amount,
+      status: p.status,
+      refunded: refundedPence(p),
+      ...(failureReason(p) ? { failureReason: failureReason(p) } : {}),
+    },
   );

@@ -62,4 +62,8 @@ export interface PenaltyNotice {
 export const starterPenaltyNotices: readonly PenaltyNotice[] = [
   { reference: 'BS12345678', amountPence: 7000, paid: false },
   { reference: 'BS87654321', amountPence: 3500, paid: false },
+  // Made-up notices the website's browser tests pay (test/web/pay.test.ts), one per pass, and one already paid.
+  { reference: 'WB10000001', amountPence: 7000, paid: false },
+  { reference: 'WB10000002', amountPence: 7000, paid: false },
+  { reference: 'WB10000009', amountPence: 5000, paid: true },
 ];

@@ -696,3 +696,17 @@ export async function listMyPayments(
 export async function listPayableItems(deps: Pick<PaymentDeps, 'payableItems'>): Promise<PayableItem[]> {
   return deps.payableItems.activeItems();
 }
+
+/**
+ * What is owed on a penalty charge notice, so that a front end can show the amount
+ * before the resident pays (and say at once when a reference is wrong). Only the
+ * amount and whether it can be paid: nothing about the vehicle, place or person.
+ */
+export async function lookUpPenaltyNotice(
+  reference: string,
+  deps: Pick<PaymentDeps, 'payableItems'>,
+): Promise<{ reference: string; amount: number; payable: boolean }> {
+  const notice = await deps.payableItems.notice(reference);
+  if (!notice) throw notFound('The penalty charge notice');
+  return { reference: notice.reference, amount: notice.amountPence, payable: !notice.paid };
+}

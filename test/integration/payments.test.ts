@@ -31,7 +31,7 @@ describe('paying through GOV.UK Pay', () => {
     expect(response.status).toBe(201);
     expect(body).toMatchObject({ status: 'created', amount: 5200, finished: false });
     const returned = await payOnHostedPage(body.nextUrl ?? '', { card_number: '4444 3333 2222 1111', action: 'pay' });
-    expect(returned).toBe(`http://127.0.0.1:3000/pay/return?payment=${body.id}`);
+    expect(returned).toBe(`${inject('appSettings').PAYMENT_RETURN_URL}?payment=${body.id}`);
     const after = (await (await call('GET', `payments/${body.id}`, { as: who })).json()) as PaymentView;
     expect(after).toMatchObject({ status: 'success', finished: true });
     expect(after.nextUrl).toBeUndefined();

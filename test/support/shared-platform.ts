@@ -6,6 +6,7 @@
  * starts them, later ones join, and the last teardown stops them. The state lives on
  * globalThis because each project loads its setup through its own module runner.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../../local/host/functions-host.js';
 import { seedLocalData } from '../../local/seed.js';
@@ -14,6 +15,20 @@ import { freePorts, startLocalStack, type LocalStack } from '../../local/stack.j
 export interface SharedPlatform {
   readonly stack: LocalStack;
   readonly api: FunctionsHost;
+  /**
+   * The port the website will listen on (test/support/web-setup.ts), chosen before the API
+   * starts: the API's PAYMENT_RETURN_URL points at that site, as it points at the council's
+   * site in Azure, so GOV.UK Pay's pages send residents back to it.
+   */
+  readonly webPort: number;
+}
+
+async function reservePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 interface State {
@@ -29,11 +44,15 @@ export const quietLog = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => co
 
 async function start(root: string): Promise<SharedPlatform> {
   const stack = await startLocalStack({ ports: freePorts, log: quietLog });
+  const webPort = await reservePort();
+  Object.assign(stack.appSettings, {
+    PAYMENT_RETURN_URL: `http://127.0.0.1:${webPort}/pay/return`,
+  });
   Object.assign(process.env, stack.appSettings);
   await seedLocalData(stack);
   const api = await startFunctionsHost({ entry: join(root, 'functions/index.ts'), port: 0, log: quietLog });
   stack.setPaymentWebhookTarget(`${api.url}/api/payments/webhook`);
-  return { stack, api };
+  return { stack, api, webPort };
 }
 
 /** The shared platform, started on first use; call the returned release when done with it. */

@@ -21,13 +21,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Before anything starts: without a browser the suite cannot run, and says how to get one.
   const chromium = findChromium();
-  const { stack, api, release } = await joinSharedPlatform(project.config.root);
+  const { stack, api, webPort, release } = await joinSharedPlatform(project.config.root);
   const web = await startWebsite({
     apiUrl: api.url,
     issuer: stack.endpoints.identity.issuer,
     audience: stack.endpoints.identity.audience,
     blobEndpoint: stack.endpoints.blob.endpoint,
     govukPayUrl: stack.govukPay.url,
+    port: webPort,
     log: quiet,
   });
   project.provide('webUrl', web.url);

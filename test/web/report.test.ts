@@ -199,12 +199,10 @@ describe('a session that expires in the middle of a report', () => {
     await page.getByLabel('1 Church Street, Doorstep').check();
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    // The identity provider still knows them: no password, at most its consent page; their answers are there.
+    // The identity provider still knows them: no password, at most its consent page; their answers are kept.
     await consentIfAsked(page, site);
-    await page.waitForURL(`${site}/report/location`);
-    await page.getByLabel('Postcode or street name').fill('DB2 1AA');
-    await page.getByRole('button', { name: 'Find address' }).click();
-    await page.getByLabel('1 Church Street, Doorstep').check();
+    // What they sent as the sign-in ran out comes back, to send again (web/http/page.ts, signInAgain).
+    await page.waitForURL(`${site}/resume`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await heading(page)).toBe('Check your answers before sending your report');

@@ -97,6 +97,7 @@ export const myPaymentsView = z.object({
       amount: z.number(),
       status: z.string(),
       refunded: z.number().default(0),
+      failureReason: z.string().optional(),
     }),
   ),
   continuation: z.string().optional(),

@@ -117,6 +117,50 @@ export function safeReturnPath(value: string | null | undefined): string {
   return (resolved.pathname + resolved.search).slice(0, 500);
 }
 
+/** The most of a form kept across signing in again: the sealed cookie must stay under 4 KB. */
+const maxResumeChars = 1500;
+
+/**
+ * The sign-in ran out (the access token expired, or the API refused it): the resident
+ * signs in again and comes back to where they were. Unfinished answers stay (for the
+ * same person only, see `previousSub`). A GET comes back to its page. A POST is never
+ * dropped in silence: a small form is kept and, once signed in, `/resume` shows it with
+ * a button to send it (never sent on its own: it may start a payment); a form too big
+ * to keep comes back to its page with a message saying it was not saved.
+ */
+function signInAgain(
+  session: Session,
+  method: string,
+  url: URL,
+  form: URLSearchParams,
+): { session: Session; redirect: string } {
+  const kept: Session = {
+    csrf: session.csrf,
+    ...(session.journeys ? { journeys: session.journeys } : {}),
+    ...((session.user?.sub ?? session.previousSub) ? { previousSub: session.user?.sub ?? session.previousSub } : {}),
+  };
+  const toSignIn = (back: string) => `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(back))}`;
+  if (method !== 'POST')
+    return {
+      session: { ...kept, flash: 'You were signed out because you had not used the service for a while.' },
+      redirect: toSignIn(url.pathname + url.search),
+    };
+  const fields = [...form.entries()].filter(([name]) => name !== 'csrfToken');
+  if (new URLSearchParams(fields).toString().length <= maxResumeChars)
+    return {
+      session: { ...kept, resume: { path: safeReturnPath(url.pathname), fields } },
+      redirect: toSignIn('/resume'),
+    };
+  return {
+    session: {
+      ...kept,
+      flash:
+        'You were signed out because you had not used the service for a while. What you last sent was not saved: enter it again.',
+    },
+    redirect: toSignIn(url.pathname),
+  };
+}
+
 export function page(handler: PageHandler, options: PageOptions = {}): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const config = webConfig();
@@ -162,6 +206,7 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       };
     };
 
+    let postedForm = new URLSearchParams();
     try {
       let form = new URLSearchParams();
       let file: StreamedFile | undefined;
@@ -171,6 +216,7 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
           const length = request.headers.get('content-length');
           ({ fields: form, file } = await readStreamedForm(request.body, type, length ? Number(length) : undefined));
         } else form = await readForm(request);
+        postedForm = form;
         const token = form.get('csrfToken') ?? '';
         if (!opened || !sameOriginPost(request, config.origin) || !sameToken(token, session.csrf)) {
           // A form left open past the session's life lands here too: say so plainly.
@@ -181,12 +227,9 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       const expired = session.user !== undefined && session.user.expiresAt <= Math.floor(Date.now() / 1000) + 30;
       if (options.signedIn && (!session.user || expired)) {
         if (expired) {
-          session = {
-            csrf: session.csrf,
-            flash: 'You were signed out because you had not used the service for a while.',
-            // Answers given so far stay: after signing in again the resident carries on where they were.
-            ...(session.journeys ? { journeys: session.journeys } : {}),
-          };
+          const again = signInAgain(session, request.method, url, form);
+          session = again.session;
+          return await respond({ redirect: again.redirect });
         }
         const back = request.method === 'GET' ? path : url.pathname;
         return await respond({ redirect: `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(back))}` });
@@ -207,8 +250,10 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       if (error instanceof FormTooLarge) return await respond({ view: 'error', status: 413 });
       if (error instanceof MalformedForm) return await respond({ view: 'error', status: 400 });
       if (error instanceof ApiError && error.status === 401) {
-        session = { csrf: session.csrf, flash: 'Sign in again to carry on.' };
-        return await respond({ redirect: `/sign-in?returnTo=${encodeURIComponent(safeReturnPath(url.pathname))}` });
+        // The API no longer takes the token (revoked, or its clock disagrees): as an expiry.
+        const again = signInAgain(session, request.method, url, postedForm);
+        session = again.session;
+        return await respond({ redirect: again.redirect });
       }
       if (error instanceof ApiError && error.status === 404) return await respond({ view: 'not-found', status: 404 });
       // No personal data: the error's name and message are the API's or the library's.

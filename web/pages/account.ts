@@ -14,6 +14,7 @@ import {
 import type { PageHandler } from '../http/page.js';
 import { checkNames } from '../api/uploads.js';
 import { photoItems } from './photos.js';
+import { paymentStatusName } from './pay.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
@@ -38,7 +39,8 @@ export const myAccount: PageHandler = async (page) => {
       at: p.at,
       kind: 'Payment',
       title: `${p.description}, ${pounds(p.amount)}${p.refunded > 0 ? ` (${pounds(p.refunded)} refunded)` : ''}`,
-      status: p.status,
+      href: `/my-account/payments/${encodeURIComponent(p.id)}`,
+      status: paymentStatusName(p),
     })),
     ...documents.items.map((d) => ({
       at: d.uploadedAt,

@@ -21,11 +21,20 @@ export const signInCallback: PageHandler = async (page) => {
   if (!pending || callback.searchParams.has('error')) return { view: 'sign-in-failed', status: 400 };
   try {
     const user = await finishSignIn(page.config, callback, pending);
-    // A new session on sign-in (a fresh CSRF token), keeping only unfinished answers: a resident
-    // whose session expired mid-report carries on where they were.
-    const journeys = page.session.journeys;
-    page.session = { ...newSession(), user, ...(journeys ? { journeys } : {}) };
-    return { redirect: pending.returnTo };
+    // A new session on sign-in (a fresh CSRF token), keeping only unfinished answers, a form
+    // sent as the sign-in ran out, and the message saying so: a resident whose session expired
+    // mid-journey carries on where they were. Someone else signing in at the same browser
+    // starts afresh.
+    const { journeys, resume, flash, previousSub } = page.session;
+    const same = previousSub === undefined || previousSub === user.sub;
+    page.session = {
+      ...newSession(),
+      user,
+      ...(same && journeys ? { journeys } : {}),
+      ...(same && resume ? { resume } : {}),
+      ...(same && flash ? { flash } : {}),
+    };
+    return { redirect: same || pending.returnTo !== '/resume' ? pending.returnTo : '/my-account' };
   } catch {
     page.session = { csrf: page.session.csrf };
     return { view: 'sign-in-failed', status: 400 };
@@ -38,3 +47,15 @@ export const signOut: PageHandler = async (page) => {
 };
 
 export const signedOut: PageHandler = () => Promise.resolve({ view: 'signed-out' });
+
+/** A form sent as the sign-in ran out, shown again to send now that the resident is back. */
+export const resume: PageHandler = (page) => {
+  const kept = page.session.resume;
+  if (!kept) return Promise.resolve({ redirect: '/my-account' });
+  const { resume: _shown, ...rest } = page.session;
+  page.session = rest;
+  return Promise.resolve({
+    view: 'resume',
+    data: { action: safeReturnPath(kept.path), fields: kept.fields.map(([name, value]) => ({ name, value })) },
+  });
+};
