@@ -19,6 +19,7 @@ import {
 import { appDeps } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 import { pageBody } from '../shared/http/page.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 
 export async function getPayableItems(): Promise<HttpResponseInit> {
   const { paymentDeps } = await appDeps();
@@ -38,9 +39,18 @@ export async function createPayment(request: HttpRequest): Promise<HttpResponseI
 }
 
 export async function getOnePayment(request: HttpRequest): Promise<HttpResponseInit> {
-  const { verify, paymentDeps: deps } = await appDeps();
+  const { verify, paymentDeps: deps, accessLog } = await appDeps();
   const principal = await authenticate(request, verify);
-  return json(200, toPaymentView(await getPayment(request.params.id ?? '', principal, deps)));
+  const payment = await getPayment(request.params.id ?? '', principal, deps);
+  await recordStaffAccess(
+    accessLog,
+    principal,
+    payment.ownerId,
+    { type: 'payment', id: payment.id },
+    'payment.read',
+    request.headers.get(accessReasonHeader),
+  );
+  return json(200, toPaymentView(payment));
 }
 
 /** GOV.UK Pay webhooks: the signature is checked over the raw body, before anything is parsed. */

@@ -19,6 +19,7 @@ import {
 } from '../shared/service-requests/service-requests.js';
 import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
 import { pageBody } from '../shared/http/page.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const deps = await appDeps();
@@ -38,6 +39,14 @@ export async function getOneServiceRequest(request: HttpRequest): Promise<HttpRe
   const principal = await authenticate(request, deps.verify);
   const found = await getServiceRequest(request.params.id ?? '', principal, deps);
   if (!isStaff(principal)) return json(200, toResidentView(found), { etag: etagOf(found) });
+  await recordStaffAccess(
+    deps.accessLog,
+    principal,
+    found.residentId,
+    { type: 'request', id: found.id },
+    'request.read',
+    request.headers.get(accessReasonHeader),
+  );
   // Staff also see where it was sent and how that went.
   const dispatch = await deps.dispatches.get(found.id);
   return json(
@@ -58,6 +67,19 @@ export async function getStaffRequests(request: HttpRequest): Promise<HttpRespon
   const principal = await authenticate(request, deps.verify);
   const query = parseQuery(request, staffListQuery);
   const page = await listForStaff(query, principal, deps);
+  // One entry per report shown: each carries its reporter.
+  await Promise.all(
+    page.items.map((r) =>
+      recordStaffAccess(
+        deps.accessLog,
+        principal,
+        r.residentId,
+        { type: 'request', id: r.id },
+        'request.list',
+        request.headers.get(accessReasonHeader),
+      ),
+    ),
+  );
   return json(200, pageBody(page, toStaffView));
 }
 
@@ -67,5 +89,13 @@ export async function patchStaffRequest(request: HttpRequest): Promise<HttpRespo
   const ifMatch = requireIfMatch(request);
   const update = await parseJson(request, staffUpdateSchema, 16 * 1024);
   const saved = await updateByStaff({ id: request.params.id ?? '', ifMatch, update }, principal, deps);
+  await recordStaffAccess(
+    deps.accessLog,
+    principal,
+    saved.residentId,
+    { type: 'request', id: saved.id },
+    'request.update',
+    request.headers.get(accessReasonHeader),
+  );
   return json(200, toStaffView(saved), { etag: etagOf(saved) });
 }

@@ -17,6 +17,7 @@ import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
 import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
+import { cosmosAccessLog, type AccessLog } from '../audit/access-log.js';
 
 export interface AppDeps {
   readonly platform: Platform;
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
+  /** Staff and partner reads of residents' personal data (the `audit` container, create-only). */
+  readonly accessLog: AccessLog;
 }
 
 let deps: Promise<AppDeps> | undefined;
@@ -95,5 +98,6 @@ async function build(): Promise<AppDeps> {
     },
     boundary: config.boundary,
     now: () => new Date(),
+    accessLog: cosmosAccessLog(await p.container('audit')),
   };
 }
