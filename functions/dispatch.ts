@@ -18,7 +18,13 @@ async function dispatchDeps(d: AppDeps): Promise<DispatchDeps> {
   const sender = await d.platform.sender('work-orders');
   return {
     dispatches: d.dispatches,
-    getRequest: (id) => d.requests.get(id),
+    getRequest: async (id) => {
+      const request = await d.requests.get(id);
+      if (!request) return undefined;
+      // A service the public never sees is one whose place is a home (its address goes to the crew).
+      const service = await d.catalogue.get(request.serviceCode);
+      return { ...request, atHome: service?.public === false };
+    },
     sendWorkOrder: (message) => sender.sendMessages(message),
     now: d.now,
   };

@@ -49,9 +49,27 @@ export interface WorkOrderSource {
   readonly description: string;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
   readonly location: WorkOrder['location'];
+  /**
+   * Whether the service's place is a resident's home (a service the public never sees,
+   * such as a missed bin): then the crew needs the address; otherwise it does not.
+   */
+  readonly atHome: boolean;
   readonly photos: readonly string[];
   readonly createdAt: string;
   readonly expectedAt?: string;
+}
+
+/**
+ * Where the job is, and no more (decision 0911). At a home: the UPRN, the address and any
+ * coordinates, because the crew must go there. Anywhere else (a pothole): the coordinates;
+ * an address or UPRN only when no coordinates were given, as the only place there is.
+ */
+export function workOrderLocation(request: Pick<WorkOrderSource, 'location' | 'atHome'>): WorkOrder['location'] {
+  const { lat, long, uprn, address } = request.location;
+  const point = lat !== undefined && long !== undefined ? { lat, long } : undefined;
+  if (request.atHome || !point)
+    return { ...(point ?? {}), ...(uprn !== undefined ? { uprn } : {}), ...(address !== undefined ? { address } : {}) };
+  return point;
 }
 
 export function workOrderMessage(request: WorkOrderSource, dispatch: DispatchDoc): ServiceBusMessage {
@@ -66,7 +84,7 @@ export function workOrderMessage(request: WorkOrderSource, dispatch: DispatchDoc
     serviceGroup: request.serviceGroup,
     description: request.description,
     attributes: request.attributes,
-    location: request.location,
+    location: workOrderLocation(request),
     photoPaths: request.photos.map((_, i) => `/api/media/requests/${request.id}/photos/${i}`),
     reportedAt: request.createdAt,
     expectedAt: request.expectedAt ?? null,
