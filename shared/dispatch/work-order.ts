@@ -23,14 +23,22 @@ export const workOrderSchema = z.strictObject({
   serviceCode: z.string(),
   serviceName: z.string(),
   serviceGroup: z.enum(serviceGroups),
-  description: z.string().describe("The resident's description of the problem"),
+  description: z
+    .string()
+    .describe(
+      "The resident's description of the problem, as they wrote it: free text that may hold personal data; use it for this job only",
+    ),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()).readonly()])),
-  location: z.strictObject({
-    lat: z.number().optional(),
-    long: z.number().optional(),
-    uprn: z.string().optional(),
-    address: z.string().optional(),
-  }),
+  location: z
+    .strictObject({
+      lat: z.number().optional(),
+      long: z.number().optional(),
+      uprn: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .describe(
+      'Where the job is. Coordinates for a problem in a public place; uprn and address only for a service at a home (such as a missed bin), or when no coordinates were given. Never who reported it: work orders carry no reporter.',
+    ),
   photoPaths: z.array(z.string()).describe('Relative to the API base URL given at onboarding'),
   reportedAt: z.iso.datetime({ offset: true }),
   expectedAt: z.iso.datetime({ offset: true }).nullable(),
