@@ -22,6 +22,7 @@ import {
   toOpen311Service,
 } from '../shared/open311/open311.js';
 import { depsFor } from '../shared/platform/deps.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 import { etagOf, toStaffView } from '../shared/service-requests/views.js';
 
 type Open311Handler = (request: HttpRequest, format: Format) => Promise<HttpResponseInit>;
@@ -158,6 +159,14 @@ export async function moderateRequest(request: HttpRequest): Promise<HttpRespons
   const ifMatch = requireIfMatch(request);
   const change = await parseJson(request, moderationSchema, 32 * 1024);
   const saved = await moderate({ id: request.params.id ?? '', ifMatch, change }, principal, deps);
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    saved.residentId,
+    { type: 'request', id: saved.id },
+    'request.moderate',
+    request.headers.get(accessReasonHeader),
+  );
   return json(200, toStaffView(saved), { etag: etagOf(saved) });
 }
 

@@ -27,6 +27,7 @@ import { depsFor } from '../shared/platform/deps.js';
 import { config } from '../shared/config.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
 import { pageBody } from '../shared/http/page.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 
 export async function getPayableItems(): Promise<HttpResponseInit> {
   return publicJson({ items: await listPayableItems(await depsFor.payments()) }, 60);
@@ -46,8 +47,16 @@ export async function createPayment(request: HttpRequest): Promise<HttpResponseI
 
 export async function getOnePayment(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
-  const deps = await depsFor.payments();
-  return json(200, toPaymentView(await getPayment(request.params.id ?? '', principal, deps)));
+  const payment = await getPayment(request.params.id ?? '', principal, await depsFor.payments());
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    payment.ownerId,
+    { type: 'payment', id: payment.id },
+    'payment.read',
+    request.headers.get(accessReasonHeader),
+  );
+  return json(200, toPaymentView(payment));
 }
 
 /** GOV.UK Pay webhooks: the signature is checked over the raw body, before anything is parsed. */

@@ -20,6 +20,7 @@ import {
 } from '../shared/service-requests/service-requests.js';
 import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
 import { pageBody } from '../shared/http/page.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
@@ -38,6 +39,14 @@ export async function getOneServiceRequest(request: HttpRequest): Promise<HttpRe
   const principal = await authenticate(request, depsFor.tokens());
   const found = await getServiceRequest(request.params.id ?? '', principal, await depsFor.serviceRequests());
   if (!isStaff(principal)) return json(200, toResidentView(found), { etag: etagOf(found) });
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    found.residentId,
+    { type: 'request', id: found.id },
+    'request.read',
+    request.headers.get(accessReasonHeader),
+  );
   // Staff also see where it was sent and how that went.
   const dispatch = await dispatchOf(found.id, principal, await depsFor.dispatch());
   return json(
@@ -56,6 +65,20 @@ export async function getStaffRequests(request: HttpRequest): Promise<HttpRespon
   const principal = await authenticate(request, depsFor.tokens());
   const query = parseQuery(request, staffListQuery);
   const page = await listForStaff(query, principal, await depsFor.serviceRequests());
+  const accessLog = await depsFor.accessLog();
+  // One entry per report shown: each carries its reporter.
+  await Promise.all(
+    page.items.map((r) =>
+      recordStaffAccess(
+        accessLog,
+        principal,
+        r.residentId,
+        { type: 'request', id: r.id },
+        'request.list',
+        request.headers.get(accessReasonHeader),
+      ),
+    ),
+  );
   return json(200, pageBody(page, toStaffView));
 }
 
@@ -67,6 +90,14 @@ export async function patchStaffRequest(request: HttpRequest): Promise<HttpRespo
     { id: request.params.id ?? '', ifMatch, update },
     principal,
     await depsFor.serviceRequests(),
+  );
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    saved.residentId,
+    { type: 'request', id: saved.id },
+    'request.update',
+    request.headers.get(accessReasonHeader),
   );
   return json(200, toStaffView(saved), { etag: etagOf(saved) });
 }

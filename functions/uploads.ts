@@ -18,6 +18,7 @@ import {
 import { malwareScanResultEventSchema } from '../shared/uploads/scan-result.js';
 import { publishedPhotoId } from '../shared/open311/open311.js';
 import { pageBody } from '../shared/http/page.js';
+import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
 
 export async function createUpload(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
@@ -42,13 +43,31 @@ export async function createUpload(request: HttpRequest): Promise<HttpResponseIn
 export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
   const deps = await depsFor.uploads();
-  return json(200, toDocumentView(await getDocument(request.params.id ?? '', principal, deps)));
+  const doc = await getDocument(request.params.id ?? '', principal, deps);
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    doc.ownerId,
+    { type: 'document', id: doc.id },
+    'document.read',
+    request.headers.get(accessReasonHeader),
+  );
+  return json(200, toDocumentView(doc));
 }
 
 export async function getDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
   const deps = await depsFor.uploads();
-  const url = await documentDownloadUrl(request.params.id ?? '', principal, deps);
+  const doc = await getDocument(request.params.id ?? '', principal, deps);
+  await recordStaffAccess(
+    await depsFor.accessLog(),
+    principal,
+    doc.ownerId,
+    { type: 'document', id: doc.id },
+    'document.download',
+    request.headers.get(accessReasonHeader),
+  );
+  const url = await documentDownloadUrl(doc.id, principal, deps);
   return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }
 

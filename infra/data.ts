@@ -43,23 +43,25 @@ export function createCosmos(cfg: InfraConfig, resourceGroupName: pulumi.Input<s
     resource: { id: databaseName },
     options: cfg.cosmosMode === 'autoscale' ? { autoscaleSettings: { maxThroughput: cfg.cosmosMaxThroughput } } : {},
   });
-  const containers = (cosmosContainers as readonly ContainerDefinition[]).map(
-    (c) =>
-      new cosmosdb.SqlResourceSqlContainer(`cosmos-${c.name}`, {
-        resourceGroupName,
-        accountName: account.name,
-        databaseName: database.name,
-        containerName: c.name,
-        resource: {
-          id: c.name,
-          partitionKey: { paths: [c.partitionKeyPath], kind: 'Hash' },
-          ...(c.defaultTtlSeconds !== undefined ? { defaultTtl: c.defaultTtlSeconds } : {}),
-          indexingPolicy: indexingPolicy(c),
-        },
-      }),
-  );
+  const containers = (cosmosContainers as readonly ContainerDefinition[]).map((c) => ({
+    containerName: c.name,
+    resource: new cosmosdb.SqlResourceSqlContainer(`cosmos-${c.name}`, {
+      resourceGroupName,
+      accountName: account.name,
+      databaseName: database.name,
+      containerName: c.name,
+      resource: {
+        id: c.name,
+        partitionKey: { paths: [c.partitionKeyPath], kind: 'Hash' },
+        ...(c.defaultTtlSeconds !== undefined ? { defaultTtl: c.defaultTtlSeconds } : {}),
+        indexingPolicy: indexingPolicy(c),
+      },
+    }),
+  }));
   net?.privateEndpoint('cosmos', account.id, 'Sql');
-  return { account, database, containers };
+  const audit = containers.find((c) => c.containerName === 'audit');
+  if (!audit) throw new Error('the audit container is not defined');
+  return { account, database, containers, audit };
 }
 
 /** Index what is queried: a container that excludes `/*` indexes nothing at all. */

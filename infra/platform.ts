@@ -23,6 +23,15 @@ import { createKeyVault } from './secrets.js';
 /** Cosmos DB Built-in Data Contributor (data plane: items, queries, change feed; no account control). */
 export const cosmosDataContributor = '00000000-0000-0000-0000-000000000002';
 
+/** The custom role on `audit` (a fixed GUID, so the definition is stable across runs). */
+export const auditAppenderRoleId = 'd0025e1a-a0d1-4c5e-9a11-000000000913';
+export const auditAppenderActions = [
+  'Microsoft.DocumentDB/databaseAccounts/readMetadata',
+  'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/create',
+  'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read',
+  'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery',
+] as const;
+
 export function createPlatform(cfg: InfraConfig) {
   const client = authorization.getClientConfigOutput();
   const group = new resources.ResourceGroup('rg', {
@@ -52,17 +61,43 @@ export function createPlatform(cfg: InfraConfig) {
   const messaging = createMessaging(cfg, rg, net, app);
   const kv = createKeyVault(cfg, rg, client.tenantId, net, app);
 
-  // The scope names the database, so the assignment waits for it to exist.
+  // Every container but `audit`: Data Contributor, one assignment per container. Cosmos DB's
+  // data-plane RBAC has no notDataActions and assignments add up, so a database-wide grant
+  // would also let the app replace and delete audit entries (decision 0913).
+  for (const c of cosmos.containers) {
+    if (c === cosmos.audit) continue;
+    new cosmosdb.SqlResourceSqlRoleAssignment(
+      `role-cosmos-data-${c.containerName}`,
+      {
+        resourceGroupName: rg,
+        accountName: cosmos.account.name,
+        principalId: identity.principalId,
+        roleDefinitionId: pulumi.interpolate`${cosmos.account.id}/sqlRoleDefinitions/${cosmosDataContributor}`,
+        scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}/colls/${c.containerName}`,
+      },
+      { dependsOn: [c.resource] },
+    );
+  }
+  // The access audit is append-only for the app: create, point read and query, nothing else.
+  const auditAppender = new cosmosdb.SqlResourceSqlRoleDefinition('role-def-audit-appender', {
+    resourceGroupName: rg,
+    accountName: cosmos.account.name,
+    roleDefinitionId: auditAppenderRoleId,
+    roleName: 'Doorstep audit appender',
+    type: 'CustomRole',
+    assignableScopes: [pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}`],
+    permissions: [{ dataActions: [...auditAppenderActions] }],
+  });
   new cosmosdb.SqlResourceSqlRoleAssignment(
-    'role-cosmos-data',
+    'role-cosmos-audit',
     {
       resourceGroupName: rg,
       accountName: cosmos.account.name,
       principalId: identity.principalId,
-      roleDefinitionId: pulumi.interpolate`${cosmos.account.id}/sqlRoleDefinitions/${cosmosDataContributor}`,
-      scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}`,
+      roleDefinitionId: auditAppender.id,
+      scope: pulumi.interpolate`${cosmos.account.id}/dbs/${databaseName}/colls/audit`,
     },
-    { dependsOn: [cosmos.database] },
+    { dependsOn: [cosmos.audit.resource] },
   );
   for (const [name, container] of Object.entries(store.containers)) {
     grant(`role-blob-${name}`, { ...app, role: 'storageBlobDataContributor', scope: container.id });

@@ -91,6 +91,16 @@ export const cosmosContainers = [
     description: 'Idempotency-Key records (pk = caller + key), kept for 24 hours.',
   },
   {
+    name: 'audit',
+    partitionKeyPath: '/residentId',
+    // TTL on with no default: the retention rule for audit records sets each item's `ttl` at creation.
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/why/?', '/actor/*'],
+    compositeIndexes: [],
+    description:
+      "Staff and partner access to a resident's personal data (pk = resident id): append-only, the app only creates.",
+  },
+  {
     name: 'leases',
     partitionKeyPath: '/id',
     excludedPaths: [],

@@ -23,14 +23,22 @@ export const workOrderSchema = z.strictObject({
   serviceCode: z.string(),
   serviceName: z.string(),
   serviceGroup: z.enum(serviceGroups),
-  description: z.string().describe("The resident's description of the problem"),
+  description: z
+    .string()
+    .describe(
+      "The resident's description of the problem, as they wrote it: free text that may hold personal data; use it for this job only",
+    ),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()).readonly()])),
-  location: z.strictObject({
-    lat: z.number().optional(),
-    long: z.number().optional(),
-    uprn: z.string().optional(),
-    address: z.string().optional(),
-  }),
+  location: z
+    .strictObject({
+      lat: z.number().optional(),
+      long: z.number().optional(),
+      uprn: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .describe(
+      'Where the job is. Coordinates for a problem in a public place; uprn and address only for a service at a home (such as a missed bin), or when no coordinates were given. Never who reported it: work orders carry no reporter.',
+    ),
   photoPaths: z.array(z.string()).describe('Relative to the API base URL given at onboarding'),
   reportedAt: z.iso.datetime({ offset: true }),
   expectedAt: z.iso.datetime({ offset: true }).nullable(),
@@ -49,9 +57,27 @@ export interface WorkOrderSource {
   readonly description: string;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
   readonly location: WorkOrder['location'];
+  /**
+   * Whether the service's place is a resident's home (a service the public never sees,
+   * such as a missed bin): then the crew needs the address; otherwise it does not.
+   */
+  readonly atHome: boolean;
   readonly photos: readonly string[];
   readonly createdAt: string;
   readonly expectedAt?: string;
+}
+
+/**
+ * Where the job is, and no more (decision 0911). At a home: the UPRN, the address and any
+ * coordinates, because the crew must go there. Anywhere else (a pothole): the coordinates;
+ * an address or UPRN only when no coordinates were given, as the only place there is.
+ */
+export function workOrderLocation(request: Pick<WorkOrderSource, 'location' | 'atHome'>): WorkOrder['location'] {
+  const { lat, long, uprn, address } = request.location;
+  const point = lat !== undefined && long !== undefined ? { lat, long } : undefined;
+  if (request.atHome || !point)
+    return { ...(point ?? {}), ...(uprn !== undefined ? { uprn } : {}), ...(address !== undefined ? { address } : {}) };
+  return point;
 }
 
 export function workOrderMessage(request: WorkOrderSource, dispatch: DispatchDoc): ServiceBusMessage {
@@ -66,7 +92,7 @@ export function workOrderMessage(request: WorkOrderSource, dispatch: DispatchDoc
     serviceGroup: request.serviceGroup,
     description: request.description,
     attributes: request.attributes,
-    location: request.location,
+    location: workOrderLocation(request),
     photoPaths: request.photos.map((_, i) => `/api/media/requests/${request.id}/photos/${i}`),
     reportedAt: request.createdAt,
     expectedAt: request.expectedAt ?? null,

@@ -1,7 +1,10 @@
 /**
  * Events Doorstep tells partners about: CloudEvents 1.0, written to the outbox in
  * the same transactional batch as the change that caused them. They carry ids,
- * codes, statuses and locations, never personal data.
+ * codes, statuses, amounts and times: never personal data, free text or where
+ * anything is (every subscription may read them; the place of a job travels only
+ * in its work order). Each event's data is classified in its family's data map
+ * (shared/data-map/) and test/unit/data-map.test.ts holds every event to it.
  */
 import { randomUUID } from 'node:crypto';
 

@@ -45,7 +45,7 @@ export async function claimIdempotencyKey(
   return { resourceId: claim.resourceId, replay: claim.replay };
 }
 
-interface IdempotencyDoc {
+export interface IdempotencyDoc {
   id: string;
   pk: string;
   resourceId: string;

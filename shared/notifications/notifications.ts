@@ -171,9 +171,16 @@ export function cosmosSubjects(
     switch (kind) {
       case 'status-changed':
       case 'update-added': {
-        const r = await read<{ residentId: string; serviceName: string; status: Status }>(containers.requests, id);
+        const r = await read<{
+          residentId: string;
+          serviceName: string;
+          status: Status;
+          timeline?: readonly { id?: string; text?: string }[];
+        }>(containers.requests, id);
         if (!r) return undefined;
-        const update = (event.data.update as { text?: string } | undefined)?.text ?? '';
+        // Events carry the update's id, never its text (events hold no free text): read it from the request.
+        const said = event.data.update as { id?: string; text?: string } | undefined;
+        const update = (said?.id ? r.timeline?.find((t) => t.id === said.id)?.text : said?.text) ?? '';
         return {
           residentId: r.residentId,
           personalisation: {

@@ -27,7 +27,7 @@ export interface Open311Client {
   readonly backOffice?: BackOfficeId;
 }
 
-interface ClientDoc extends Open311Client {
+export interface ClientDoc extends Open311Client {
   readonly kind: 'open311-client';
   /** The document id is the key's hash, so a key is checked with one point read. */
 }

@@ -41,6 +41,7 @@ import { azureUploadBlobs } from '../uploads/blob-store.js';
 import { cosmosDocumentStore } from '../uploads/store.js';
 import type { UploadDeps } from '../uploads/uploads.js';
 import { once, platform } from './clients.js';
+import { cosmosAccessLog, type AccessLog } from '../audit/access-log.js';
 import { platformProbes } from './probes.js';
 
 const now = () => new Date();
@@ -48,10 +49,12 @@ const now = () => new Date();
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
   const p = platform();
-  const [requests, residents, catalogue, idempotency, documents, payments] = await Promise.all(
-    ['requests', 'residents', 'catalogue', 'idempotency', 'documents', 'payments'].map((name) => p.container(name)),
+  const [requests, residents, catalogue, idempotency, documents, payments, audit] = await Promise.all(
+    ['requests', 'residents', 'catalogue', 'idempotency', 'documents', 'payments', 'audit'].map((name) =>
+      p.container(name),
+    ),
   );
-  if (!requests || !residents || !catalogue || !idempotency || !documents || !payments)
+  if (!requests || !residents || !catalogue || !idempotency || !documents || !payments || !audit)
     throw new Error('containers missing');
   return {
     catalogue: cosmosCatalogueStore(catalogue),
@@ -61,6 +64,7 @@ const stores = once(async () => {
     profiles: cosmosProfileStore(residents),
     idempotency: cosmosIdempotencyStore(idempotency),
     open311Clients: cosmosOpen311ClientStore(catalogue),
+    accessLog: cosmosAccessLog(audit),
     documents: cosmosDocumentStore(documents, residents),
     payments: cosmosPaymentStore(payments, residents),
     payableItems: cosmosPayableItemStore(catalogue),
@@ -147,11 +151,20 @@ export const depsFor = {
     };
   }),
 
+  /** Staff and partner reads of residents' personal data (the `audit` container, create-only). */
+  accessLog: once(async (): Promise<AccessLog> => (await stores()).accessLog),
+
   dispatch: once(async (): Promise<DispatchDeps> => {
     const s = await stores();
     return {
       dispatches: s.dispatches,
-      getRequest: (id) => s.requests.get(id),
+      getRequest: async (id) => {
+        const request = await s.requests.get(id);
+        if (!request) return undefined;
+        // A service the public never sees is one whose place is a home (its address goes to the crew).
+        const service = await s.catalogue.get(request.serviceCode);
+        return { ...request, atHome: service?.public === false };
+      },
       sendWorkOrder: async (message) => (await platform().sender('work-orders')).sendMessages(message),
       now,
     };

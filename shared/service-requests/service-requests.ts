@@ -56,9 +56,7 @@ const requestEvent = (
       serviceCode: doc.serviceCode,
       serviceGroup: doc.serviceGroup,
       status: doc.status,
-      lat: doc.location.lat,
-      long: doc.location.long,
-      uprn: doc.location.uprn,
+      // No location: it may be a home (decision 0911); the back office has it in its work order.
       updatedAt: doc.updatedAt,
       ...extra,
     },
@@ -387,13 +385,14 @@ export async function applyUpdate(
       requestEvent(next, 'status-changed', now, {
         previousStatus: current.status,
         by,
-        ...(update.publicUpdate ? { update: { at, text: update.publicUpdate, by } } : {}),
+        // The update's id, not its text: subscribers read the text from the request (decision 0911).
+        ...(update.publicUpdate ? { update: { id: entry.id, at, by } } : {}),
       }),
     );
   if (update.publicUpdate)
     events.push(
       requestEvent(next, 'update-added', now, {
-        update: { at, text: update.publicUpdate, by },
+        update: { id: entry.id, at, by },
         // Subscribers that already told someone about the status change need not repeat its text.
         withStatusChange: status !== current.status,
       }),

@@ -117,14 +117,40 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       expect(
         assignments.filter((a) => a.inputs.principalId === mocked.principalId('id-deploy')).map((a) => a.name),
       ).toEqual(['role-deploy-package']);
-      const cosmosRole = one('cosmosdb:SqlResourceSqlRoleAssignment');
       const account = one('cosmosdb:DatabaseAccount');
-      expect(cosmosRole.inputs.scope).toBe(`${account.id}/dbs/doorstep`);
-      expect(cosmosRole.inputs.roleDefinitionId).toBe(
-        `${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`,
+      const cosmosRoles = ofType('cosmosdb:SqlResourceSqlRoleAssignment');
+      // Data Contributor on each container but `audit`, never database-wide (assignments add up).
+      const contributor = cosmosRoles.filter(
+        (r) => r.inputs.roleDefinitionId === `${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`,
       );
-      expect(cosmosRole.inputs.principalId).toBe(mocked.principalId('id-app'));
-      expect(cosmosRole.dependsOn, 'the role assignment waits for the database it names').toContain('cosmos-db');
+      expect(contributor.map((r) => r.inputs.scope).sort()).toEqual(
+        cosmosContainers
+          .filter((c) => c.name !== 'audit')
+          .map((c) => `${account.id}/dbs/doorstep/colls/${c.name}`)
+          .sort(),
+      );
+      for (const r of cosmosRoles) {
+        expect(r.inputs.principalId).toBe(mocked.principalId('id-app'));
+        expect(
+          r.dependsOn.some((d) => d.startsWith('cosmos-')),
+          'each assignment waits for its container',
+        ).toBe(true);
+      }
+      // The audit container: the app may only create, read and query (append-only).
+      const audit = cosmosRoles.filter((r) => !contributor.includes(r));
+      expect(audit).toHaveLength(1);
+      expect(audit[0]?.inputs.scope).toBe(`${account.id}/dbs/doorstep/colls/audit`);
+      const definition = byId(audit[0]?.inputs.roleDefinitionId);
+      expect(get(definition?.inputs, 'permissions')).toEqual([
+        {
+          dataActions: [
+            'Microsoft.DocumentDB/databaseAccounts/readMetadata',
+            'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/create',
+            'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read',
+            'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery',
+          ],
+        },
+      ]);
     });
 
     it('sets every app setting the code reads, identity-based, with secrets as Key Vault references', () => {

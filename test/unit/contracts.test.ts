@@ -27,9 +27,26 @@ describe('the published message contracts', () => {
       expect(partnerMessageSchema.safeParse(example).success, file).toBe(true);
     }
     const workOrder = ajv.compile(await readJson(join(dir, 'work-order.v1.schema.json')));
-    const order = await readJson(join(dir, 'examples', 'work-order.json'));
-    expect(workOrder(order), ajv.errorsText(workOrder.errors)).toBe(true);
-    expect(workOrderSchema.safeParse(order).success).toBe(true);
+    for (const file of ['work-order.json', 'work-order-at-home.json']) {
+      const order = await readJson(join(dir, 'examples', file));
+      expect(workOrder(order), `${file}: ${ajv.errorsText(workOrder.errors)}`).toBe(true);
+      expect(workOrderSchema.safeParse(order).success, file).toBe(true);
+    }
+  });
+
+  it('publishes a work order with no reporter in it: no field for who reported it or how to reach them (#16 item 5)', async () => {
+    const published = (await readJson(join(dir, 'work-order.v1.schema.json'))) as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+      additionalProperties?: boolean;
+    };
+    const names = [
+      ...Object.keys(published.properties),
+      ...Object.keys(published.properties.location?.properties ?? {}),
+    ];
+    expect(names.filter((n) => /reporter|resident|name$|email|phone|contact/i.test(n) && n !== 'serviceName')).toEqual(
+      [],
+    );
+    expect(published.additionalProperties).toBe(false);
   });
 
   it('reject, in both, a message with no key, an unknown field or a plain-http photo', async () => {

@@ -29,7 +29,7 @@ function harness(send: () => Promise<void>) {
       byPartnerReference: () => Promise.resolve(undefined),
       rememberPartnerReference: () => Promise.resolve(),
     },
-    getRequest: () => Promise.resolve(request),
+    getRequest: () => Promise.resolve({ ...request, atHome: false }),
     sendWorkOrder: send,
     now: () => now,
   };

@@ -1,0 +1,71 @@
+/**
+ * Every record Doorstep stores or sends, in one list: the data map the document
+ * (docs/personal-data.md) is generated from and the tests check against.
+ */
+import { accessEntryDataMap } from '../audit/data-map.js';
+import { dispatchDataMap, workOrderDataMap } from '../dispatch/data-map.js';
+import { outboxDataMap } from '../events/data-map.js';
+import { idempotencyDataMap } from '../idempotency/data-map.js';
+import { notificationJobDataMap, notifyDataMap } from '../notifications/data-map.js';
+import { open311ClientDataMap, open311RequestDataMap, open311UpdateDataMap } from '../open311/data-map.js';
+import {
+  govUkPayDataMap,
+  myPaymentEntryDataMap,
+  paymentDataMap,
+  paymentEventDataMap,
+  refundDataMap,
+} from '../payments/data-map.js';
+import { profileDataMap } from '../residents/data-map.js';
+import {
+  myRequestEntryDataMap,
+  nearbyPinDataMap,
+  requestDataMap,
+  requestEventDataMap,
+} from '../service-requests/data-map.js';
+import {
+  documentDataMap,
+  documentEventDataMap,
+  evidenceBlobDataMap,
+  myDocumentEntryDataMap,
+  photoBlobDataMap,
+} from '../uploads/data-map.js';
+import type { RecordMap } from './classification.js';
+
+// Each map is typed by its own record; here they are read as plain field lists.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRecordMap = RecordMap<any>;
+
+export const dataMap: readonly AnyRecordMap[] = [
+  requestDataMap,
+  myRequestEntryDataMap,
+  nearbyPinDataMap,
+  dispatchDataMap,
+  outboxDataMap,
+  profileDataMap,
+  documentDataMap,
+  myDocumentEntryDataMap,
+  photoBlobDataMap,
+  evidenceBlobDataMap,
+  paymentDataMap,
+  refundDataMap,
+  myPaymentEntryDataMap,
+  idempotencyDataMap,
+  open311ClientDataMap,
+  accessEntryDataMap,
+  notificationJobDataMap,
+  requestEventDataMap,
+  documentEventDataMap,
+  paymentEventDataMap,
+  workOrderDataMap,
+  notifyDataMap,
+  govUkPayDataMap,
+  open311RequestDataMap,
+  open311UpdateDataMap,
+];
+
+/**
+ * Containers that hold no resident's data, stated so the map covers every container:
+ * `catalogue` (services, payable items, penalty notices' references and amounts, Open311
+ * clients above) and `leases` (change feed bookkeeping).
+ */
+export const containersWithoutResidentData = ['catalogue', 'leases'] as const;
