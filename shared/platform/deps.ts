@@ -17,6 +17,14 @@ import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
 import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
+import {
+  codeLifetimeMs,
+  cosmosContactChallengeStore,
+  type ContactChallengeStore,
+  type CodeSender,
+} from '../residents/contact-verification.js';
+import { notifyCodeSender } from '../notifications/notifications.js';
+import { govUkNotify } from '../notifications/notify-client.js';
 
 export interface AppDeps {
   readonly platform: Platform;
@@ -37,6 +45,9 @@ export interface AppDeps {
   readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
+  /** Contact verification: pending codes, and the security code's send through GOV.UK Notify. */
+  readonly challenges: ContactChallengeStore;
+  readonly codes: CodeSender;
 }
 
 let deps: Promise<AppDeps> | undefined;
@@ -95,5 +106,11 @@ async function build(): Promise<AppDeps> {
     },
     boundary: config.boundary,
     now: () => new Date(),
+    challenges: cosmosContactChallengeStore(residents),
+    codes: notifyCodeSender(
+      govUkNotify({ ...config.notifications, timeoutMs: config.dependencyTimeoutMs }),
+      config.notifications.templates,
+      codeLifetimeMs / 60_000,
+    ),
   };
 }
