@@ -86,8 +86,18 @@ route(
   'my-account/contact/phone/confirm',
   lazyPage(contacts, 'confirmPhone', signedIn),
 );
-route('contact-email-resend', ['POST'], 'my-account/contact/email/resend', lazyPage(contacts, 'resendEmailCode', signedIn));
-route('contact-phone-resend', ['POST'], 'my-account/contact/phone/resend', lazyPage(contacts, 'resendPhoneCode', signedIn));
+route(
+  'contact-email-resend',
+  ['POST'],
+  'my-account/contact/email/resend',
+  lazyPage(contacts, 'resendEmailCode', signedIn),
+);
+route(
+  'contact-phone-resend',
+  ['POST'],
+  'my-account/contact/phone/resend',
+  lazyPage(contacts, 'resendPhoneCode', signedIn),
+);
 route(
   'contact-preferences',
   ['GET', 'POST'],

@@ -220,11 +220,7 @@ export function cosmosSubjects(
  * Security codes go straight to the address being confirmed, which is by definition not
  * verified yet, so they are the one send that does not go through the planning above.
  */
-export function notifyCodeSender(
-  notify: NotifyPort,
-  templates: NotifyTemplates,
-  minutes: number,
-): CodeSender {
+export function notifyCodeSender(notify: NotifyPort, templates: NotifyTemplates, minutes: number): CodeSender {
   return {
     async send(channel, to, code, reference) {
       const templateId = templates['contact-code']?.[channel];

@@ -90,9 +90,7 @@ export interface ContactChallengeStore {
 export function cosmosContactChallengeStore(residents: Container): ContactChallengeStore {
   return {
     async get(residentId, channel) {
-      const { resource } = await residents
-        .item(`contact-challenge:${channel}`, residentId)
-        .read<ContactChallengeDoc>();
+      const { resource } = await residents.item(`contact-challenge:${channel}`, residentId).read<ContactChallengeDoc>();
       return resource;
     },
     async save(doc, ifMatch) {
@@ -125,10 +123,15 @@ export interface ContactVerificationDeps extends ProfileDeps {
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
 /** Bound to who, which channel and which address, so a code proves only that. */
-const hashCode = async (doc: { residentId: string; channel: ContactChannel }, address: string, code: string, salt: string) =>
-  (await scryptAsync(`${doc.residentId}\n${doc.channel}\n${address}\n${code}`, Buffer.from(salt, 'base64'), 32)).toString(
-    'base64',
-  );
+const hashCode = async (
+  doc: { residentId: string; channel: ContactChannel },
+  address: string,
+  code: string,
+  salt: string,
+) =>
+  (
+    await scryptAsync(`${doc.residentId}\n${doc.channel}\n${address}\n${code}`, Buffer.from(salt, 'base64'), 32)
+  ).toString('base64');
 
 const field = (channel: ContactChannel) => (channel === 'email' ? '/email' : '/phone');
 
@@ -147,9 +150,12 @@ export async function startContactVerification(
 ): Promise<CodeSent> {
   const profile = await getOrCreateProfile(principal, deps);
   if (verifiedContact(profile, channel) === address)
-    throw validationFailed(
-      [{ pointer: field(channel), detail: `This is already your confirmed ${channel === 'email' ? 'email address' : 'mobile number'}` }],
-    );
+    throw validationFailed([
+      {
+        pointer: field(channel),
+        detail: `This is already your confirmed ${channel === 'email' ? 'email address' : 'mobile number'}`,
+      },
+    ]);
   const now = deps.now();
   const current = await deps.challenges.get(principal.sub, channel);
   const sends = (current?.sends ?? []).filter((at) => now.getTime() - Date.parse(at) < sendLimits[1].windowMs);

@@ -96,15 +96,13 @@ describe('confirming an email address or mobile number with a code from GOV.UK N
     expect((await me(who)).contact).toMatchObject({ email: null, emailVerified: false });
 
     // Stored hashed: neither the code nor its digits in the clear.
-    const { resource: pending } = await residents
-      .item('contact-challenge:email', who)
-      .read<ContactChallengeDoc>();
+    const { resource: pending } = await residents.item('contact-challenge:email', who).read<ContactChallengeDoc>();
     expect(JSON.stringify(pending)).not.toContain(`"${code}"`);
     expect(pending).toMatchObject({ status: 'pending', address: email, wrongTries: 0 });
 
     const confirmed = await call('POST', 'me/contact/email/confirm', { as: who, body: { code } });
     expect(confirmed.status).toBe(200);
-    expect((await confirmed.json()) as unknown).toMatchObject({ contact: { email, emailVerified: true } });
+    expect(await confirmed.json()).toMatchObject({ contact: { email, emailVerified: true } });
     expect((await me(who)).contact).toMatchObject({ email, emailVerified: true });
 
     // Single use: the same code again finds nothing waiting, and the pending address is gone.
@@ -155,7 +153,9 @@ describe('confirming an email address or mobile number with a code from GOV.UK N
     expect(details[4]).toBe('You entered a wrong code too many times: send a new code');
     const right = await call('POST', 'me/contact/email/confirm', { as: who, body: { code } });
     expect(right.status).toBe(422);
-    expect((await problemOf(right)).errors?.[0]?.detail).toBe('You entered a wrong code too many times: send a new code');
+    expect((await problemOf(right)).errors?.[0]?.detail).toBe(
+      'You entered a wrong code too many times: send a new code',
+    );
     expect((await me(who)).contact.emailVerified).toBe(false);
 
     expect((await call('POST', 'me/contact/email', { as: who, body: { email } })).status).toBe(202);

@@ -17,8 +17,8 @@ export async function sentTo(notifyUrl: string, to: string): Promise<SentNotific
 export async function codeSentTo(notifyUrl: string, to: string, nth = 1): Promise<string> {
   return waitFor(
     async () =>
-      (await sentTo(notifyUrl, to)).filter((n) => n.templateName.startsWith('Security code'))[nth - 1]
-        ?.personalisation.code,
+      (await sentTo(notifyUrl, to)).filter((n) => n.templateName.startsWith('Security code'))[nth - 1]?.personalisation
+        .code,
     { what: `security code ${nth} to be sent` },
   );
 }

@@ -22,7 +22,11 @@ let cosmos: CosmosClient;
 beforeAll(async () => {
   browser = await launch(inject('chromium'));
   const at = cosmosOf(inject('appSettings').CosmosDb);
-  cosmos = new CosmosClient({ endpoint: at.endpoint, key: emulatorKey, connectionPolicy: { enableEndpointDiscovery: false } });
+  cosmos = new CosmosClient({
+    endpoint: at.endpoint,
+    key: emulatorKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
 });
 afterAll(async () => {
   await browser.close();
@@ -182,12 +186,16 @@ describe('contact details and notification preferences', () => {
       await save(page, 'Send a new code');
       await save(page, 'Send a new code');
       await save(page, 'Send a new code');
-      expect((await summary(page))[0]).toMatch(/^You have asked for too many security codes\. Try again in \d+ minutes$/);
+      expect((await summary(page))[0]).toMatch(
+        /^You have asked for too many security codes\. Try again in \d+ minutes$/,
+      );
       await check(page, 'email-too-many-codes');
       // The confirmed address is still the one in use.
       await page.goto(`${site}/my-account/contact`);
       expect(await rowText(page, 'Email address')).toContain(email);
-      expect(await rowText(page, 'Email address')).toContain(`Waiting for the security code sent to ${sub}-new@example.com`);
+      expect(await rowText(page, 'Email address')).toContain(
+        `Waiting for the security code sent to ${sub}-new@example.com`,
+      );
 
       // Every form needs its CSRF token.
       const forged = await context.request.post(`${site}/my-account/contact/name`, {

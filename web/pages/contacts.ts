@@ -33,9 +33,8 @@ const apiFieldError = (error: unknown, pointer: string) =>
 const pendingSchema = z.object({ email: z.string().optional(), phone: z.string().optional() });
 const pendingOf = (page: PageRequest) => pendingSchema.safeParse(page.session.journeys?.contact).data ?? {};
 const savePending = (page: PageRequest, channel: Channel, address: string | undefined) => {
-  const pending = { ...pendingOf(page) };
-  if (address === undefined) delete pending[channel];
-  else pending[channel] = address;
+  const { [channel]: _dropped, ...others } = pendingOf(page);
+  const pending = address === undefined ? others : { ...others, [channel]: address };
   page.session = { ...page.session, journeys: { ...(page.session.journeys ?? {}), contact: pending } };
 };
 
@@ -90,10 +89,7 @@ export const contactDetails: PageHandler = async (page) => {
       contact,
       email: state(contact.email, contact.emailVerified, pending.email),
       phone: state(contact.phone, contact.phoneVerified, pending.phone),
-      channels: [
-        ...(preferences.email ? ['Email'] : []),
-        ...(preferences.sms ? ['Text message'] : []),
-      ],
+      channels: [...(preferences.email ? ['Email'] : []), ...(preferences.sms ? ['Text message'] : [])],
       events: preferences.events.map((e) => eventNames[e] ?? e),
     },
   };
@@ -159,7 +155,8 @@ function changeContact(channel: Channel): PageHandler {
     if (page.request.method === 'POST') {
       value = (page.form.get(w.field) ?? '').trim();
       if (value === '') errors.push({ field: w.field, text: `Enter your ${w.noun}` });
-      else if (value.length > 254) errors.push({ field: w.field, text: `Your ${w.noun} must be 254 characters or fewer` });
+      else if (value.length > 254)
+        errors.push({ field: w.field, text: `Your ${w.noun} must be 254 characters or fewer` });
       else {
         const problem = await sendCode(page, channel, value);
         if (problem) errors.push({ field: w.field, text: problem });
