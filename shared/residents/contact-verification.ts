@@ -223,7 +223,8 @@ export async function confirmContact(
   deps: ContactVerificationDeps,
 ): Promise<ProfileDoc> {
   // A lost If-Match race means someone else used a try or the code first: read again and judge afresh.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Giving up (409) says nothing about the code, so an unrecorded try teaches a guesser nothing.
+  for (let attempt = 0; attempt < 10; attempt++) {
     const challenge = await deps.challenges.get(principal.sub, channel);
     if (challenge?.status === 'locked') throw codeError(codeMessages.locked);
     if (challenge?.status !== 'pending' || !challenge.address || !challenge.codeHash)
