@@ -187,7 +187,8 @@ describe('confirming an email address or mobile number with a code from GOV.UK N
     await waitFor(async () => (await notificationsTo(next)).length === 1, { what: 'the update to the new address' });
     await settled(second, who);
     expect(await notificationsTo(old)).toHaveLength(1);
-  });
+    // Two reports, each waited on until its notifications have settled: more than the default on a busy machine.
+  }, 120_000);
 
   it('when a mobile number is given, then the code goes by text message; a landline or an email set through PATCH is refused', async () => {
     const who = someone();
@@ -249,7 +250,8 @@ describe('notifications go only to verified contacts', () => {
     await waitFor(async () => (await notificationsTo(email)).length === 1, { what: 'the email once confirmed' });
     await settled(second, who);
     expect(await notificationsTo(phone)).toHaveLength(0);
-  });
+    // Two reports, each waited on until its notifications have settled: more than the default on a busy machine.
+  }, 120_000);
 });
 
 describe('codes against a controllable clock (real Cosmos DB and GOV.UK Notify stand-in)', () => {

@@ -44,8 +44,7 @@ async function resident(preferences: Record<string, unknown>) {
   const email = `${who}@example.com`;
   const phone = `07700 9${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
   // Notifications go only to confirmed contacts (decision 0900).
-  await confirmContact(who, 'email', email);
-  await confirmContact(who, 'phone', phone);
+  await Promise.all([confirmContact(who, 'email', email), confirmContact(who, 'phone', phone)]);
   const res = await call('PATCH', 'me', { as: who, body: { preferences } });
   expect(res.status).toBe(200);
   return { who, email, phone: phone.replace(/\s/g, '') };
