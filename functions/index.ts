@@ -43,6 +43,22 @@ http(
   'me',
   lazyHttp(() => import('./me.js'), 'patchMe'),
 );
+// Contact details: each new email address or mobile number is confirmed with a code before use.
+for (const channel of ['email', 'phone'] as const) {
+  const name = channel === 'email' ? 'Email' : 'Phone';
+  http(
+    `me-contact-${channel}`,
+    ['POST'],
+    `me/contact/${channel}`,
+    lazyHttp(() => import('./me.js'), `postMy${name}`),
+  );
+  http(
+    `me-contact-${channel}-confirm`,
+    ['POST'],
+    `me/contact/${channel}/confirm`,
+    lazyHttp(() => import('./me.js'), `confirmMy${name}`),
+  );
+}
 http(
   'me-requests',
   ['GET'],

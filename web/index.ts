@@ -69,6 +69,42 @@ route(
   lazyPage(() => import('./pages/account.js'), 'oneRequest', signedIn),
 );
 
+const contacts = () => import('./pages/contacts.js');
+route('contact', ['GET'], 'my-account/contact', lazyPage(contacts, 'contactDetails', signedIn));
+route('contact-name', ['GET', 'POST'], 'my-account/contact/name', lazyPage(contacts, 'changeName', signedIn));
+route('contact-email', ['GET', 'POST'], 'my-account/contact/email', lazyPage(contacts, 'changeEmail', signedIn));
+route('contact-phone', ['GET', 'POST'], 'my-account/contact/phone', lazyPage(contacts, 'changePhone', signedIn));
+route(
+  'contact-email-confirm',
+  ['GET', 'POST'],
+  'my-account/contact/email/confirm',
+  lazyPage(contacts, 'confirmEmail', signedIn),
+);
+route(
+  'contact-phone-confirm',
+  ['GET', 'POST'],
+  'my-account/contact/phone/confirm',
+  lazyPage(contacts, 'confirmPhone', signedIn),
+);
+route(
+  'contact-email-resend',
+  ['POST'],
+  'my-account/contact/email/resend',
+  lazyPage(contacts, 'resendEmailCode', signedIn),
+);
+route(
+  'contact-phone-resend',
+  ['POST'],
+  'my-account/contact/phone/resend',
+  lazyPage(contacts, 'resendPhoneCode', signedIn),
+);
+route(
+  'contact-preferences',
+  ['GET', 'POST'],
+  'my-account/contact/preferences',
+  lazyPage(contacts, 'changePreferences', signedIn),
+);
+
 route(
   'accessibility',
   ['GET'],

@@ -65,6 +65,20 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   }
 }
 
+/**
+ * UK mobiles as Notify reads them (alphagov/notifications-utils@014a753,
+ * `recipient_validation/phone_number.py`): spaces, brackets, dashes and plus signs
+ * are dropped, then stray leading zeros, then the 44 country code (and a "(0)" after
+ * it); what is left must be a 7 and nine more digits. So "+44 (0)7700 900-100" and
+ * "447700900100" are sent, as Notify sends them.
+ */
+export function isUkMobile(number: string): boolean {
+  const digits = number.replace(/[\s()+-]/g, '');
+  if (!/^\d+$/.test(digits)) return false;
+  const national = digits.replace(/^0+/, '').replace(/^440?/, '');
+  return /^7\d{9}$/.test(national);
+}
+
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -107,7 +121,7 @@ export async function startGovUkNotify(options: { port?: number } = {}): Promise
     const to = typeof address === 'string' ? address : '';
     if (type === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(to))
       return problem(res, 400, 'ValidationError', 'email_address Not a valid email address');
-    if (type === 'sms' && !/^(\+44|0)7\d{9}$/.test(to.replace(/\s/g, '')))
+    if (type === 'sms' && !isUkMobile(to))
       return problem(res, 400, 'ValidationError', 'phone_number Not a UK mobile number');
     const personalisation = (body.personalisation ?? {}) as Record<string, string>;
     const missing = template.placeholders.filter((p) => personalisation[p] === undefined);

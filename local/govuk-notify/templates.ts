@@ -2,11 +2,11 @@
  * The templates a council would make in GOV.UK Notify for Doorstep, as the local
  * stand-in knows them. In Azure their ids are configuration (GOVUK_NOTIFY_TEMPLATES).
  */
-import { placeholders, type Channel, type NotificationKind } from '../../shared/notifications/templates.js';
+import { placeholders, type Channel, type TemplateKind } from '../../shared/notifications/templates.js';
 
 export interface LocalTemplate {
   readonly id: string;
-  readonly kind: NotificationKind;
+  readonly kind: TemplateKind;
   readonly type: Channel;
   readonly name: string;
   readonly subject?: string;
@@ -16,7 +16,7 @@ export interface LocalTemplate {
 
 const t = (
   id: string,
-  kind: NotificationKind,
+  kind: TemplateKind,
   type: Channel,
   name: string,
   body: string,
@@ -76,5 +76,21 @@ export const localTemplates: readonly LocalTemplate[] = [
     'Upload checked (email)',
     'The ((file_purpose)) you uploaded ((outcome)).\n\n((link))',
     'Your upload has been checked',
+  ),
+  // The code first in a text message, as GOV.UK Notify's own security codes are.
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b08',
+    'contact-code',
+    'email',
+    'Security code (email)',
+    'Your security code is ((code))\n\nEnter it to confirm this email address for updates about your reports and payments. It expires in ((minutes)) minutes.\n\nIf you did not ask for this, you can ignore this email.',
+    'Your security code: ((code))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b09',
+    'contact-code',
+    'sms',
+    'Security code (text)',
+    '((code)) is your security code to confirm this number. It expires in ((minutes)) minutes.',
   ),
 ];

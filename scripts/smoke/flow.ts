@@ -84,11 +84,26 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeResult> {
   const issuer = claims(resident).iss;
   if (o.issuer && issuer !== o.issuer)
     throw new SmokeFailure(`token: issued by ${String(issuer)}, expected ${o.issuer}`);
+  const address = o.notifyAddress ?? 'simulate-delivered@notifications.service.gov.uk';
   const me = await call('PATCH', 'me', resident, {
-    email: o.notifyAddress ?? 'simulate-delivered@notifications.service.gov.uk',
     preferences: { email: true, sms: false, events: ['status-changed'] },
   });
   expectStatus('token accepted (PATCH /me)', me.status, 200);
+  // Notifications go only to a confirmed address: confirm it with the code Notify was asked to send.
+  const contact = me.body.contact as { email?: string | null; emailVerified?: boolean } | undefined;
+  if (o.notify && !(contact?.email === address && contact.emailVerified)) {
+    const asked = await call('POST', 'me/contact/email', resident, { email: address });
+    expectStatus('security code sent (POST /me/contact/email)', asked.status, 202);
+    const { NotifyClient } = await import('notifications-node-client');
+    const client = new NotifyClient(o.notify.baseUrl, o.notify.apiKey);
+    const code = await within('GOV.UK Notify security code', timeout, async () => {
+      const { data } = await client.getNotifications('email');
+      const sent = data.notifications.find((n) => n.email_address === address && /security code/i.test(n.body));
+      return /\b(\d{5})\b/.exec(sent?.body ?? '')?.[1];
+    });
+    const confirmed = await call('POST', 'me/contact/email/confirm', resident, { code });
+    expectStatus('email address confirmed', confirmed.status, 200);
+  }
   log(`ok  token from ${String(issuer)} accepted`);
 
   const issued = await call('POST', 'uploads', resident, {

@@ -10,6 +10,7 @@ import { newClientSchema } from '../open311/clients.js';
 import { moderationSchema } from '../open311/moderation.js';
 import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
+import { confirmCodeSchema, newEmailSchema, newPhoneSchema } from '../residents/contact-verification.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
@@ -51,6 +52,27 @@ const operations: readonly Operation[] = [
     headers: [{ name: 'If-Match', required: false, description: 'The ETag last read' }],
     success: 200,
   },
+  ...(['email', 'phone'] as const).flatMap((channel): Operation[] => {
+    const what = channel === 'email' ? 'email address' : 'mobile number';
+    return [
+      {
+        method: 'post',
+        path: `/me/contact/${channel}`,
+        summary: `Send a security code (GOV.UK Notify) to a new ${what}; the ${what} in use stays until the code is confirmed. 429 with Retry-After past 5 codes an hour or 10 a day`,
+        auth: 'resident',
+        body: channel === 'email' ? newEmailSchema : newPhoneSchema,
+        success: 202,
+      },
+      {
+        method: 'post',
+        path: `/me/contact/${channel}/confirm`,
+        summary: `Confirm the ${what} with its code (5 digits, 30 minutes, once, 5 wrong tries); it then receives notifications. 409 when no code is waiting`,
+        auth: 'resident',
+        body: confirmCodeSchema,
+        success: 200,
+      },
+    ];
+  }),
   {
     method: 'get',
     path: '/me/requests',

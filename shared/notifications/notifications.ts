@@ -11,7 +11,8 @@ import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { CloudEvent } from '../events/cloud-event.js';
 import { eventTypePrefix } from '../events/cloud-event.js';
-import type { ProfileDoc, ProfileStore } from '../residents/profile.js';
+import type { CodeSender } from '../residents/contact-verification.js';
+import { verifiedContact, type ProfileDoc, type ProfileStore } from '../residents/profile.js';
 import type { Status } from '../service-requests/status.js';
 import { notificationEvents } from '../residents/profile.js';
 import { channels, type Channel, type NotificationKind, type NotifyTemplates } from './templates.js';
@@ -85,8 +86,9 @@ export function kindOf(event: CloudEvent<Record<string, unknown>>): Notification
   }
 }
 
+/** The one rule for every send to a resident: a channel they chose, to a contact they confirmed (decision 0900). */
 const reachable = (profile: ProfileDoc, channel: Channel) =>
-  profile.preferences[channel] && Boolean(channel === 'email' ? profile.contact.email : profile.contact.phone);
+  profile.preferences[channel] && verifiedContact(profile, channel) !== undefined;
 
 export async function planNotifications(
   event: CloudEvent<Record<string, unknown>>,
@@ -142,7 +144,7 @@ export async function sendNotification(
   const profile = await deps.profiles.get(job.residentId);
   // Opted out, or removed the address, since the job was planned.
   if (!profile || !reachable(profile, job.channel) || !profile.preferences.events.includes(job.kind)) return 'skipped';
-  const to = (job.channel === 'email' ? profile.contact.email : profile.contact.phone) ?? '';
+  const to = verifiedContact(profile, job.channel) ?? '';
   try {
     await deps.notify.send(job.channel, job.templateId, to, { ...job.personalisation }, job.id);
     return 'sent';
@@ -218,5 +220,25 @@ export function cosmosSubjects(
         };
       }
     }
+  };
+}
+
+/**
+ * Security codes go straight to the address being confirmed, which is by definition not
+ * verified yet, so they are the one send that does not go through the planning above.
+ */
+export function notifyCodeSender(notify: NotifyPort, templates: NotifyTemplates, minutes: number): CodeSender {
+  return {
+    async send(channel, to, code, reference) {
+      const templateId = templates['contact-code']?.[channel];
+      if (!templateId) throw new Error(`no GOV.UK Notify template for contact-code by ${channel}`);
+      try {
+        await notify.send(channel, templateId, to, { code, minutes: String(minutes) }, reference);
+        return 'sent';
+      } catch (error) {
+        if (error instanceof PermanentNotifyError) return 'refused';
+        throw error;
+      }
+    },
   };
 }

@@ -7,20 +7,24 @@ import { z } from 'zod';
 import { notificationEvents } from '../residents/profile.js';
 
 export type NotificationKind = (typeof notificationEvents)[number];
+/** Every template Doorstep sends: the notification kinds, and the security code that confirms a contact. */
+export const templateKinds = [...notificationEvents, 'contact-code'] as const;
+export type TemplateKind = (typeof templateKinds)[number];
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
 
 /** The personalisation each template receives: the same keys for email and text message. */
-export const placeholders: Readonly<Record<NotificationKind, readonly string[]>> = {
+export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   'status-changed': ['service_name', 'reference', 'status', 'update', 'link'],
   'update-added': ['service_name', 'reference', 'update', 'link'],
   'payment-receipt': ['description', 'amount', 'reference', 'link'],
   'document-checked': ['file_purpose', 'outcome', 'link'],
+  'contact-code': ['code', 'minutes'],
 };
 
 const templateId = z.uuid();
 export const notifyTemplatesSchema = z.partialRecord(
-  z.enum(notificationEvents),
+  z.enum(templateKinds),
   z.strictObject({ email: templateId.optional(), sms: templateId.optional() }),
 );
 export type NotifyTemplates = z.output<typeof notifyTemplatesSchema>;

@@ -43,6 +43,12 @@ import type { UploadDeps } from '../uploads/uploads.js';
 import { once, platform } from './clients.js';
 import { cosmosAccessLog, type AccessLog } from '../audit/access-log.js';
 import { platformProbes } from './probes.js';
+import {
+  codeLifetimeMs,
+  cosmosContactChallengeStore,
+  type ContactVerificationDeps,
+} from '../residents/contact-verification.js';
+import { notifyCodeSender } from '../notifications/notifications.js';
 
 const now = () => new Date();
 
@@ -65,6 +71,7 @@ const stores = once(async () => {
     idempotency: cosmosIdempotencyStore(idempotency),
     open311Clients: cosmosOpen311ClientStore(catalogue),
     accessLog: cosmosAccessLog(audit),
+    challenges: cosmosContactChallengeStore(residents),
     documents: cosmosDocumentStore(documents, residents),
     payments: cosmosPaymentStore(payments, residents),
     payableItems: cosmosPayableItemStore(catalogue),
@@ -111,6 +118,12 @@ const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
 let verifier: TokenVerifier | undefined;
 let gazetteer: AddressLookup | undefined;
 let notify: NotifyPort | undefined;
+
+function notifyClient(): NotifyPort {
+  const { notifications, dependencyTimeoutMs } = config();
+  notify ??= govUkNotify({ ...notifications, timeoutMs: dependencyTimeoutMs });
+  return notify;
+}
 
 export const depsFor = {
   /** Verifies bearer tokens for `authenticate` (one verifier: its JWKS and token caches are per process). */
@@ -230,10 +243,20 @@ export const depsFor = {
     };
   }),
 
-  notificationSending: once(async (): Promise<NotificationSendingDeps> => {
-    const { notifications, dependencyTimeoutMs } = config();
-    notify ??= govUkNotify({ ...notifications, timeoutMs: dependencyTimeoutMs });
-    return { profiles: (await stores()).profiles, notify };
+  notificationSending: once(async (): Promise<NotificationSendingDeps> => ({
+    profiles: (await stores()).profiles,
+    notify: notifyClient(),
+  })),
+
+  /** Confirming a resident's email address or mobile number with a code sent through GOV.UK Notify. */
+  contactVerification: once(async (): Promise<ContactVerificationDeps> => {
+    const s = await stores();
+    return {
+      profiles: s.profiles,
+      now,
+      challenges: s.challenges,
+      codes: notifyCodeSender(notifyClient(), config().notifications.templates, codeLifetimeMs / 60_000),
+    };
   }),
 
   outbox: (container: OutboxContainer): Promise<PublisherDeps> => publishers[container](),

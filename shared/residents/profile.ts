@@ -10,18 +10,39 @@ import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export const notificationEvents = ['status-changed', 'update-added', 'payment-receipt', 'document-checked'] as const;
 
-// UK numbers: +44 or 0, then 9 or 10 digits (spaces allowed as residents type them).
-const ukPhone = z
+export const contactChannels = ['email', 'sms'] as const;
+export type ContactChannel = (typeof contactChannels)[number];
+
+/**
+ * A UK mobile number (spaces, brackets and dashes allowed as residents type them): the
+ * phone is for text messages, and GOV.UK Notify refuses to text a landline.
+ */
+export const ukMobile = z
   .string()
   .trim()
+  .max(30)
   .transform((s) => s.replace(/[\s()-]/g, ''))
-  .pipe(z.string().regex(/^(\+44|0)\d{9,10}$/, 'Enter a UK phone number, like 07700 900 982'));
+  .pipe(z.string().regex(/^(\+447|07)\d{9}$/, 'Enter a UK mobile phone number, like 07700 900 982'));
+
+export const emailAddress = z
+  .string()
+  .trim()
+  .max(254, 'Enter an email address of 254 characters or fewer')
+  .pipe(z.email('Enter an email address in the correct format, like name@example.com'));
+
+// An address or number becomes a contact only through a confirmed code (contact-verification.ts).
+const setThroughConfirmation = (route: string) =>
+  z
+    .null({ error: `Send a new value to ${route}: it is used once the resident confirms the code sent to it` })
+    .optional();
 
 export const profilePatchSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).nullable().optional(),
-    email: z.email('Enter an email address, like name@example.com').max(254).nullable().optional(),
-    phone: ukPhone.nullable().optional(),
+    /** Only `null` (remove it); a new address goes through POST /api/me/contact/email. */
+    email: setThroughConfirmation('POST /api/me/contact/email'),
+    /** Only `null` (remove it); a new number goes through POST /api/me/contact/phone. */
+    phone: setThroughConfirmation('POST /api/me/contact/phone'),
     preferences: z
       .strictObject({
         email: z.boolean().optional(),
@@ -37,7 +58,18 @@ export interface ProfileDoc {
   readonly id: 'profile';
   readonly residentId: string;
   readonly kind: 'profile';
-  readonly contact: { readonly name?: string | null; readonly email?: string | null; readonly phone?: string | null };
+  /**
+   * `email`/`phone` are the contacts in use. Each counts only with its `…VerifiedAt`: a
+   * profile stored before verification existed has none, so its contacts are unverified
+   * and nothing is sent to them until the resident confirms them.
+   */
+  readonly contact: {
+    readonly name?: string | null;
+    readonly email?: string | null;
+    readonly phone?: string | null;
+    readonly emailVerifiedAt?: string | null;
+    readonly phoneVerifiedAt?: string | null;
+  };
   readonly preferences: {
     readonly email: boolean;
     readonly sms: boolean;
@@ -126,8 +158,8 @@ export async function updateProfile(
     contact: {
       ...current.contact,
       ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.email !== undefined ? { email: patch.email } : {}),
-      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.email === null ? { email: null, emailVerifiedAt: null } : {}),
+      ...(patch.phone === null ? { phone: null, phoneVerifiedAt: null } : {}),
     },
     preferences: {
       ...current.preferences,
@@ -140,9 +172,24 @@ export async function updateProfile(
   return saved;
 }
 
+/** The address or number a channel may send to: only one the resident confirmed. */
+export function verifiedContact(profile: ProfileDoc, channel: ContactChannel): string | undefined {
+  const [value, verifiedAt] =
+    channel === 'email'
+      ? [profile.contact.email, profile.contact.emailVerifiedAt]
+      : [profile.contact.phone, profile.contact.phoneVerifiedAt];
+  return value && verifiedAt ? value : undefined;
+}
+
 export const toProfileView = (p: ProfileDoc) => ({
   residentId: p.residentId,
-  contact: p.contact,
+  contact: {
+    name: p.contact.name ?? null,
+    email: p.contact.email ?? null,
+    emailVerified: verifiedContact(p, 'email') !== undefined,
+    phone: p.contact.phone ?? null,
+    phoneVerified: verifiedContact(p, 'sms') !== undefined,
+  },
   preferences: p.preferences,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   victimRequestId = ((await created.json()) as { id: string }).id;
-  await call('PATCH', 'me', { as: victim, body: { email: `${secret.toLowerCase()}@example.com` } });
+  await call('POST', 'me/contact/email', { as: victim, body: { email: `${secret.toLowerCase()}@example.com` } });
   const client = await call('POST', 'admin/open311-clients', { as: admin, body: { name: 'Fuzzer' } });
   apiKey = ((await client.json()) as { apiKey: string }).apiKey;
   const attackerToken = await tokenFor(attacker);

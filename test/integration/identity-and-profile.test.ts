@@ -46,15 +46,15 @@ describe('GET and PATCH /api/me', () => {
     expect((await call('GET', 'me', { as: who })).headers.get('etag')).toBe(response.headers.get('etag'));
   });
 
-  it('updates contact details and preferences; invalid values get 422 per field', async () => {
+  it('updates the name and preferences; an email or phone only through a confirmed code; invalid values get 422 per field', async () => {
     const who = `resident-${randomUUID().slice(0, 8)}`;
     const ok = await call('PATCH', 'me', {
       as: who,
-      body: { email: 'res@example.com', phone: '07700 900 982', preferences: { sms: true } },
+      body: { name: 'Res Ident', preferences: { sms: true } },
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({
-      contact: { email: 'res@example.com', phone: '07700900982' },
+      contact: { name: 'Res Ident', email: null, emailVerified: false },
       preferences: { email: true, sms: true },
     });
     const bad = await call('PATCH', 'me', { as: who, body: { email: 'nope', phone: '123', role: 'admin' } });

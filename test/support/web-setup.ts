@@ -36,6 +36,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('issuer', stack.endpoints.identity.issuer);
   project.provide('chromium', chromium);
   project.provide('webSessionKey', web.sessionKey);
+  // The contact pages' tests read security codes where Notify's stand-in recorded them.
+  project.provide('govukNotifyUrl', stack.govukNotify.url);
+  project.provide('appSettings', { ...stack.appSettings });
   return async () => {
     await web.close();
     await release();

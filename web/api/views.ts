@@ -21,6 +21,9 @@ export const profileView = z.object({
     name: z.string().nullish(),
     email: z.string().nullish(),
     phone: z.string().nullish(),
+    /** Only a confirmed contact receives notifications. */
+    emailVerified: z.boolean().default(false),
+    phoneVerified: z.boolean().default(false),
   }),
   preferences: z.object({ email: z.boolean(), sms: z.boolean(), events: z.array(z.string()) }),
 });
