@@ -11,6 +11,7 @@ import { govUkNotify } from '../shared/notifications/notify-client.js';
 import { jsonBody } from '../shared/messaging/message-body.js';
 import { logEvent } from '../shared/observability/log.js';
 import { appDeps } from '../shared/platform/deps.js';
+import { maxFollowersPerRequest } from '../shared/following/model.js';
 
 /** `events` / `notify-residents` → one job per channel on the `notifications` queue. */
 export async function planResidentNotifications(message: unknown, context: InvocationContext): Promise<void> {
@@ -30,10 +31,15 @@ export async function planResidentNotifications(message: unknown, context: Invoc
       { requests: deps.requestsContainer, payments: deps.payments, documents: deps.documentsContainer },
       config.notifications.myAccountUrl,
     ),
+    followers: (requestId) => deps.following.followers(requestId, maxFollowersPerRequest),
   });
   if (jobs.length === 0) return;
   const sender = await deps.platform.sender('notifications');
-  await sender.sendMessages(jobs.map((job) => ({ messageId: job.id, contentType: 'application/json', body: job })));
+  // A report's followers can make many jobs: sent in slices well inside a batch's size limit.
+  for (let i = 0; i < jobs.length; i += 50)
+    await sender.sendMessages(
+      jobs.slice(i, i + 50).map((job) => ({ messageId: job.id, contentType: 'application/json', body: job })),
+    );
   logEvent(context, 'info', 'notifications.planned', { eventId: event.id, jobs: jobs.length });
 }
 

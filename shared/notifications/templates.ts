@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import { notificationEvents } from '../residents/profile.js';
 
-export type NotificationKind = (typeof notificationEvents)[number];
+/**
+ * What residents can be told: the events they choose in their preferences, and
+ * news of a report they follow (FixMyStreet's `alert-update`), which they chose
+ * by following it.
+ */
+export const notificationKinds = [...notificationEvents, 'followed-report'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notificationEvents)[number] =>
+  (notificationEvents as readonly string[]).includes(kind);
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
 
@@ -16,11 +24,12 @@ export const placeholders: Readonly<Record<NotificationKind, readonly string[]>>
   'update-added': ['service_name', 'reference', 'update', 'link'],
   'payment-receipt': ['description', 'amount', 'reference', 'link'],
   'document-checked': ['file_purpose', 'outcome', 'link'],
+  'followed-report': ['service_name', 'reference', 'status', 'update', 'link'],
 };
 
 const templateId = z.uuid();
 export const notifyTemplatesSchema = z.partialRecord(
-  z.enum(notificationEvents),
+  z.enum(notificationKinds),
   z.strictObject({ email: templateId.optional(), sms: templateId.optional() }),
 );
 export type NotifyTemplates = z.output<typeof notifyTemplatesSchema>;

@@ -17,6 +17,7 @@ import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
 import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
+import { cosmosFollowingStore, type FollowingStore } from '../following/store.js';
 
 export interface AppDeps {
   readonly platform: Platform;
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
+  /** Reports residents follow (residents container). */
+  readonly following: FollowingStore;
 }
 
 let deps: Promise<AppDeps> | undefined;
@@ -95,5 +98,6 @@ async function build(): Promise<AppDeps> {
     },
     boundary: config.boundary,
     now: () => new Date(),
+    following: cosmosFollowingStore(residents),
   };
 }
