@@ -65,6 +65,31 @@ http(
   'me/requests',
   lazyHttp(() => import('./me.js'), 'getMyRequests'),
 );
+// Reports a resident follows (FixMyStreet's alerts on a report's updates).
+http(
+  'me-following-list',
+  ['GET'],
+  'me/following',
+  lazyHttp(() => import('./following.js'), 'getFollowingList'),
+);
+http(
+  'me-following-get',
+  ['GET'],
+  'me/following/{requestId}',
+  lazyHttp(() => import('./following.js'), 'getFollowingOne'),
+);
+http(
+  'me-following-put',
+  ['PUT'],
+  'me/following/{requestId}',
+  lazyHttp(() => import('./following.js'), 'putFollowing'),
+);
+http(
+  'me-following-delete',
+  ['DELETE'],
+  'me/following/{requestId}',
+  lazyHttp(() => import('./following.js'), 'deleteFollowing'),
+);
 
 // The service catalogue (public) and its administration.
 http(

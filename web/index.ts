@@ -68,6 +68,12 @@ route(
   'my-account/requests/{id}',
   lazyPage(() => import('./pages/account.js'), 'oneRequest', signedIn),
 );
+route(
+  'following-change',
+  ['POST'],
+  'my-account/following/{id}',
+  lazyPage(() => import('./pages/following.js'), 'changeFollowing', signedIn),
+);
 
 const contacts = () => import('./pages/contacts.js');
 route('contact', ['GET'], 'my-account/contact', lazyPage(contacts, 'contactDetails', signedIn));
@@ -127,6 +133,9 @@ const report = () => import('./pages/report.js');
 route('report', ['GET', 'POST'], 'report', lazyPage(report, 'chooseService', signedIn));
 route('report-questions', ['GET', 'POST'], 'report/questions', lazyPage(report, 'answerQuestions', signedIn));
 route('report-location', ['GET', 'POST'], 'report/location', lazyPage(report, 'chooseLocation', signedIn));
+const nearby = () => import('./pages/nearby.js');
+route('report-nearby', ['GET', 'POST'], 'report/nearby', lazyPage(nearby, 'nearbyReports', signedIn));
+route('report-following', ['GET'], 'report/following/{id}', lazyPage(nearby, 'followingConfirmation', signedIn));
 route('report-check', ['GET', 'POST'], 'report/check', lazyPage(report, 'checkAnswers', signedIn));
 const photos = () => import('./pages/photos.js');
 const takesFile = { signedIn: true, multipart: true };

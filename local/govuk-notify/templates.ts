@@ -93,4 +93,19 @@ export const localTemplates: readonly LocalTemplate[] = [
     'Security code (text)',
     '((code)) is your security code to confirm this number. It expires in ((minutes)) minutes.',
   ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b11',
+    'followed-report',
+    'email',
+    'Report you follow (email)',
+    'There is news about a ((service_name)) report you follow (reference ((reference))). It is now: ((status)).\n\n((update))\n\nSee it, or stop following it: ((link))',
+    'A report you follow: ((service_name)), ((status))',
+  ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b12',
+    'followed-report',
+    'sms',
+    'Report you follow (text)',
+    'A ((service_name)) report you follow (((reference))) is now: ((status)). ((link))',
+  ),
 ];

@@ -11,6 +11,7 @@ import { moderationSchema } from '../open311/moderation.js';
 import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
 import { confirmCodeSchema, newEmailSchema, newPhoneSchema } from '../residents/contact-verification.js';
+import { listFollowingQuery } from '../following/model.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
@@ -32,6 +33,8 @@ interface Operation {
   readonly pathParams?: readonly string[];
   readonly headers?: readonly { name: string; required: boolean; description: string }[];
   readonly success: number;
+  /** Answers 409 when the current state forbids it. */
+  readonly conflicts?: boolean;
 }
 
 const operations: readonly Operation[] = [
@@ -306,6 +309,39 @@ const operations: readonly Operation[] = [
     query: addressSearchQuery,
     success: 200,
   },
+  {
+    method: 'get',
+    path: '/me/following',
+    summary: 'Reports the resident follows, most recently followed first, each with its current public status',
+    auth: 'resident',
+    query: listFollowingQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/me/following/{requestId}',
+    summary: 'A public report as the resident may see it, and whether they follow it',
+    auth: 'resident',
+    pathParams: ['requestId'],
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/me/following/{requestId}',
+    summary: 'Follow a public report: hear about its public progress through the chosen channels (idempotent)',
+    auth: 'resident',
+    pathParams: ['requestId'],
+    success: 204,
+    conflicts: true,
+  },
+  {
+    method: 'delete',
+    path: '/me/following/{requestId}',
+    summary: 'Stop following a report (idempotent)',
+    auth: 'resident',
+    pathParams: ['requestId'],
+    success: 204,
+  },
 ];
 
 /** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
@@ -338,7 +374,10 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       }
     }
     const responses: Record<string, unknown> = {
-      [String(op.success)]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+      [String(op.success)]:
+        op.success === 204
+          ? { description: 'Done; no content' }
+          : { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
       '400': problem,
       '422': problem,
       '503': problem,
@@ -347,6 +386,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator' || op.auth === 'finance')
       responses['403'] = problem;
     if (op.pathParams) responses['404'] = problem;
+    if (op.conflicts) responses['409'] = problem;
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,

@@ -15,7 +15,7 @@ export type CallerKey = 'address' | 'subject' | 'open311-key';
 export interface RateLimitRule {
   /** Names the counter; a caller has one counter per rule. */
   readonly name: string;
-  readonly method: 'GET' | 'POST' | '*';
+  readonly method: 'GET' | 'POST' | 'PUT' | '*';
   /** Anchored regular expression over the URL path (the same text in JavaScript and .NET). */
   readonly path: string;
   readonly by: CallerKey;
@@ -132,6 +132,17 @@ export const rateLimitRules: readonly RateLimitRule[] = [
     path: '^/api/penalty-notices/[^/]+$',
     by: 'subject',
     limit: 30,
+    windowSeconds: 3600,
+    kind: 'rate',
+    enforcedBy: 'both',
+  },
+  // Following a report reads its followers across partitions to count them (decision 0830).
+  {
+    name: 'following',
+    method: 'PUT',
+    path: '^/api/me/following/[^/]+$',
+    by: 'subject',
+    limit: 60,
     windowSeconds: 3600,
     kind: 'rate',
     enforcedBy: 'both',

@@ -7,6 +7,7 @@
  *    time, so they never travel on a queue and a changed address is honoured.
  * Failures retry by redelivery on their own queue and never touch the request flow.
  */
+import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { CloudEvent } from '../events/cloud-event.js';
@@ -14,15 +15,21 @@ import { eventTypePrefix } from '../events/cloud-event.js';
 import type { CodeSender } from '../residents/contact-verification.js';
 import { verifiedContact, type ProfileDoc, type ProfileStore } from '../residents/profile.js';
 import type { Status } from '../service-requests/status.js';
-import { notificationEvents } from '../residents/profile.js';
-import { channels, type Channel, type NotificationKind, type NotifyTemplates } from './templates.js';
+import {
+  channels,
+  isPreferenceEvent,
+  notificationKinds,
+  type Channel,
+  type NotificationKind,
+  type NotifyTemplates,
+} from './templates.js';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
 
 export const notificationJobSchema = z.strictObject({
   id: z.string().min(1).max(200),
   eventId: z.string().min(1).max(100),
   residentId: z.string().min(1).max(255),
-  kind: z.enum(notificationEvents),
+  kind: z.enum(notificationKinds),
   channel: z.enum(channels),
   templateId: z.uuid(),
   personalisation: z.record(z.string(), z.string().max(5000)),
@@ -41,6 +48,8 @@ export const plannedEventSchema = z.object({
 export interface Subject {
   readonly residentId: string;
   readonly personalisation: Readonly<Record<string, string>>;
+  /** What the report's followers may be told (public words only); absent when nothing public happened. */
+  readonly forFollowers?: Readonly<Record<string, string>>;
 }
 
 export interface PlanDeps {
@@ -51,6 +60,8 @@ export interface PlanDeps {
     kind: NotificationKind,
     event: CloudEvent<Record<string, unknown>>,
   ) => Promise<Subject | undefined>;
+  /** The residents following a request (shared/following); nobody when absent. */
+  readonly followers?: (requestId: string) => Promise<readonly string[]>;
 }
 
 const statusLabels: Readonly<Record<Status, string>> = {
@@ -90,6 +101,14 @@ export function kindOf(event: CloudEvent<Record<string, unknown>>): Notification
 const reachable = (profile: ProfileDoc, channel: Channel) =>
   profile.preferences[channel] && verifiedContact(profile, channel) !== undefined;
 
+/** Whether the resident wants this kind: events by their preferences; a followed report by following it. */
+const wants = (profile: ProfileDoc, kind: NotificationKind) =>
+  !isPreferenceEvent(kind) || profile.preferences.events.includes(kind);
+
+/** A follower's job id: the event's and a digest of who, so that a redelivered event plans nothing twice. */
+const followerJobId = (eventId: string, channel: Channel, residentId: string) =>
+  `${eventId}:${channel}:f:${createHash('sha256').update(residentId).digest('hex').slice(0, 16)}`;
+
 export async function planNotifications(
   event: CloudEvent<Record<string, unknown>>,
   deps: PlanDeps,
@@ -98,21 +117,33 @@ export async function planNotifications(
   if (!kind) return [];
   const subject = await deps.subject(kind, event);
   if (!subject) return [];
-  const profile = await deps.profiles.get(subject.residentId);
-  if (!profile?.preferences.events.includes(kind)) return [];
-  const jobs: NotificationJob[] = [];
-  for (const channel of ['email', 'sms'] as const) {
-    const templateId = deps.templates[kind]?.[channel];
-    if (!templateId || !reachable(profile, channel)) continue;
-    jobs.push({
-      id: `${event.id}:${channel}`,
-      eventId: event.id,
-      residentId: subject.residentId,
-      kind,
-      channel,
-      templateId,
-      personalisation: subject.personalisation,
+  const jobsFor = async (
+    residentId: string,
+    jobKind: NotificationKind,
+    personalisation: Readonly<Record<string, string>>,
+    idOf: (channel: Channel) => string,
+  ): Promise<NotificationJob[]> => {
+    const profile = await deps.profiles.get(residentId);
+    if (!profile || !wants(profile, jobKind)) return [];
+    return channels.flatMap((channel) => {
+      const templateId = deps.templates[jobKind]?.[channel];
+      if (!templateId || !reachable(profile, channel)) return [];
+      return [
+        { id: idOf(channel), eventId: event.id, residentId, kind: jobKind, channel, templateId, personalisation },
+      ];
     });
+  };
+  const jobs = await jobsFor(subject.residentId, kind, subject.personalisation, (channel) => `${event.id}:${channel}`);
+  const forFollowers = subject.forFollowers;
+  if (forFollowers && deps.followers) {
+    // As FixMyStreet's alerts: followers hear what the public may see, never the reporter's own copy.
+    const followers = [...new Set(await deps.followers(event.subject))].filter((id) => id !== subject.residentId);
+    for (const residentId of followers)
+      jobs.push(
+        ...(await jobsFor(residentId, 'followed-report', forFollowers, (channel) =>
+          followerJobId(event.id, channel, residentId),
+        )),
+      );
   }
   return jobs;
 }
@@ -143,7 +174,7 @@ export async function sendNotification(
 ): Promise<SendResult> {
   const profile = await deps.profiles.get(job.residentId);
   // Opted out, or removed the address, since the job was planned.
-  if (!profile || !reachable(profile, job.channel) || !profile.preferences.events.includes(job.kind)) return 'skipped';
+  if (!profile || !reachable(profile, job.channel) || !wants(profile, job.kind)) return 'skipped';
   const to = verifiedContact(profile, job.channel) ?? '';
   try {
     await deps.notify.send(job.channel, job.templateId, to, { ...job.personalisation }, job.id);
@@ -181,17 +212,22 @@ export function cosmosSubjects(
         }>(containers.requests, id);
         if (!r) return undefined;
         // Events carry the update's id, never its text (events hold no free text): read it from the request.
-        const said = event.data.update as { id?: string; text?: string } | undefined;
-        const update = (said?.id ? r.timeline?.find((t) => t.id === said.id)?.text : said?.text) ?? '';
+        const given = event.data.update as { id?: string; text?: string; by?: string } | undefined;
+        const update = (given?.id ? r.timeline?.find((t) => t.id === given.id)?.text : given?.text) ?? '';
+        const personalisation = {
+          service_name: r.serviceName,
+          reference: id.slice(0, 8).toUpperCase(),
+          status: statusLabel((event.data.status as Status | undefined) ?? r.status),
+          update,
+          link: link(`requests/${id}`),
+        };
+        // Public words only: the council's own; a partner's or client's text waits for a moderator (decision 0300).
+        const publicUpdate = given?.by === 'council' ? update : '';
+        const publicNews = kind === 'status-changed' || publicUpdate !== '';
         return {
           residentId: r.residentId,
-          personalisation: {
-            service_name: r.serviceName,
-            reference: id.slice(0, 8).toUpperCase(),
-            status: statusLabel((event.data.status as Status | undefined) ?? r.status),
-            update,
-            link: link(`requests/${id}`),
-          },
+          personalisation,
+          ...(publicNews ? { forFollowers: { ...personalisation, update: publicUpdate } } : {}),
         };
       }
       case 'payment-receipt': {
@@ -219,6 +255,8 @@ export function cosmosSubjects(
           },
         };
       }
+      case 'followed-report':
+        return undefined;
     }
   };
 }

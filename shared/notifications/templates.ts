@@ -6,9 +6,17 @@
 import { z } from 'zod';
 import { notificationEvents } from '../residents/profile.js';
 
-export type NotificationKind = (typeof notificationEvents)[number];
+/**
+ * What residents can be told: the events they choose in their preferences, and
+ * news of a report they follow (FixMyStreet's `alert-update`), which they chose
+ * by following it.
+ */
+export const notificationKinds = [...notificationEvents, 'followed-report'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notificationEvents)[number] =>
+  (notificationEvents as readonly string[]).includes(kind);
 /** Every template Doorstep sends: the notification kinds, and the security code that confirms a contact. */
-export const templateKinds = [...notificationEvents, 'contact-code'] as const;
+export const templateKinds = [...notificationKinds, 'contact-code'] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
@@ -20,6 +28,7 @@ export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   'payment-receipt': ['description', 'amount', 'reference', 'link'],
   'document-checked': ['file_purpose', 'outcome', 'link'],
   'contact-code': ['code', 'minutes'],
+  'followed-report': ['service_name', 'reference', 'status', 'update', 'link'],
 };
 
 const templateId = z.uuid();

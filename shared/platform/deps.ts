@@ -49,6 +49,9 @@ import {
   type ContactVerificationDeps,
 } from '../residents/contact-verification.js';
 import { notifyCodeSender } from '../notifications/notifications.js';
+import type { FollowingDeps } from '../following/following.js';
+import { maxFollowersPerRequest } from '../following/model.js';
+import { cosmosFollowingStore } from '../following/store.js';
 
 const now = () => new Date();
 
@@ -72,6 +75,7 @@ const stores = once(async () => {
     open311Clients: cosmosOpen311ClientStore(catalogue),
     accessLog: cosmosAccessLog(audit),
     challenges: cosmosContactChallengeStore(residents),
+    following: cosmosFollowingStore(residents),
     documents: cosmosDocumentStore(documents, residents),
     payments: cosmosPaymentStore(payments, residents),
     payableItems: cosmosPayableItemStore(catalogue),
@@ -164,6 +168,12 @@ export const depsFor = {
     };
   }),
 
+  /** Reports residents follow, and what may be shown of them. */
+  following: once(async (): Promise<FollowingDeps> => {
+    const s = await stores();
+    return { following: s.following, requests: s.requests, catalogue: s.catalogue, now };
+  }),
+
   /** Staff and partner reads of residents' personal data (the `audit` container, create-only). */
   accessLog: once(async (): Promise<AccessLog> => (await stores()).accessLog),
 
@@ -234,11 +244,14 @@ export const depsFor = {
       profiles: s.profiles,
       templates: config().notifications.templates,
       subject: s.subjects,
+      followers: (requestId) => s.following.followers(requestId, maxFollowersPerRequest),
       async queueJobs(jobs) {
         const sender = await platform().sender('notifications');
-        await sender.sendMessages(
-          jobs.map((job) => ({ messageId: job.id, contentType: 'application/json', body: job })),
-        );
+        // A report's followers can make many jobs: sent in slices well inside a batch's size limit.
+        for (let i = 0; i < jobs.length; i += 50)
+          await sender.sendMessages(
+            jobs.slice(i, i + 50).map((job) => ({ messageId: job.id, contentType: 'application/json', body: job })),
+          );
       },
     };
   }),

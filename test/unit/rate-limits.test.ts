@@ -46,6 +46,11 @@ describe('per-caller limits', () => {
     expect(names('POST', '/api/payments')).toContain('payments:subject');
     expect(names('GET', '/api/payments/0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01')).toContain('payment-reads:subject');
     expect(names('POST', '/api/payments/webhook')).toEqual(['any:address']);
+    expect(names('PUT', '/api/me/following/0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01')).toEqual([
+      'any:address',
+      'following:subject',
+    ]);
+    expect(names('DELETE', '/api/me/following/0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01')).toEqual(['any:address']);
     expect(names('GET', '/api/open311/v2/servicerequestupdates.xml')).toContain('open311-reads:address');
     expect(names('POST', '/api/open311/v2/requests.json')).toContain('open311-writes:open311-key');
     expect(names('GET', '/api/requests/0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b01')).toEqual(['any:address']);

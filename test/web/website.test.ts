@@ -106,13 +106,34 @@ describe('the resident website', () => {
     });
   }
 
-  it('when a resident opens someone else’s report, then it is not found', async () => {
+  it('when a resident opens someone else’s report, then they see only its public view, with a follow button; a private service’s report is not found', async () => {
     const { id } = await residentWithReport();
     const { sub } = await residentWithReport();
     const context = await newContext(browser, true);
     const page = await context.newPage();
     await page.goto(`${site}/my-account/requests/${id}`);
     await signInAs(page, sub, site);
+    // Public reports can be followed (test/web/follow.test.ts): never the reporter's words unpublished.
+    expect(await page.locator('h1').textContent()).toBe('Pothole');
+    expect(await page.locator('main').innerText()).not.toContain('Deep pothole outside the bakery');
+    expect(await page.getByRole('button', { name: 'Follow this report' }).count()).toBe(1);
+
+    const owner = await requestDevToken(inject('issuer'), `web-bin-${Math.random().toString(36).slice(2, 8)}`, [
+      'resident',
+    ]);
+    const bin = await fetch(`${inject('apiUrl')}/api/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        serviceCode: 'missed-bin',
+        description: 'Missed again',
+        location: { lat: 51.4545, long: -2.5879, uprn: '100012345679' },
+        attributes: { bin: 'general', collection_date: '2026-11-20' },
+      }),
+    });
+    expect(bin.status).toBe(201);
+    const { id: binId } = (await bin.json()) as { id: string };
+    await page.goto(`${site}/my-account/requests/${binId}`);
     expect(await page.locator('h1').textContent()).toBe('Page not found');
     await expectAccessible(page, 'request-not-found');
     await context.close();

@@ -4,15 +4,31 @@
  */
 import { z } from 'zod';
 
-const status = z.enum(['submitted', 'acknowledged', 'in-progress', 'fixed', 'closed', 'rejected']);
+/** The API's statuses (shared/service-requests/status.ts: FixMyStreet's), as residents read them. */
+const status = z.enum([
+  'submitted',
+  'investigating',
+  'action-scheduled',
+  'in-progress',
+  'fixed',
+  'closed',
+  'duplicate',
+  'not-councils-responsibility',
+  'no-further-action',
+  'referred',
+]);
 
 export const statusNames: Record<z.infer<typeof status>, string> = {
   submitted: 'Received',
-  acknowledged: 'Acknowledged',
+  investigating: 'Being investigated',
+  'action-scheduled': 'Action scheduled',
   'in-progress': 'In progress',
   fixed: 'Fixed',
   closed: 'Closed',
-  rejected: 'Not accepted',
+  duplicate: 'Closed: already reported',
+  'not-councils-responsibility': 'Closed: not the council’s responsibility',
+  'no-further-action': 'Closed: no further action',
+  referred: 'Passed to another organisation',
 };
 
 export const profileView = z.object({
@@ -118,3 +134,61 @@ export const myDocumentsView = z.object({
   ),
   continuation: z.string().optional(),
 });
+
+/** A public report as a follower may see it (GET /api/me/following/{id}). */
+export const followableView = z.object({
+  following: z.boolean(),
+  since: z.string().optional(),
+  reportedByYou: z.boolean(),
+  request: z.object({
+    id: z.string(),
+    serviceCode: z.string(),
+    serviceName: z.string(),
+    status,
+    open: z.boolean(),
+    description: z.string().nullable(),
+    location: z.object({ lat: z.number(), long: z.number() }).nullable(),
+    timeline: z.array(
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        kind: z.string(),
+        status: status.optional(),
+        text: z.string().optional(),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+});
+export type FollowableView = z.infer<typeof followableView>;
+
+export const followingListView = z.object({
+  items: z.array(
+    z.object({
+      requestId: z.string(),
+      since: z.string(),
+      request: z
+        .object({ serviceCode: z.string(), serviceName: z.string(), status, open: z.boolean(), updatedAt: z.string() })
+        .nullable(),
+    }),
+  ),
+  continuation: z.string().optional(),
+});
+
+/** Open reports near a point (GET /api/requests/nearby): no personal data. */
+export const nearbyView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      serviceCode: z.string(),
+      serviceName: z.string(),
+      status,
+      lat: z.number(),
+      long: z.number(),
+      distanceM: z.number(),
+      reportedOn: z.string(),
+    }),
+  ),
+});
+export type NearbyView = z.infer<typeof nearbyView>;

@@ -15,17 +15,19 @@ import type { PageHandler } from '../http/page.js';
 import { checkNames } from '../api/uploads.js';
 import { photoItems } from './photos.js';
 import { paymentStatusName } from './pay.js';
+import { followableReportPage, followedReports } from './following.js';
 
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
 export const myAccount: PageHandler = async (page) => {
   const api = page.api();
   const query = { params: { query: { pageSize: 20 } } };
-  const [profile, requests, payments, documents] = await Promise.all([
+  const [profile, requests, payments, documents, following] = await Promise.all([
     api.GET('/me').then((r) => profileView.parse(ok(r))),
     api.GET('/me/requests', query).then((r) => myRequestsView.parse(ok(r))),
     api.GET('/me/payments', query).then((r) => myPaymentsView.parse(ok(r))),
     api.GET('/me/documents', query).then((r) => myDocumentsView.parse(ok(r))),
+    followedReports(api),
   ]);
   const timeline = [
     ...requests.items.map((r) => ({
@@ -50,12 +52,15 @@ export const myAccount: PageHandler = async (page) => {
       status: (checkNames as Partial<Record<string, string>>)[d.status] ?? d.status,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
-  return { view: 'my-account', data: { profile, timeline } };
+  return { view: 'my-account', data: { profile, timeline, following } };
 };
 
 export const oneRequest: PageHandler = async (page) => {
   const id = page.request.params.id ?? '';
-  const request = requestView.parse(ok(await page.api().GET('/requests/{id}', { params: { path: { id } } })));
+  const result = await page.api().GET('/requests/{id}', { params: { path: { id } } });
+  // Not theirs: a public report they follow, or may follow.
+  if (result.response.status === 404) return followableReportPage(page, id);
+  const request = requestView.parse(ok(result));
   return {
     view: 'request',
     data: {

@@ -39,11 +39,11 @@ interface FieldError {
   readonly text: string;
 }
 
-const journeyOf = (page: PageRequest): Journey => {
+export const journeyOf = (page: PageRequest): Journey => {
   const parsed = journeySchema.safeParse(page.session.journeys?.report);
   return parsed.success ? parsed.data : { key: randomUUID(), answers: {} };
 };
-const saveJourney = (page: PageRequest, journey: Journey | undefined) => {
+export const saveJourney = (page: PageRequest, journey: Journey | undefined) => {
   const journeys = { ...(page.session.journeys ?? {}) };
   if (journey) journeys.report = journey;
   else delete journeys.report;
@@ -219,7 +219,8 @@ export const chooseLocation: PageHandler = async (page) => {
     const chosen = found.find((a) => a.uprn === page.form.get('uprn'));
     if (chosen) {
       saveJourney(page, { ...journey, location: chosen });
-      return { redirect: '/report/photos' };
+      // Has it been reported already? (web/pages/nearby.ts, which goes on to check answers)
+      return { redirect: '/report/nearby' };
     }
     errors.push({ field: 'uprn', text: 'Select the address nearest the problem' });
   }
