@@ -207,7 +207,7 @@ export function hostedPages(deps: HostedPagesDeps) {
     else html(res, 200, sessionExpiredPage());
   };
 
-  async function secure(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+  function secure(req: IncomingMessage, res: ServerResponse, token: string): void {
     const p = deps.byToken(token);
     if (!p) {
       html(res, 404, layout('Page cannot be found', '<h1>Page cannot be found</h1>'));
@@ -327,7 +327,7 @@ export function hostedPages(deps: HostedPagesDeps) {
   return async function route(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     const parts = pathname.split('/').filter(Boolean);
     if (parts[0] === 'secure' && parts.length === 2 && req.method === 'GET') {
-      await secure(req, res, parts[1] ?? '');
+      secure(req, res, parts[1] ?? '');
       return true;
     }
     if (parts[0] === 'card_details' && (parts.length === 2 || parts.length === 3)) {
