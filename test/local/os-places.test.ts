@@ -120,8 +120,9 @@ describe('OS Places adapter', () => {
       expect(response.status).toBe(503);
       expect((response.headers as Record<string, string>)['content-type']).toBe('application/problem+json');
       expect((response.headers as Record<string, string>)['retry-after']).toBe('5');
-      expect(String(response.body)).toMatch(/HTTP \d{3}/);
-      expect(String(response.body)).not.toContain('test-key');
+      const body = response.body as string;
+      expect(body).toMatch(/HTTP \d{3}/);
+      expect(body).not.toContain('test-key');
     }
   });
 
