@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWebsite } from '../../local/website.js';
 import { buildWebApp } from '../../scripts/build-web.js';
 
-const out = join(import.meta.dirname, '..', '..', '.ci', 'out', 'web-bundle');
+// Under dist/, which lint, format and git leave alone.
+const out = join(import.meta.dirname, '..', '..', 'dist', 'web-bundle-test');
 const templateReads: string[] = [];
 const readFileSync = fs.readFileSync;
 let site: Awaited<ReturnType<typeof startWebsite>> | undefined;
