@@ -60,6 +60,17 @@ export const infraConfigSchema = z.object({
   uploadEvents: flag.default(false),
   /** The council's front-end origins (comma-separated https origins): CORS on the API and the documents account. */
   webOrigins: list(origin).refine((a) => a.length > 0, 'at least one origin'),
+  /**
+   * The resident website's origin (its custom domain, https, no path). Unset: the site's
+   * own `func-<prefix>-web-<env>.azurewebsites.net`. Either way it is added to webOrigins.
+   */
+  webOrigin: origin.optional(),
+  /** The website's app registration (client id) in the council's Entra External ID tenant. */
+  webClientId: z.uuid(),
+  /** Where residents write to about the site (accessibility statement, privacy notice). */
+  webContactEmail: z.email().default('digital@council.example'),
+  /** The API's address service: none (503) or the OS Places API, its key in Key Vault as `os-places-api-key`. */
+  addressLookup: z.enum(['none', 'os-places']).default('none'),
   /** Operators' egress ranges (comma-separated IPv4 CIDRs): Key Vault and Service Bus from outside the VNet. */
   operatorIps: list(cidr).default([]),
   /** Back offices' egress ranges (comma-separated IPv4 CIDRs): Service Bus from outside the VNet. */

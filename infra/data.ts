@@ -76,7 +76,7 @@ export function indexingPolicy(c: ContainerDefinition) {
   };
 }
 
-const secureAccount = (cfg: InfraConfig) =>
+export const secureAccount = (cfg: InfraConfig) =>
   ({
     kind: 'StorageV2',
     sku: { name: cfg.env === 'prod' ? 'Standard_ZRS' : 'Standard_LRS' },

@@ -50,6 +50,7 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     OIDC_AUDIENCE: cfg.oidcAudience,
     COUNCIL_NAME: cfg.councilName,
     COUNCIL_BOUNDARY: cfg.councilBoundary,
+    ADDRESS_LOOKUP: cfg.addressLookup,
     ...i.secretReferences,
   };
 }
@@ -59,7 +60,7 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
  * and Flex Consumption refuses the property (pulumi/pulumi-azure-native#4168): take it out
  * after the SDK's defaults, before the request is made.
  */
-const withoutNetFrameworkDefault: pulumi.ResourceTransformation = ({ props, opts }) => ({
+export const withoutNetFrameworkDefault: pulumi.ResourceTransformation = ({ props, opts }) => ({
   props: {
     ...props,
     siteConfig: pulumi.output(props.siteConfig as pulumi.Input<Record<string, unknown>>).apply((siteConfig) => {

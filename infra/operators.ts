@@ -14,14 +14,23 @@ export function grantOperators(
   scopes: {
     vaultId: pulumi.Input<string>;
     deploymentContainerId: pulumi.Input<string>;
-    serviceBusNamespaceId: pulumi.Input<string>;
+    /** Absent for the website, which has no Service Bus. */
+    serviceBusNamespaceId?: pulumi.Input<string>;
+    /** Names the website's grants apart from the API's. */
+    name?: string;
   },
 ): void {
   const group = cfg.operatorsGroupObjectId;
   if (!group) return;
   const who = { principalId: group, principalType: 'Group' as const, subscriptionId };
-  grant('role-ops-kv-secrets', { ...who, role: 'keyVaultSecretsOfficer', scope: scopes.vaultId });
-  grant('role-ops-deployment', { ...who, role: 'storageBlobDataContributor', scope: scopes.deploymentContainerId });
+  const suffix = scopes.name ? `-${scopes.name}` : '';
+  grant(`role-ops-kv-secrets${suffix}`, { ...who, role: 'keyVaultSecretsOfficer', scope: scopes.vaultId });
+  grant(`role-ops-deployment${suffix}`, {
+    ...who,
+    role: 'storageBlobDataContributor',
+    scope: scopes.deploymentContainerId,
+  });
+  if (!scopes.serviceBusNamespaceId) return;
   // Dead letters live under every queue and subscription: reading and replaying them is namespace-wide.
   grant('role-ops-sb-receive', { ...who, role: 'serviceBusDataReceiver', scope: scopes.serviceBusNamespaceId });
   grant('role-ops-sb-send', { ...who, role: 'serviceBusDataSender', scope: scopes.serviceBusNamespaceId });

@@ -19,6 +19,7 @@ import { grantOperators } from './operators.js';
 import { grant } from './roles.js';
 import { createScanResultsTopic, subscribeScanUpload } from './scan-events.js';
 import { createKeyVault } from './secrets.js';
+import { createWebApp, webSiteOrigin } from './web-app.js';
 
 /** Cosmos DB Built-in Data Contributor (data plane: items, queries, change feed; no account control). */
 export const cosmosDataContributor = '00000000-0000-0000-0000-000000000002';
@@ -32,7 +33,12 @@ export const auditAppenderActions = [
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery',
 ] as const;
 
-export function createPlatform(cfg: InfraConfig) {
+export function createPlatform(stackConfig: InfraConfig) {
+  // The resident website calls the API and sends photos to the documents account from its own origin.
+  const cfg: InfraConfig = {
+    ...stackConfig,
+    webOrigins: [...new Set([...stackConfig.webOrigins, webSiteOrigin(stackConfig)])],
+  };
   const client = authorization.getClientConfigOutput();
   const group = new resources.ResourceGroup('rg', {
     resourceGroupName: `rg-${cfg.prefix}-${cfg.env}`,
@@ -149,6 +155,19 @@ export function createPlatform(cfg: InfraConfig) {
     });
   // Per-caller limits (shared/http/rate-limits.ts) at the gateway residents and Open311 clients call.
   const gateway = createApiManagement(cfg, rg, functions.app.defaultHostName);
+  // The resident website: its own app and identity, no role on residents' data (decision 0840).
+  const website = createWebApp(cfg, rg, {
+    subscriptionId: client.subscriptionId,
+    tenantId: client.tenantId,
+    deploymentIdentity: { id: deployIdentity.id, principalId: deployIdentity.principalId },
+    apiBaseUrl: gateway.gatewayUrl,
+    documentsBlobEndpoint: store.documentsAccount.primaryEndpoints.blob,
+  });
+  grantOperators(cfg, client.subscriptionId, {
+    vaultId: website.vault.id,
+    deploymentContainerId: website.deploymentContainer.id,
+    name: 'web',
+  });
 
   // Every data service reports to Log Analytics.
   monitoring.diagnostics('cosmos', 'Microsoft.DocumentDB/databaseAccounts', cosmos.account.id);
@@ -160,6 +179,7 @@ export function createPlatform(cfg: InfraConfig) {
   monitoring.diagnostics('sb', 'Microsoft.ServiceBus/namespaces', messaging.namespace.id);
   monitoring.diagnostics('kv', 'Microsoft.KeyVault/vaults', kv.vault.id);
   monitoring.diagnostics('func', 'Microsoft.Web/sites', functions.app.id);
+  monitoring.diagnostics('func-web', 'Microsoft.Web/sites', website.app.id);
   monitoring.metricAlert(
     'dead-letters',
     'Messages are dead-lettering: a partner message or event could not be processed.',
@@ -199,5 +219,10 @@ export function createPlatform(cfg: InfraConfig) {
     scanResultsTopicName: scanResults.name,
     egressIp: net?.egressIp,
     appSettingNames: Object.keys(functions.settings),
+    webUrl: website.origin,
+    webAppName: website.app.name,
+    webDeploymentContainer: pulumi.interpolate`${website.hostAccount.primaryEndpoints.blob}deployment`,
+    webKeyVaultName: website.vault.name,
+    webAppDefaultHostName: website.app.defaultHostName,
   };
 }

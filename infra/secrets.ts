@@ -17,6 +17,12 @@ export const secretSettings = {
   GOVUK_NOTIFY_API_KEY: 'govuk-notify-api-key',
 } as const;
 
+/** Secrets the API reads only when a feature is configured: setting → secret name. */
+export const optionalSecretSettings = {
+  /** With `doorstep:addressLookup` os-places (ADDRESS_LOOKUP=os-places). */
+  OS_PLACES_API_KEY: 'os-places-api-key',
+} as const;
+
 export function createKeyVault(
   cfg: InfraConfig,
   resourceGroupName: pulumi.Input<string>,
@@ -46,11 +52,15 @@ export function createKeyVault(
   });
   grant('role-kv-secrets-user', { ...app, role: 'keyVaultSecretsUser', scope: vault.id });
   net?.privateEndpoint('kv', vault.id, 'vault');
+  const wanted = {
+    ...secretSettings,
+    ...(cfg.addressLookup === 'os-places' ? { OS_PLACES_API_KEY: optionalSecretSettings.OS_PLACES_API_KEY } : {}),
+  };
   const references = Object.fromEntries(
-    Object.entries(secretSettings).map(([setting, secret]) => [
+    Object.entries(wanted).map(([setting, secret]) => [
       setting,
       pulumi.interpolate`@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secret})`,
     ]),
-  ) as Record<keyof typeof secretSettings, pulumi.Output<string>>;
+  ) as Record<string, pulumi.Output<string>>;
   return { vault, references };
 }

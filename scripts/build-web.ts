@@ -7,8 +7,9 @@
  * year. Skipped when the sources have not changed (tests and `npm start` call it).
  *
  * `npm run build:web`: the deployable function app in `dist/web/`: host.json,
- * package.json, the esbuild bundle, the templates (the site's and
- * govuk-frontend's) and the built assets.
+ * package.json, the esbuild bundle, every template (the site's and
+ * govuk-frontend's) precompiled into one `templates.cjs` (no `.njk` is shipped or
+ * compiled at run time) and the built assets.
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import nunjucks from 'nunjucks';
 import { functionAppBundle } from './function-app-bundle.js';
 
 const root = join(import.meta.dirname, '..');
@@ -71,16 +73,35 @@ export async function buildWebAssets(dir = join(web, 'public')): Promise<boolean
   return true;
 }
 
-async function copyTemplates(from: string, to: string): Promise<void> {
-  for (const entry of await readdir(from, { recursive: true })) {
-    if (!entry.endsWith('.njk')) continue;
-    await mkdir(dirname(join(to, entry)), { recursive: true });
-    await cp(join(from, entry), join(to, entry));
-  }
+/**
+ * Every template under `roots`, compiled to JavaScript by Nunjucks and written as one
+ * CommonJS module (name → compiled template), loaded synchronously by web/render.ts.
+ * Names are the paths templates use for each other (`pages/home.njk`,
+ * `govuk/components/radios/macro.njk`), so `extends`, `import` and relative `include`s
+ * resolve as they do from the file system.
+ */
+export async function precompileTemplates(roots: readonly string[], outFile: string): Promise<number> {
+  const env = new nunjucks.Environment([], { autoescape: true });
+  const parts: string[] = [];
+  for (const dir of roots)
+    for (const entry of (await readdir(dir, { recursive: true })).sort()) {
+      if (!entry.endsWith('.njk')) continue;
+      const name = entry.split('\\').join('/');
+      const code = nunjucks.precompileString(await readFile(join(dir, entry), 'utf8'), {
+        name,
+        env,
+        // One template per call; the declared type says object, Nunjucks passes an array.
+        wrapper: (templates) =>
+          (templates as unknown as { template: string }[]).map((t) => `(function() {${t.template}})()`).join(''),
+      });
+      parts.push(`${JSON.stringify(name)}: ${code}`);
+    }
+  await writeFile(outFile, `'use strict';\nmodule.exports = {\n${parts.join(',\n')}\n};\n`);
+  return parts.length;
 }
 
-async function buildWebApp(): Promise<void> {
-  const out = join(root, 'dist', 'web');
+/** The deployable website in `out` (dist/web by default). */
+export async function buildWebApp(out = join(root, 'dist', 'web')): Promise<void> {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await build({
@@ -94,10 +115,10 @@ async function buildWebApp(): Promise<void> {
     join(out, 'package.json'),
     `${JSON.stringify({ name: 'doorstep-web', private: true, type: 'module', main: 'main.js' }, null, 2)}\n`,
   );
-  await copyTemplates(join(web, 'views'), join(out, 'views'));
-  await copyTemplates(join(govuk, 'govuk'), join(out, 'govuk-frontend', 'govuk'));
+  // govuk-frontend's templates are named from its dist/ folder (`govuk/components/…`), the site's from views/.
+  const templates = await precompileTemplates([govuk, join(web, 'views')], join(out, 'templates.cjs'));
   await buildWebAssets(join(out, 'public'));
-  console.log(`${relative(root, out)}: function app with templates and fingerprinted assets`);
+  console.log(`${relative(root, out)}: function app with ${templates} precompiled templates and fingerprinted assets`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

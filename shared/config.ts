@@ -157,8 +157,11 @@ const plainSettings = z.object({
   MY_ACCOUNT_URL: secureUrl(),
   /** Who judges uploads for malware: Defender for Storage's verdict tag, or local signatures. */
   UPLOAD_SCANNER: z.enum(['defender', 'signatures']).default('defender'),
-  /** Where address searches go: nowhere until a real address service's adapter exists; made-up data locally. */
-  ADDRESS_LOOKUP: z.enum(['none', 'local-gazetteer']).default('none'),
+  /** Where address searches go: nowhere (503), the OS Places API, or made-up data locally. */
+  ADDRESS_LOOKUP: z.enum(['none', 'local-gazetteer', 'os-places']).default('none'),
+  /** The OS Places API key (a Key Vault reference in Azure); required with ADDRESS_LOOKUP=os-places. */
+  OS_PLACES_API_KEY: z.string().min(1).optional(),
+  OS_PLACES_BASE_URL: secureUrl().default('https://api.os.uk/search/places/v1'),
   /**
    * Who enforces shared/http/rate-limits.ts: `gateway` (Azure: API Management limits by
    * address, the app also by resident), `app` (local: the app enforces every rule it can),
@@ -178,7 +181,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly uploadScanner: 'defender' | 'signatures';
-  readonly addressLookup: 'none' | 'local-gazetteer';
+  readonly addressLookup: 'none' | 'local-gazetteer' | 'os-places';
+  readonly osPlaces: { readonly baseUrl: string; readonly apiKey: string | undefined };
   readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly notifications: {
     readonly baseUrl: string;
@@ -249,6 +253,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     [cosmos, serviceBus, blob].some((c) => c?.kind === 'identity')
   )
     issues.push('ADDRESS_LOOKUP=local-gazetteer is for the local stack only: its addresses are made up.');
+  if (plain.success && plain.data.ADDRESS_LOOKUP === 'os-places' && !plain.data.OS_PLACES_API_KEY)
+    issues.push('OS_PLACES_API_KEY: required with ADDRESS_LOOKUP=os-places (a Key Vault reference in Azure).');
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
@@ -278,6 +284,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: p.LOG_LEVEL,
     uploadScanner: p.UPLOAD_SCANNER,
     addressLookup: p.ADDRESS_LOOKUP,
+    osPlaces: Object.freeze({ baseUrl: p.OS_PLACES_BASE_URL, apiKey: p.OS_PLACES_API_KEY }),
     rateLimits: p.RATE_LIMITS,
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,

@@ -12,6 +12,9 @@ const here = basename(import.meta.dirname) === 'chunks' ? dirname(import.meta.di
 
 export const publicDir = join(here, 'public');
 
+/** Every template, compiled at build time (`npm run build:web`); absent under tsx, where the sources are read. */
+export const precompiledTemplates = join(here, 'templates.cjs');
+
 export function templateRoots(): string[] {
   const bundled = join(here, 'govuk-frontend');
   if (existsSync(bundled)) return [bundled, join(here, 'views')];

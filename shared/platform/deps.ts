@@ -10,6 +10,7 @@
 import type { ServiceBusReceiver } from '@azure/service-bus';
 import type { AddressLookup } from '../addresses/addresses.js';
 import { localGazetteer } from '../addresses/addresses.js';
+import { osPlaces } from '../addresses/os-places.js';
 import type { BackOfficeId } from '../catalogue/back-offices.js';
 import { cosmosCatalogueStore, type CatalogueDeps } from '../catalogue/catalogue.js';
 import { config } from '../config.js';
@@ -279,10 +280,16 @@ export const depsFor = {
     return { probes: platformProbes(p), timeoutMs: p.config.dependencyTimeoutMs };
   },
 
-  /** The address service, or undefined when none is configured (no adapter for a real one exists yet). */
+  /** The configured address service, or undefined when none is (the API then says so rather than invent addresses). */
   addresses(): AddressLookup | undefined {
-    if (config().addressLookup !== 'local-gazetteer') return undefined;
-    gazetteer ??= localGazetteer();
+    const c = config();
+    if (c.addressLookup === 'local-gazetteer') gazetteer ??= localGazetteer();
+    else if (c.addressLookup === 'os-places' && c.osPlaces.apiKey)
+      gazetteer ??= osPlaces({
+        apiKey: c.osPlaces.apiKey,
+        baseUrl: c.osPlaces.baseUrl,
+        timeoutMs: c.dependencyTimeoutMs,
+      });
     return gazetteer;
   },
 };

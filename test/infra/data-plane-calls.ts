@@ -16,7 +16,7 @@ import { topology } from '../../shared/messaging/topology.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
 
 /** Who makes the call: the stack's identities (by Pulumi name), the operators' group, a back office. */
-export type Caller = 'id-app' | 'id-deploy' | 'egt-scan-results' | 'operators' | `partner:${string}`;
+export type Caller = 'id-app' | 'id-web' | 'id-deploy' | 'egt-scan-results' | 'operators' | `partner:${string}`;
 
 export interface DataPlaneCall {
   readonly call: string;
@@ -160,6 +160,44 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     caller: 'egt-scan-results',
     permission: data(blob('write')),
     on: 'st-host-scan-results-deadletter',
+  },
+  // The resident website (infra/web-app.ts): the platform's needs only, in its own account and vault.
+  {
+    call: "resolve the website's client secret and session key (Key Vault references)",
+    where: { file: 'infra/web-app.ts', symbol: '@Microsoft.KeyVault(' },
+    caller: 'id-web',
+    permission: data('Microsoft.KeyVault/vaults/secrets/getSecret/action'),
+    on: 'kv-web',
+  },
+  ...['azure-webjobs-hosts', 'azure-webjobs-secrets'].flatMap((container) =>
+    [blob('read'), blob('write'), blob('delete')].map((action) => ({
+      call: `the website's Functions host keeps its state in ${container}`,
+      where: 'platform' as const,
+      caller: 'id-web' as const,
+      permission: data(action),
+      on: `st-web-${container}`,
+    })),
+  ),
+  ...[blob('read'), blob('write')].map((action) => ({
+    call: "Flex Consumption reads the website's package; config-zip writes it",
+    where: 'platform' as const,
+    caller: 'id-deploy' as const,
+    permission: data(action),
+    on: 'st-web-deployment',
+  })),
+  {
+    call: "set and rotate the website's secrets",
+    where: 'platform',
+    caller: 'operators',
+    permission: data('Microsoft.KeyVault/vaults/secrets/setSecret/action'),
+    on: 'kv-web',
+  },
+  {
+    call: "upload the website's package by hand",
+    where: 'platform',
+    caller: 'operators',
+    permission: data(blob('write')),
+    on: 'st-web-deployment',
   },
   // The platform team (docs/deploy.md).
   {

@@ -4,7 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInRoles } from '../../infra/roles.js';
-import { secretSettings } from '../../infra/secrets.js';
+import { optionalSecretSettings, secretSettings } from '../../infra/secrets.js';
+import { govukPayCardOrigin, webSecretSettings } from '../../infra/web-app.js';
+import { parseWebConfig } from '../../web/config.js';
 import { parseConfig } from '../../shared/config.js';
 import { cosmosContainers, type ContainerDefinition } from '../../shared/data/cosmos-containers.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
@@ -40,11 +42,12 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       expect(one('servicebus:Namespace').inputs.disableLocalAuth).toBe(true);
       expect(one('applicationinsights:Component').inputs.disableLocalAuth).toBe(true);
       const accounts = ofType('storage:StorageAccount');
-      expect(accounts).toHaveLength(2);
+      expect(accounts).toHaveLength(3);
       for (const a of accounts)
         expect(a.inputs, a.name).toMatchObject({ allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
-      expect(one('web:WebAppFtpAllowed').inputs.allow).toBe(false);
-      expect(one('web:WebAppScmAllowed').inputs.allow).toBe(false);
+      // Both function apps: the API and the resident website.
+      expect(ofType('web:WebAppFtpAllowed').map((r) => r.inputs.allow)).toEqual([false, false]);
+      expect(ofType('web:WebAppScmAllowed').map((r) => r.inputs.allow)).toEqual([false, false]);
     });
 
     it('allows no public blob access and requires TLS 1.2 or later', () => {
@@ -57,9 +60,11 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       for (const c of ofType('storage:BlobContainer')) expect(c.inputs.publicAccess, c.name).toBe('None');
       expect(one('servicebus:Namespace').inputs.minimumTlsVersion).toBe('1.2');
       expect(one('cosmosdb:DatabaseAccount').inputs.minimalTlsVersion).toBe('Tls12');
-      const app = one('web:WebApp').inputs;
-      expect(app.httpsOnly).toBe(true);
-      expect(get(app, 'siteConfig.minTlsVersion')).toBe('1.2');
+      expect(ofType('web:WebApp')).toHaveLength(2);
+      for (const app of ofType('web:WebApp')) {
+        expect(app.inputs.httpsOnly, app.name).toBe(true);
+        expect(get(app.inputs, 'siteConfig.minTlsVersion'), app.name).toBe('1.2');
+      }
     });
 
     it('scopes every role assignment to the one resource it needs, for this stack’s identities and the operators only', () => {
@@ -75,6 +80,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const operators = cfg.operatorsGroupObjectId;
       const principals = [
         mocked.principalId('id-app'),
+        mocked.principalId('id-web'),
         mocked.principalId('id-deploy'),
         mocked.principalId('egt-scan-results'),
         ...(operators ? [operators] : []),
@@ -113,10 +119,11 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       // The deployment package is out of the app identity's reach.
       expect(scopesOf(mocked.principalId('id-deploy'), builtInRoles.storageBlobDataContributor)).toEqual([
         'st-host-deployment',
+        'st-web-deployment',
       ]);
       expect(
         assignments.filter((a) => a.inputs.principalId === mocked.principalId('id-deploy')).map((a) => a.name),
-      ).toEqual(['role-deploy-package']);
+      ).toEqual(['role-deploy-package', 'role-web-deploy-package']);
       const account = one('cosmosdb:DatabaseAccount');
       const cosmosRoles = ofType('cosmosdb:SqlResourceSqlRoleAssignment');
       // Data Contributor on each container but `audit`, never database-wide (assignments add up).
@@ -155,10 +162,9 @@ export function describeStack(stack: 'dev' | 'prod'): void {
 
     it('sets every app setting the code reads, identity-based, with secrets as Key Vault references', () => {
       const settings = Object.fromEntries(
-        (get(one('web:WebApp').inputs, 'siteConfig.appSettings') as { name: string; value: string }[]).map((s) => [
-          s.name,
-          s.value,
-        ]),
+        (get(one('web:WebApp', 'func').inputs, 'siteConfig.appSettings') as { name: string; value: string }[]).map(
+          (s) => [s.name, s.value],
+        ),
       );
       // The app sees Key Vault references resolved by the platform (config refuses a literal one).
       const config = parseConfig(
@@ -179,6 +185,13 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       }
       for (const [setting, secret] of Object.entries(secretSettings))
         expect(settings[setting]).toBe(`@Microsoft.KeyVault(VaultName=kv-doorstep-${stack};SecretName=${secret})`);
+      // The address service's key only where the stack uses OS Places (it is refused unresolved).
+      expect(config.addressLookup).toBe(cfg.addressLookup);
+      expect(settings.OS_PLACES_API_KEY).toBe(
+        cfg.addressLookup === 'os-places'
+          ? `@Microsoft.KeyVault(VaultName=kv-doorstep-${stack};SecretName=${optionalSecretSettings.OS_PLACES_API_KEY})`
+          : undefined,
+      );
       for (const [name, value] of Object.entries(settings)) {
         expect(value, name).not.toMatch(/AccountKey=|SharedAccessKey=|Password=|SharedAccessSignature=/i);
       }
@@ -253,17 +266,23 @@ export function describeStack(stack: 'dev' | 'prod'): void {
     });
 
     it('keeps secrets in an RBAC Key Vault with purge protection', () => {
-      expect(one('keyvault:Vault').inputs.properties).toMatchObject({
-        enableRbacAuthorization: true,
-        enablePurgeProtection: true,
-        enableSoftDelete: true,
-        tenantId: mocked.tenantId,
-      });
+      expect(
+        ofType('keyvault:Vault')
+          .map((v) => v.name)
+          .sort(),
+      ).toEqual(['kv', 'kv-web']);
+      for (const vault of ofType('keyvault:Vault'))
+        expect(vault.inputs.properties, vault.name).toMatchObject({
+          enableRbacAuthorization: true,
+          enablePurgeProtection: true,
+          enableSoftDelete: true,
+          tenantId: mocked.tenantId,
+        });
     });
 
     it('runs the app on Flex Consumption, Node 22, deployed with its managed identity', () => {
-      expect(get(one('web:AppServicePlan').inputs, 'sku')).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
-      const app = one('web:WebApp').inputs;
+      expect(get(one('web:AppServicePlan', 'plan').inputs, 'sku')).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
+      const app = one('web:WebApp', 'func').inputs;
       expect(get(app, 'functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
       expect(get(app, 'functionAppConfig.deployment.storage.authentication')).toEqual({
         type: 'UserAssignedIdentity',
@@ -288,6 +307,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           'azure-native:servicebus:Namespace',
           'azure-native:storage:StorageAccount',
           'azure-native:web:WebApp',
+          'azure-native:web:WebApp',
         ].sort(),
       );
       expect(ofType('monitor:MetricAlert').map((a) => get(a.inputs, 'criteria.allOf.0.metricName'))).toEqual(
@@ -295,6 +315,97 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       );
       expect(ofType('monitor:ScheduledQueryRule')).toHaveLength(1);
       expect(one('consumption:Budget').inputs.amount).toBe(cfg.monthlyBudgetGbp);
+    });
+
+    it('runs the resident website as its own Flex Consumption app, HTTPS only, with its own identity and no role on residents’ data', () => {
+      const site = one('web:WebApp', 'func-web').inputs;
+      expect(get(one('web:AppServicePlan', 'plan-web').inputs, 'sku')).toEqual({
+        name: 'FC1',
+        tier: 'FlexConsumption',
+      });
+      expect(get(site, 'functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
+      expect(site).toMatchObject({ httpsOnly: true, kind: 'functionapp,linux', clientCertEnabled: false });
+      const webIdentity = one('managedidentity:UserAssignedIdentity', 'id-web');
+      expect(site.keyVaultReferenceIdentity).toBe(webIdentity.id);
+      expect(get(site, 'identity.userAssignedIdentities')).not.toContain(
+        one('managedidentity:UserAssignedIdentity', 'id-app').id,
+      );
+      // Nothing but the platform's own needs: its host containers and its own vault.
+      const web = mocked.principalId('id-web');
+      const granted = ofType('authorization:RoleAssignment')
+        .filter((a) => a.inputs.principalId === web)
+        .map(
+          (a) => `${String(a.inputs.roleDefinitionId).split('/').pop() ?? ''} on ${byId(a.inputs.scope)?.name ?? '?'}`,
+        )
+        .sort();
+      expect(granted).toEqual(
+        [
+          `${builtInRoles.keyVaultSecretsUser} on kv-web`,
+          `${builtInRoles.storageBlobDataContributor} on st-web-azure-webjobs-hosts`,
+          `${builtInRoles.storageBlobDataContributor} on st-web-azure-webjobs-secrets`,
+        ].sort(),
+      );
+      const dataServices = new Set(
+        [
+          'cosmosdb:DatabaseAccount',
+          'servicebus:Namespace',
+          'servicebus:Queue',
+          'servicebus:Topic',
+          'servicebus:Subscription',
+        ].map((t) => `azure-native:${t}`),
+      );
+      for (const a of ofType('authorization:RoleAssignment').filter((r) => r.inputs.principalId === web)) {
+        const target = byId(a.inputs.scope);
+        expect(dataServices.has(target?.type ?? ''), a.name).toBe(false);
+        expect(['st-documents', 'st-host', 'kv', 'appi'], a.name).not.toContain(target?.name);
+        expect(JSON.stringify(target?.inputs.accountName ?? ''), a.name).not.toMatch(/docs|host/);
+      }
+      expect(ofType('cosmosdb:SqlResourceSqlRoleAssignment').map((r) => r.inputs.principalId)).not.toContain(web);
+    });
+
+    it('configures the website from the stack: no secret in its settings, the client secret and session key as references to its own vault, and they parse with web/config.ts', () => {
+      const settings = Object.fromEntries(
+        (get(one('web:WebApp', 'func-web').inputs, 'siteConfig.appSettings') as { name: string; value: string }[]).map(
+          (s) => [s.name, s.value],
+        ),
+      );
+      for (const [setting, secret] of Object.entries(webSecretSettings))
+        expect(settings[setting]).toBe(`@Microsoft.KeyVault(VaultName=kv-doorstep-web-${stack};SecretName=${secret})`);
+      for (const [name, value] of Object.entries(settings)) {
+        expect(value, name).not.toMatch(
+          /AccountKey=|SharedAccessKey=|Password=|SharedAccessSignature=|InstrumentationKey=/i,
+        );
+        if (!(name in webSecretSettings)) expect(value, name).not.toMatch(/^@Microsoft\.KeyVault/);
+      }
+      // The API's data-plane settings are not the website's business.
+      for (const name of [
+        'CosmosDb__accountEndpoint',
+        'ServiceBus__fullyQualifiedNamespace',
+        'Storage__blobServiceUri',
+      ])
+        expect(settings[name], name).toBeUndefined();
+      const site = parseWebConfig({
+        ...settings,
+        // What the platform puts in place of the references once resolved.
+        WEB_OIDC_CLIENT_SECRET: 'resolved-secret',
+        WEB_SESSION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      });
+      const origin = cfg.webOrigin ?? `https://func-doorstep-web-${stack}.azurewebsites.net`;
+      expect(site.origin).toBe(origin);
+      expect(site.oidc).toMatchObject({
+        issuer: cfg.oidcIssuer,
+        clientId: cfg.webClientId,
+        audience: cfg.oidcAudience,
+        redirectUri: `${origin}/auth/callback`,
+      });
+      expect(site.apiBaseUrl).toBe(`https://apim-doorstep-${stack}.azure-api.net/api`);
+      expect(site.uploadOrigins).toEqual([`https://stdoorstepdocs${stack}.blob.core.windows.net`]);
+      expect(site.formActionOrigins).toEqual([govukPayCardOrigin]);
+      // Its origin is one of the front ends: the API's CORS and the documents account's CORS both name it.
+      expect(get(one('web:WebApp', 'func').inputs, 'siteConfig.cors.allowedOrigins')).toContain(origin);
+      const documentsCors = get(one('storage:BlobServiceProperties').inputs, 'cors.corsRules.0.allowedOrigins');
+      expect(documentsCors).toContain(origin);
+      expect(documentsCors).toEqual(expect.arrayContaining(cfg.webOrigins));
     });
 
     it(
@@ -316,7 +427,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           ]);
           expect(publicAccess.every((v) => v === 'Disabled')).toBe(true);
           // Key Vault and Service Bus are open only to the allow-listed ranges (docs/decisions/0202).
-          expect(get(one('keyvault:Vault').inputs, 'properties.networkAcls')).toMatchObject({
+          expect(get(one('keyvault:Vault', 'kv').inputs, 'properties.networkAcls')).toMatchObject({
             defaultAction: 'Deny',
             ipRules: cfg.operatorIps.map((value) => ({ value })),
           });
@@ -327,7 +438,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           });
           // Outbound calls leave through one NAT address.
           expect(get(one('network:Subnet', 'snet-app').inputs, 'natGateway.id')).toBe(one('network:NatGateway').id);
-          expect(one('web:WebApp').inputs.virtualNetworkSubnetId).toBe(one('network:Subnet', 'snet-app').id);
+          expect(one('web:WebApp', 'func').inputs.virtualNetworkSubnetId).toBe(one('network:Subnet', 'snet-app').id);
           expect(get(one('cosmosdb:SqlResourceSqlDatabase').inputs, 'options.autoscaleSettings.maxThroughput')).toBe(
             cfg.cosmosMaxThroughput,
           );

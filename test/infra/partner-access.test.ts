@@ -95,6 +95,7 @@ describe("partners' access to Service Bus", () => {
       paymentReturnUrl: 'https://council.example/pay',
       myAccountUrl: 'https://council.example/me',
       webOrigins: 'https://council.example',
+      webClientId: '22222222-2222-4222-8222-222222222222',
     };
     const withPrincipals = (json: string) => () => parseInfraConfig({ ...base, partnerPrincipals: json });
     expect(

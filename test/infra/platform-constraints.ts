@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig, synthesize, type Recorded } from './synthesize.js';
+import { webSiteOrigin } from '../../infra/web-app.js';
 
 /**
  * Flex Consumption refuses or ignores these site properties and app settings.
@@ -183,15 +184,21 @@ export function describeConstraints(stack: 'dev' | 'prod'): void {
       });
       const rules = get(ofType('storage:BlobServiceProperties')[0]?.inputs, 'cors.corsRules') as Inputs[];
       expect(rules).toHaveLength(1);
-      expect(rules[0]?.allowedOrigins).toEqual(cfg.webOrigins);
+      // The configured front ends and the resident website's own origin (infra/web-app.ts).
+      const origins = [...new Set([...cfg.webOrigins, webSiteOrigin(cfg)])];
+      expect(rules[0]?.allowedOrigins).toEqual(origins);
       expect(rules[0]?.allowedOrigins).not.toContain('*');
       expect(rules[0]?.allowedMethods).toEqual(['PUT', 'GET', 'HEAD', 'OPTIONS']);
-      expect(get(ofType('web:WebApp')[0]?.inputs, 'siteConfig.cors.allowedOrigins')).toEqual(cfg.webOrigins);
+      expect(get(named('func')?.inputs, 'siteConfig.cors.allowedOrigins')).toEqual(origins);
+      // The website answers only its own origin: no CORS on it at all.
+      expect(get(named('func-web')?.inputs, 'siteConfig.cors')).toBeUndefined();
     });
 
     it('refuses a wildcard or non-https front-end origin in the stack configuration', () => {
       for (const webOrigins of ['*', 'http://www.council.example', 'https://www.council.example/path', ''])
         expect(() => stackConfig(stack, { webOrigins }), webOrigins).toThrow(/webOrigins/);
+      for (const webOrigin of ['*', 'http://report.council.example', 'https://report.council.example/'])
+        expect(() => stackConfig(stack, { webOrigin }), webOrigin).toThrow(/webOrigin/);
     });
   });
 }

@@ -74,6 +74,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
   if (type === 'azure-native:applicationinsights:Component')
     state.connectionString =
       'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
+  if (type === 'azure-native:apimanagement:ApiManagementService')
+    state.gatewayUrl = `https://${String(inputs.serviceName)}.azure-api.net`;
   if (type === 'azure-native:web:WebApp') state.defaultHostName = `${String(own)}.azurewebsites.net`;
   if (type === 'azure-native:eventgrid:Topic')
     state.identity = { ...(inputs.identity as object), principalId: mocked.principalId(name) };
