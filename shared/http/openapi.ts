@@ -10,6 +10,7 @@ import { newClientSchema } from '../open311/clients.js';
 import { moderationSchema } from '../open311/moderation.js';
 import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
+import { staffErasureSchema } from '../privacy/erasure.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
@@ -273,6 +274,31 @@ const operations: readonly Operation[] = [
     summary: 'Addresses matching a postcode or street, with UPRN and position',
     auth: 'public',
     query: addressSearchQuery,
+    success: 200,
+  },
+  {
+    method: 'delete',
+    path: '/me',
+    summary:
+      'Erase my account: profile, documents and photos deleted; requests kept as records of the problem without me; payments kept as financial records without me (202 while the job runs)',
+    auth: 'resident',
+    success: 202,
+  },
+  {
+    method: 'post',
+    path: '/admin/residents/{residentId}/erasure',
+    summary: 'Erase a resident who asked by letter or phone (recorded in the access audit)',
+    auth: 'admin',
+    pathParams: ['residentId'],
+    body: staffErasureSchema,
+    success: 202,
+  },
+  {
+    method: 'get',
+    path: '/admin/residents/{residentId}/erasure',
+    summary: 'How a resident’s erasure is going: steps done, records handled, and the retention rules that kept some',
+    auth: 'admin',
+    pathParams: ['residentId'],
     success: 200,
   },
 ];

@@ -17,6 +17,9 @@ import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
 import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js';
 import { platform, type Platform } from './clients.js';
+import { cosmosAccessLog, type AccessLog } from '../privacy/access-log.js';
+import type { ErasureDeps } from '../privacy/erasure.js';
+import { cosmosErasureStores } from '../privacy/store.js';
 
 export interface AppDeps {
   readonly platform: Platform;
@@ -37,6 +40,9 @@ export interface AppDeps {
   readonly paymentDeps: PaymentDeps;
   readonly boundary: Boundary;
   readonly now: () => Date;
+  /** Privacy rights: the access audit (contract shape) and the erasure job's deps. */
+  readonly accessLog: AccessLog;
+  readonly erasure: ErasureDeps;
 }
 
 let deps: Promise<AppDeps> | undefined;
@@ -57,6 +63,9 @@ async function build(): Promise<AppDeps> {
   );
   if (!requests || !residents || !catalogue || !idempotency || !documents || !payments)
     throw new Error('containers missing');
+  const [privacy, audit] = await Promise.all([p.container('privacy'), p.container('audit')]);
+  const accessLog = cosmosAccessLog(audit);
+  const blobService = await p.blobService();
   return {
     platform: p,
     verify: createTokenVerifier({
@@ -95,5 +104,12 @@ async function build(): Promise<AppDeps> {
     },
     boundary: config.boundary,
     now: () => new Date(),
+    accessLog,
+    erasure: {
+      stores: cosmosErasureStores({ privacy, residents, requests, payments, documents, idempotency }, blobService),
+      accessLog,
+      now: () => new Date(),
+      leaseMs: 2 * 60_000,
+    },
   };
 }

@@ -1,0 +1,285 @@
+/**
+ * The erasure job's reach into every store: jobs in `privacy` (pk = job id); the
+ * resident's partition of `residents`; their requests, payments and documents
+ * (each its own partition, with its outbox entries); idempotency records; and the
+ * documents account's blobs with every version and snapshot. The `resident.erased`
+ * event goes out through the requests container's outbox, so the existing
+ * publisher delivers it.
+ */
+import type { Container, SqlQuerySpec } from '@azure/cosmos';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { documentContainers } from '../data/blob-containers.js';
+import { isCosmosStatus } from '../data/cosmos-errors.js';
+import { retryWhileStale, stale } from '../data/retry-stale.js';
+import { eventTypePrefix, type OutboxDoc } from '../events/cloud-event.js';
+import type { PaymentDoc } from '../payments/model.js';
+import type { ProfileDoc } from '../residents/profile.js';
+import type { ServiceRequestDoc } from '../service-requests/model.js';
+import type { DocumentDoc } from '../uploads/model.js';
+import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
+
+export interface PrivacyContainers {
+  readonly privacy: Container;
+  readonly residents: Container;
+  readonly requests: Container;
+  readonly payments: Container;
+  readonly documents: Container;
+  readonly idempotency: Container;
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+async function ids(container: Container, query: SqlQuerySpec, partitionKey?: string): Promise<string[]> {
+  const { resources } = await container.items
+    .query<{ id: string }>(query, partitionKey !== undefined ? { partitionKey } : {})
+    .fetchAll();
+  return [...new Set(resources.map((r) => r.id))];
+}
+
+async function deleteItem(container: Container, id: string, pk: string): Promise<number> {
+  try {
+    await container.item(id, pk).delete();
+    return 1;
+  } catch (error) {
+    if (isCosmosStatus(error, 404)) return 0;
+    throw error;
+  }
+}
+
+/** Sent outbox entries of one partition: they may carry what the entity held, and have done their job. */
+async function deleteSentEvents(container: Container, pk: string): Promise<number> {
+  const sent = await ids(container, { query: "SELECT c.id FROM c WHERE c.type = 'outbox' AND c.state = 'sent'" }, pk);
+  let n = 0;
+  for (const id of sent) n += await deleteItem(container, id, pk);
+  return n;
+}
+
+/** The blob, every version of it and every snapshot (soft-deleted copies expire by the account's retention: see 0930). */
+export async function deleteBlobEverywhere(container: ContainerClient, name: string): Promise<number> {
+  let n = 0;
+  try {
+    for await (const item of container.listBlobsFlat({ prefix: name, includeVersions: true, includeSnapshots: true })) {
+      if (item.name !== name) continue;
+      if (item.versionId && !item.isCurrentVersion) {
+        await container
+          .getBlobClient(name)
+          .withVersion(item.versionId)
+          .deleteIfExists()
+          .then((r) => (n += r.succeeded ? 1 : 0));
+      }
+    }
+  } catch (error) {
+    // Azurite lists no versions (it does not emulate versioning) and may refuse the option.
+    if (statusOf(error) !== 400) throw error;
+  }
+  const current = await container.getBlobClient(name).deleteIfExists({ deleteSnapshots: 'include' });
+  return n + (current.succeeded ? 1 : 0);
+}
+
+export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClient): ErasureStores {
+  const documentsBlobs = blobs.getContainerClient(documentContainers.documents);
+  const quarantineBlobs = blobs.getContainerClient(documentContainers.quarantine);
+  const read = async <T extends object>(container: Container, id: string, pk = id): Promise<T | undefined> =>
+    (await container.item(id, pk).read<T & { id: string }>()).resource;
+
+  return {
+    getJob: (id) => read<ErasureJob>(c.privacy, id).then((j) => (j?.type === 'erasure' ? j : undefined)),
+    async createJob(job) {
+      try {
+        const { resource } = await c.privacy.items.create(job);
+        return resource ?? job;
+      } catch (error) {
+        if (isCosmosStatus(error, 409)) return 'exists';
+        throw error;
+      }
+    },
+    async replaceJob(job, ifMatch) {
+      const { _etag: _old, ...body } = job;
+      try {
+        const { resource } = await c.privacy
+          .item(job.id, job.pk)
+          .replace(body, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
+        return (resource as ErasureJob | undefined) ?? job;
+      } catch (error) {
+        if (isCosmosStatus(error, 412)) return 'stale';
+        throw error;
+      }
+    },
+    dueJobs: (now, max) =>
+      ids(c.privacy, {
+        query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'erasure' AND c.state = 'running' AND (IS_NULL(c.leaseUntil) OR c.leaseUntil < @now)`,
+        parameters: [{ name: '@now', value: now }],
+      }),
+    async subjectOf(residentId) {
+      const profile = await read<ProfileDoc>(c.residents, 'profile', residentId);
+      const contact = profile?.contact ?? {};
+      return {
+        residentId,
+        ...(contact.name ? { name: contact.name } : {}),
+        ...(contact.email ? { email: contact.email } : {}),
+        ...(contact.phone ? { phone: contact.phone } : {}),
+      };
+    },
+    async find(subject: ErasureSubject, byContacts: boolean): Promise<ErasureFound> {
+      const r = [{ name: '@r', value: subject.residentId }];
+      const entries = await c.residents.items
+        .query<{ requestId?: string; paymentId?: string; documentId?: string }>(
+          { query: 'SELECT c.requestId, c.paymentId, c.documentId FROM c' },
+          { partitionKey: subject.residentId },
+        )
+        .fetchAll();
+      const contacts: string[] = [];
+      const parameters = [...r];
+      if (byContacts && subject.email) {
+        contacts.push('LOWER(c.reporter.email) = @email');
+        parameters.push({ name: '@email', value: subject.email.toLowerCase() });
+      }
+      if (byContacts && subject.phone) {
+        contacts.push('c.reporter.phone = @phone');
+        parameters.push({ name: '@phone', value: subject.phone });
+      }
+      const requestIds = await ids(c.requests, {
+        query: `SELECT c.id FROM c WHERE c.type = 'request' AND (c.residentId = @r${contacts.map((x) => ` OR ${x}`).join('')})`,
+        parameters,
+      });
+      const paymentIds = await ids(c.payments, {
+        query: "SELECT c.id FROM c WHERE c.type = 'payment' AND c.ownerId = @r",
+        parameters: r,
+      });
+      const documentIds = await ids(c.documents, {
+        query: "SELECT c.id FROM c WHERE c.type = 'document' AND c.ownerId = @r",
+        parameters: r,
+      });
+      const own = entries.resources;
+      // Entries in My Account name the same things; a union covers a half-written projection.
+      const union = (a: string[], b: (string | undefined)[]) => [
+        ...new Set([...a, ...b.filter((x): x is string => !!x)]),
+      ];
+      return {
+        requestIds: union(
+          requestIds,
+          own.map((e) => e.requestId),
+        ),
+        paymentIds: union(
+          paymentIds,
+          own.map((e) => e.paymentId),
+        ),
+        documentIds: union(
+          documentIds,
+          own.map((e) => e.documentId),
+        ),
+      };
+    },
+    async eraseDocument(id) {
+      const doc = await read<DocumentDoc>(c.documents, id);
+      let n = 0;
+      if (doc?.type === 'document') {
+        if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);
+        n += await deleteBlobEverywhere(quarantineBlobs, doc.quarantineBlob);
+      }
+      const all = await ids(c.documents, { query: 'SELECT c.id FROM c' }, id);
+      // The document last, so a crash midway finds it again and finishes.
+      for (const other of all.filter((x) => x !== id)) n += await deleteItem(c.documents, other, id);
+      return n + (await deleteItem(c.documents, id, id));
+    },
+    async updateRequest(id, change) {
+      const n = await retryWhileStale(
+        5,
+        async () => {
+          const doc = await read<ServiceRequestDoc>(c.requests, id);
+          if (doc?.type !== 'request') return 0;
+          const next = change(doc);
+          if (!next) return 0;
+          const { _etag, ...body } = next;
+          try {
+            await c.requests
+              .item(id, id)
+              .replace(body, { accessCondition: { type: 'IfMatch', condition: doc._etag ?? '' } });
+            return 1;
+          } catch (error) {
+            if (isCosmosStatus(error, 412)) return stale;
+            throw error;
+          }
+        },
+        () => new Error('request kept changing during erasure'),
+      );
+      return n + (await deleteSentEvents(c.requests, id));
+    },
+    async updatePayment(id, change) {
+      const n = await retryWhileStale(
+        5,
+        async () => {
+          const doc = await read<PaymentDoc>(c.payments, id);
+          if (doc?.type !== 'payment') return 0;
+          const next = change(doc);
+          if (!next) return 0;
+          const { _etag, ...body } = next;
+          try {
+            await c.payments
+              .item(id, id)
+              .replace(body, { accessCondition: { type: 'IfMatch', condition: doc._etag ?? '' } });
+            return 1;
+          } catch (error) {
+            if (isCosmosStatus(error, 412)) return stale;
+            throw error;
+          }
+        },
+        () => new Error('payment kept changing during erasure'),
+      );
+      return n + (await deleteSentEvents(c.payments, id));
+    },
+    async deleteIdempotency(resourceIds) {
+      if (resourceIds.length === 0) return 0;
+      const { resources } = await c.idempotency.items
+        .query<{ id: string; pk: string }>({
+          query: 'SELECT c.id, c.pk FROM c WHERE ARRAY_CONTAINS(@ids, c.resourceId)',
+          parameters: [{ name: '@ids', value: [...resourceIds] }],
+        })
+        .fetchAll();
+      let n = 0;
+      for (const r of resources) n += await deleteItem(c.idempotency, r.id, r.pk);
+      return n;
+    },
+    async deleteResidentPartition(residentId) {
+      const all = await ids(c.residents, { query: 'SELECT c.id FROM c' }, residentId);
+      let n = 0;
+      for (const id of all) n += await deleteItem(c.residents, id, residentId);
+      return n;
+    },
+    async announce(jobId, data, now) {
+      // One event per job (its id derives from the job's), in a partition of its own.
+      const id = `resident-erased-${jobId.slice('erasure:'.length, 'erasure:'.length + 40)}`;
+      const pk = `erasure-event:${id}`;
+      const existing = await read<Omit<OutboxDoc, 'state'> & { state: string }>(c.requests, id, pk);
+      if (existing?.state === 'sent') {
+        await deleteItem(c.requests, id, pk);
+        return 'sent';
+      }
+      if (existing) return 'pending';
+      const event: OutboxDoc = {
+        id,
+        pk,
+        type: 'outbox',
+        state: 'pending',
+        event: {
+          specversion: '1.0',
+          id,
+          source: '/doorstep/residents',
+          type: `${eventTypePrefix}resident.erased`,
+          subject: data.residentId,
+          time: now.toISOString(),
+          datacontenttype: 'application/json',
+          data,
+        },
+        routing: { eventFamily: 'resident' },
+        createdAt: now.toISOString(),
+      };
+      try {
+        await c.requests.items.create(event);
+      } catch (error) {
+        if (!isCosmosStatus(error, 409)) throw error;
+      }
+      return 'pending';
+    },
+  };
+}
