@@ -11,7 +11,8 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { documentContainers } from '../data/blob-containers.js';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
 import { retryWhileStale, stale } from '../data/retry-stale.js';
-import { eventTypePrefix, type OutboxDoc } from '../events/cloud-event.js';
+import type { OutboxDoc } from '../events/cloud-event.js';
+import { residentErasedType, type ResidentErasedEvent } from './erased-event.js';
 import type { PaymentDoc } from '../payments/model.js';
 import type { ProfileDoc } from '../residents/profile.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
@@ -256,21 +257,22 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
         return 'sent';
       }
       if (existing) return 'pending';
+      const cloudEvent: ResidentErasedEvent = {
+        specversion: '1.0',
+        id,
+        source: '/doorstep/residents',
+        type: residentErasedType,
+        subject: data.residentId,
+        time: now.toISOString(),
+        datacontenttype: 'application/json',
+        data: { residentId: data.residentId, requestIds: [...data.requestIds] },
+      };
       const event: OutboxDoc = {
         id,
         pk,
         type: 'outbox',
         state: 'pending',
-        event: {
-          specversion: '1.0',
-          id,
-          source: '/doorstep/residents',
-          type: `${eventTypePrefix}resident.erased`,
-          subject: data.residentId,
-          time: now.toISOString(),
-          datacontenttype: 'application/json',
-          data,
-        },
+        event: cloudEvent,
         routing: { eventFamily: 'resident' },
         createdAt: now.toISOString(),
       };
