@@ -258,6 +258,14 @@ const blobRule = (type: RecordType, prefix: string): LifecycleRule => {
   return { name: `${prefix.split('/').filter(Boolean).pop() ?? type}-${period}`, prefix, deleteAfterDays: keep.days };
 };
 
+/**
+ * Documents are written once, so a previous version exists only because a blob was
+ * deleted (by erasure, or a rule above): it goes a day later. The app cannot delete
+ * versions itself (that is `deleteBlobVersion`, only in Storage Blob Data Owner), and
+ * soft-deleted copies then expire with the account's delete retention (decision 0930).
+ */
+export const previousVersionDeleteAfterDays = 1;
+
 export const lifecycleRules: readonly LifecycleRule[] = [
   blobRule('quarantine-upload', 'quarantine/'),
   blobRule('document-photo', 'documents/photos/'),

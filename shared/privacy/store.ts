@@ -28,8 +28,6 @@ export interface PrivacyContainers {
   readonly idempotency: Container;
 }
 
-const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-
 async function ids(container: Container, query: SqlQuerySpec, partitionKey?: string): Promise<string[]> {
   const { resources } = await container.items
     .query<{ id: string }>(query, partitionKey !== undefined ? { partitionKey } : {})
@@ -55,26 +53,15 @@ async function deleteSentEvents(container: Container, pk: string): Promise<numbe
   return n;
 }
 
-/** The blob, every version of it and every snapshot (soft-deleted copies expire by the account's retention: see 0930). */
+/**
+ * The blob and its snapshots. Its previous versions (Azure keeps one when a blob is
+ * deleted) go by the lifecycle rule `previousVersionDeleteAfterDays`, and soft-deleted
+ * copies by the account's delete retention: deleting versions needs a permission the
+ * app is not given (decision 0930). Azurite emulates neither.
+ */
 export async function deleteBlobEverywhere(container: ContainerClient, name: string): Promise<number> {
-  let n = 0;
-  try {
-    for await (const item of container.listBlobsFlat({ prefix: name, includeVersions: true, includeSnapshots: true })) {
-      if (item.name !== name) continue;
-      if (item.versionId && !item.isCurrentVersion) {
-        await container
-          .getBlobClient(name)
-          .withVersion(item.versionId)
-          .deleteIfExists()
-          .then((r) => (n += r.succeeded ? 1 : 0));
-      }
-    }
-  } catch (error) {
-    // Azurite lists no versions (it does not emulate versioning) and may refuse the option.
-    if (statusOf(error) !== 400) throw error;
-  }
   const current = await container.getBlobClient(name).deleteIfExists({ deleteSnapshots: 'include' });
-  return n + (current.succeeded ? 1 : 0);
+  return current.succeeded ? 1 : 0;
 }
 
 export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClient): ErasureStores {
