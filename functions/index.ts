@@ -361,6 +361,24 @@ http(
   'admin/residents/{residentId}/erasure',
   lazyHttp(() => import('./privacy.js'), 'getResidentErasure'),
 );
+http(
+  'me-exports-post',
+  ['POST'],
+  'me/exports',
+  lazyHttp(() => import('./privacy.js'), 'postMyExport'),
+);
+http(
+  'me-exports-get',
+  ['GET'],
+  'me/exports/{id}',
+  lazyHttp(() => import('./privacy.js'), 'getMyExport'),
+);
+http(
+  'admin-resident-export',
+  ['POST'],
+  'admin/residents/{residentId}/exports',
+  lazyHttp(() => import('./privacy.js'), 'postResidentExport'),
+);
 app.timer('privacy-jobs', {
   schedule: '0 * * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./privacy.js'), 'runPrivacyJobs'>(

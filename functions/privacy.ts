@@ -13,6 +13,14 @@ import {
   staffErasureSchema,
   toErasureView,
 } from '../shared/privacy/erasure.js';
+import {
+  exportForResident,
+  exportMine,
+  getExport,
+  staffExportSchema,
+  sweepExports,
+  toExportView,
+} from '../shared/privacy/export.js';
 
 const residentIdParam = z.strictObject({ residentId: z.string().min(1).max(255) });
 
@@ -39,9 +47,34 @@ export async function getResidentErasure(request: HttpRequest): Promise<HttpResp
   return json(200, toErasureView(await getErasure(residentId, principal, deps.erasure)));
 }
 
-/** Finishes erasures a crash or a slow outbox left unfinished. */
+export async function postMyExport(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const job = await exportMine(principal, deps.exports);
+  return json(202, toExportView(job), { location: `/api/me/exports/${job.id}` });
+}
+
+export async function getMyExport(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  return json(200, await getExport(request.params.id ?? '', principal, deps.exports));
+}
+
+export async function postResidentExport(request: HttpRequest): Promise<HttpResponseInit> {
+  const deps = await appDeps();
+  const principal = await authenticate(request, deps.verify);
+  const { residentId } = validate(residentIdParam, { ...request.params });
+  const input = await parseJson(request, staffExportSchema, 4 * 1024);
+  const job = await exportForResident(residentId, input, principal, deps.exports);
+  return json(202, toExportView(job), { location: `/api/me/exports/${job.id}` });
+}
+
+/** Finishes erasures and exports a crash or a slow outbox left unfinished; deletes expired exports. */
 export async function runPrivacyJobs(_timer: Timer, context: InvocationContext): Promise<void> {
-  const outcomes = await runDueErasures((await appDeps()).erasure);
+  const deps = await appDeps();
+  const swept = await sweepExports(deps.exports);
+  if (swept.run + swept.expired > 0) logEvent(context, 'info', 'privacy.exports-swept', swept);
+  const outcomes = await runDueErasures(deps.erasure);
   if (outcomes.length > 0)
     logEvent(context, 'info', 'privacy.erasures-run', {
       completed: outcomes.filter((o) => o === 'completed').length,

@@ -200,9 +200,9 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
       'Who in the council or a partner read a resident’s personal data, when and why (accountability, UK GDPR Art. 5(2)); append-only so that nobody can hide a read, including by erasing the resident: it expires on its own.',
   },
   'export-archive': {
-    keepFor: { days: 7 * day, from: 'completed' },
+    keepFor: { days: 7 * day, from: 'created' },
     onErasure: 'delete',
-    enforcedBy: ['retention-timer'],
+    enforcedBy: ['retention-timer', 'blob-lifecycle'],
     reason: 'A copy of everything about a resident, made for them: a week to download it, then deleted.',
   },
   'privacy-job': {
@@ -270,4 +270,5 @@ export const lifecycleRules: readonly LifecycleRule[] = [
   blobRule('quarantine-upload', 'quarantine/'),
   blobRule('document-photo', 'documents/photos/'),
   blobRule('document-evidence', 'documents/evidence/'),
+  blobRule('export-archive', 'exports/'),
 ];

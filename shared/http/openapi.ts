@@ -11,6 +11,7 @@ import { moderationSchema } from '../open311/moderation.js';
 import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payments/model.js';
 import { profilePatchSchema } from '../residents/profile.js';
 import { staffErasureSchema } from '../privacy/erasure.js';
+import { staffExportSchema } from '../privacy/export.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
@@ -300,6 +301,30 @@ const operations: readonly Operation[] = [
     auth: 'admin',
     pathParams: ['residentId'],
     success: 200,
+  },
+  {
+    method: 'post',
+    path: '/me/exports',
+    summary: 'Ask for a copy of everything held about me (subject access): one ZIP, ready shortly',
+    auth: 'resident',
+    success: 202,
+  },
+  {
+    method: 'get',
+    path: '/me/exports/{id}',
+    summary: 'An export’s state and, once ready, a read link valid for 5 minutes (the archive is deleted after 7 days)',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/admin/residents/{residentId}/exports',
+    summary: 'Export a resident’s data for a subject access request made by letter (recorded in the access audit)',
+    auth: 'admin',
+    pathParams: ['residentId'],
+    body: staffExportSchema,
+    success: 202,
   },
 ];
 

@@ -19,7 +19,8 @@ import { cosmosPayableItemStore, cosmosPaymentStore } from '../payments/store.js
 import { platform, type Platform } from './clients.js';
 import { cosmosAccessLog, type AccessLog } from '../privacy/access-log.js';
 import type { ErasureDeps } from '../privacy/erasure.js';
-import { cosmosErasureStores } from '../privacy/store.js';
+import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
+import type { ExportDeps } from '../privacy/export.js';
 
 export interface AppDeps {
   readonly platform: Platform;
@@ -43,6 +44,7 @@ export interface AppDeps {
   /** Privacy rights: the access audit (contract shape) and the erasure job's deps. */
   readonly accessLog: AccessLog;
   readonly erasure: ErasureDeps;
+  readonly exports: ExportDeps;
 }
 
 let deps: Promise<AppDeps> | undefined;
@@ -110,6 +112,16 @@ async function build(): Promise<AppDeps> {
       accessLog,
       now: () => new Date(),
       leaseMs: 2 * 60_000,
+    },
+    exports: {
+      exports: cosmosExportStores(
+        { privacy, residents, requests, payments, documents },
+        blobService,
+        config.blob.kind === 'identity' ? 'user-delegation' : 'account-key',
+      ),
+      accessLog,
+      now: () => new Date(),
+      leaseMs: 5 * 60_000,
     },
   };
 }

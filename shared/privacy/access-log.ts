@@ -30,7 +30,10 @@ export function cosmosAccessLog(audit: Container): AccessLog {
     async listForResident(residentId) {
       const { resources } = await audit.items
         .query<AccessEntry>(
-          { query: "SELECT * FROM c WHERE c.kind = 'access' ORDER BY c.at", parameters: [] },
+          {
+            query: "SELECT * FROM c WHERE c.residentId = @r AND c.kind = 'access' ORDER BY c.at",
+            parameters: [{ name: '@r', value: residentId }],
+          },
           { partitionKey: residentId },
         )
         .fetchAll();

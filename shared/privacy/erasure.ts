@@ -157,12 +157,14 @@ export interface ErasureStores {
    */
   find(subject: ErasureSubject, byContacts: boolean): Promise<ErasureFound>;
   /** Deletes the document, its blobs (all versions) and its events; how many records went. */
-  eraseDocument(id: string): Promise<number>;
+  eraseDocument(id: string, residentId: string): Promise<number>;
   /** Anonymises the request if it is still the subject's; deletes its sent events. */
   updateRequest(id: string, change: (doc: ServiceRequestDoc) => ServiceRequestDoc | undefined): Promise<number>;
   updatePayment(id: string, change: (doc: PaymentDoc) => PaymentDoc | undefined): Promise<number>;
   deleteIdempotency(resourceIds: readonly string[]): Promise<number>;
   deleteResidentPartition(residentId: string): Promise<number>;
+  /** The resident's export jobs and archives (rules `export-archive`, `privacy-job`). */
+  deleteExports(residentId: string): Promise<number>;
   /** Writes the erased event once; `sent` once the outbox published it (it is then deleted). */
   announce(jobId: string, data: ResidentErasedData, now: Date): Promise<'pending' | 'sent'>;
 }
@@ -363,7 +365,7 @@ async function runStep(step: ErasureStep, job: ErasureJob, deps: ErasureDeps): P
   };
   switch (step) {
     case 'documents':
-      await sum(found.documentIds, (id) => stores.eraseDocument(id));
+      await sum(found.documentIds, (id) => stores.eraseDocument(id, subject.residentId));
       return { counts: { 'document-evidence': found.documentIds.length } };
     case 'requests': {
       const at = deps.now().toISOString();
@@ -395,7 +397,10 @@ async function runStep(step: ErasureStep, job: ErasureJob, deps: ErasureDeps): P
       };
     case 'residents':
       return {
-        counts: { profile: await stores.deleteResidentPartition(subject.residentId) },
+        counts: {
+          profile: await stores.deleteResidentPartition(subject.residentId),
+          'export-archive': await stores.deleteExports(subject.residentId),
+        },
         kept: ['audit-entry'],
       };
     case 'announce': {

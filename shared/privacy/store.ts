@@ -18,6 +18,8 @@ import type { ProfileDoc } from '../residents/profile.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
 import type { DocumentDoc } from '../uploads/model.js';
 import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
+import type { ExportJob, ExportStores } from './export.js';
+import { azureUploadBlobs } from '../uploads/blob-store.js';
 
 export interface PrivacyContainers {
   readonly privacy: Container;
@@ -47,7 +49,14 @@ async function deleteItem(container: Container, id: string, pk: string): Promise
 
 /** Sent outbox entries of one partition: they may carry what the entity held, and have done their job. */
 async function deleteSentEvents(container: Container, pk: string): Promise<number> {
-  const sent = await ids(container, { query: "SELECT c.id FROM c WHERE c.type = 'outbox' AND c.state = 'sent'" }, pk);
+  const sent = await ids(
+    container,
+    {
+      query: "SELECT c.id FROM c WHERE c.pk = @pk AND c.type = 'outbox' AND c.state = 'sent'",
+      parameters: [{ name: '@pk', value: pk }],
+    },
+    pk,
+  );
   let n = 0;
   for (const id of sent) n += await deleteItem(container, id, pk);
   return n;
@@ -112,7 +121,8 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       const r = [{ name: '@r', value: subject.residentId }];
       const entries = await c.residents.items
         .query<{ requestId?: string; paymentId?: string; documentId?: string }>(
-          { query: 'SELECT c.requestId, c.paymentId, c.documentId FROM c' },
+          // The partition key scopes the query in Azure; the filter says the same everywhere (the local server ignores it).
+          { query: 'SELECT c.requestId, c.paymentId, c.documentId FROM c WHERE c.residentId = @r', parameters: r },
           { partitionKey: subject.residentId },
         )
         .fetchAll();
@@ -158,14 +168,20 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
         ),
       };
     },
-    async eraseDocument(id) {
+    async eraseDocument(id, residentId) {
       const doc = await read<DocumentDoc>(c.documents, id);
+      // Only ever the subject's own: an id that reached the list by mistake deletes nothing of anyone else's.
+      if (doc?.type === 'document' && doc.ownerId !== residentId) return 0;
       let n = 0;
       if (doc?.type === 'document') {
         if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);
         n += await deleteBlobEverywhere(quarantineBlobs, doc.quarantineBlob);
       }
-      const all = await ids(c.documents, { query: 'SELECT c.id FROM c' }, id);
+      const all = await ids(
+        c.documents,
+        { query: 'SELECT c.id FROM c WHERE c.pk = @pk', parameters: [{ name: '@pk', value: id }] },
+        id,
+      );
       // The document last, so a crash midway finds it again and finishes.
       for (const other of all.filter((x) => x !== id)) n += await deleteItem(c.documents, other, id);
       return n + (await deleteItem(c.documents, id, id));
@@ -229,9 +245,28 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       return n;
     },
     async deleteResidentPartition(residentId) {
-      const all = await ids(c.residents, { query: 'SELECT c.id FROM c' }, residentId);
+      const all = await ids(
+        c.residents,
+        { query: 'SELECT c.id FROM c WHERE c.residentId = @r', parameters: [{ name: '@r', value: residentId }] },
+        residentId,
+      );
       let n = 0;
       for (const id of all) n += await deleteItem(c.residents, id, residentId);
+      return n;
+    },
+    async deleteExports(residentId) {
+      const { resources } = await c.privacy.items
+        .query<{ id: string; blobName?: string }>({
+          query: "SELECT c.id, c.blobName FROM c WHERE c.type = 'export' AND c.residentId = @r",
+          parameters: [{ name: '@r', value: residentId }],
+        })
+        .fetchAll();
+      const exportsBlobs = blobs.getContainerClient(documentContainers.exports);
+      let n = 0;
+      for (const job of resources) {
+        if (job.blobName) n += await deleteBlobEverywhere(exportsBlobs, job.blobName);
+        n += await deleteItem(c.privacy, job.id, job.id);
+      }
       return n;
     },
     async announce(jobId, data, now) {
@@ -270,5 +305,134 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       }
       return 'pending';
     },
+  };
+}
+
+const ownFields = <T extends object>(doc: T, keys: readonly (keyof T)[]): Record<string, unknown> =>
+  Object.fromEntries(keys.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]]));
+
+/** The export job's stores: jobs in `privacy`, reads of the resident's own records, the archive in `exports`. */
+export function cosmosExportStores(
+  c: Omit<PrivacyContainers, 'idempotency'>,
+  blobs: BlobServiceClient,
+  signing: 'user-delegation' | 'account-key',
+): ExportStores {
+  const archives = azureUploadBlobs(blobs, signing, {
+    quarantine: documentContainers.quarantine,
+    documents: documentContainers.exports,
+  });
+  const documentsBlobs = blobs.getContainerClient(documentContainers.documents);
+  const query = async <T>(container: Container, spec: SqlQuerySpec, partitionKey?: string) =>
+    (await container.items.query<T>(spec, partitionKey !== undefined ? { partitionKey } : {}).fetchAll()).resources;
+  const r = (residentId: string) => [{ name: '@r', value: residentId }];
+  return {
+    async getJob(id) {
+      const { resource } = await c.privacy.item(id, id).read<ExportJob>();
+      return resource?.type === 'export' ? resource : undefined;
+    },
+    async createJob(job) {
+      const { resource } = await c.privacy.items.create(job);
+      return resource ?? job;
+    },
+    async replaceJob(job, ifMatch) {
+      const { _etag: _old, ...body } = job;
+      try {
+        const { resource } = await c.privacy
+          .item(job.id, job.pk)
+          .replace(body, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
+        return (resource as ExportJob | undefined) ?? job;
+      } catch (error) {
+        if (isCosmosStatus(error, 412)) return 'stale';
+        throw error;
+      }
+    },
+    dueJobs: (now, max) =>
+      ids(c.privacy, {
+        query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'gathering' AND (IS_NULL(c.leaseUntil) OR c.leaseUntil < @now)`,
+        parameters: [{ name: '@now', value: now }],
+      }),
+    expiredJobs: (now, max) =>
+      ids(c.privacy, {
+        query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'ready' AND c.expiresAt < @now`,
+        parameters: [{ name: '@now', value: now }],
+      }),
+    async gather(residentId) {
+      const own = await query<Record<string, unknown> & { kind?: string; requestId?: string; at?: string }>(
+        c.residents,
+        { query: 'SELECT * FROM c WHERE c.residentId = @r', parameters: r(residentId) },
+        residentId,
+      );
+      const profile = own.find((e) => e.kind === 'profile');
+      const requests = await query<ServiceRequestDoc>(c.requests, {
+        query: "SELECT * FROM c WHERE c.type = 'request' AND c.residentId = @r",
+        parameters: r(residentId),
+      });
+      const following = [];
+      // A followed report is someone else's: only what the public may see of it.
+      for (const f of own.filter((e) => e.kind === 'following' && typeof e.requestId === 'string')) {
+        const id = f.requestId ?? '';
+        const doc = (await c.requests.item(id, id).read<ServiceRequestDoc>()).resource;
+        following.push({
+          requestId: id,
+          followedAt: f.at,
+          ...(doc?.type === 'request' ? ownFields(doc, ['serviceName', 'status', 'updatedAt']) : {}),
+        });
+      }
+      const payments = await query<PaymentDoc>(c.payments, {
+        query: "SELECT * FROM c WHERE c.type = 'payment' AND c.ownerId = @r",
+        parameters: r(residentId),
+      });
+      const documents = await query<DocumentDoc>(c.documents, {
+        query: "SELECT * FROM c WHERE c.type = 'document' AND c.ownerId = @r",
+        parameters: r(residentId),
+      });
+      const files = [];
+      for (const d of documents) {
+        if (d.status !== 'available' || !d.blobName) continue;
+        const bytes = await documentsBlobs
+          .getBlobClient(d.blobName)
+          .downloadToBuffer()
+          .catch(() => undefined);
+        if (bytes) files.push({ documentId: d.id, fileName: d.fileName, bytes });
+      }
+      return {
+        profile: profile
+          ? ownFields(profile as unknown as ProfileDoc, ['contact', 'preferences', 'createdAt', 'updatedAt'])
+          : null,
+        requests: requests.map((q) =>
+          ownFields(q, [
+            'id',
+            'serviceCode',
+            'serviceName',
+            'status',
+            'description',
+            'attributes',
+            'location',
+            'photos',
+            'timeline',
+            'createdAt',
+            'updatedAt',
+          ]),
+        ),
+        following,
+        payments: payments.map((p) => ({
+          ...ownFields(p, ['id', 'itemCode', 'description', 'amount', 'status', 'noticeReference', 'createdAt']),
+          refunds: p.refunds.map((f) => ({ amount: f.amount, status: f.status, at: f.at })),
+        })),
+        documents: documents.map((d) => ({
+          id: d.id,
+          ...ownFields(d, ['purpose', 'fileName', 'status', 'rejection', 'size', 'createdAt']),
+        })),
+        files,
+      };
+    },
+    putArchive: (blobName, bytes) => archives.putDocument(blobName, bytes, 'application/zip', 'doorstep-export.zip'),
+    async deleteArchive(blobName) {
+      await blobs
+        .getContainerClient(documentContainers.exports)
+        .getBlobClient(blobName)
+        .deleteIfExists({ deleteSnapshots: 'include' });
+    },
+    archiveUrl: (blobName, expiresOn) => archives.downloadUrl(blobName, 'doorstep-export.zip', expiresOn),
   };
 }

@@ -448,5 +448,5 @@ describe('erasing a resident', () => {
       expect(await searchEveryContainer([r.sub, r.email, r.name, r.token, photo])).toEqual([]);
       expect(await searchEveryBlob([photo])).toEqual([]);
     }
-  });
+  }, 240_000);
 });

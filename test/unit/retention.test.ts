@@ -18,6 +18,7 @@ describe('retention rules', () => {
       { name: 'quarantine-1-day', prefix: 'quarantine/', deleteAfterDays: 1 },
       { name: 'photos-2-years', prefix: 'documents/photos/', deleteAfterDays: 730 },
       { name: 'evidence-6-years', prefix: 'documents/evidence/', deleteAfterDays: 2190 },
+      { name: 'exports-7-days', prefix: 'exports/', deleteAfterDays: 7 },
     ]);
     for (const policy of Object.values(uploadPolicies))
       expect(lifecycleRules.map((r) => r.prefix)).toContain(`documents/${policy.folder}/`);
