@@ -389,6 +389,51 @@ http(
   lazyHttp(() => import('./addresses.js'), 'searchAddresses'),
 );
 
+// Privacy rights: erasure (account deletion) by the resident or by an admin, finished by a timer after any crash.
+http(
+  'me-delete',
+  ['DELETE'],
+  'me',
+  lazyHttp(() => import('./privacy.js'), 'deleteMe'),
+);
+http(
+  'admin-resident-erasure',
+  ['POST'],
+  'admin/residents/{residentId}/erasure',
+  lazyHttp(() => import('./privacy.js'), 'eraseResident'),
+);
+http(
+  'admin-resident-erasure-get',
+  ['GET'],
+  'admin/residents/{residentId}/erasure',
+  lazyHttp(() => import('./privacy.js'), 'getResidentErasure'),
+);
+http(
+  'me-exports-post',
+  ['POST'],
+  'me/exports',
+  lazyHttp(() => import('./privacy.js'), 'postMyExport'),
+);
+http(
+  'me-exports-get',
+  ['GET'],
+  'me/exports/{id}',
+  lazyHttp(() => import('./privacy.js'), 'getMyExport'),
+);
+http(
+  'admin-resident-export',
+  ['POST'],
+  'admin/residents/{residentId}/exports',
+  lazyHttp(() => import('./privacy.js'), 'postResidentExport'),
+);
+app.timer('privacy-jobs', {
+  schedule: '0 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./privacy.js'), 'runPrivacyJobs'>(
+    () => import('./privacy.js'),
+    'runPrivacyJobs',
+  ),
+});
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

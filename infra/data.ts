@@ -11,7 +11,7 @@ import * as security from '@pulumi/azure-native/security/index.js';
 import * as storage from '@pulumi/azure-native/storage/index.js';
 import { cosmosContainers, type ContainerDefinition } from '../shared/data/cosmos-containers.js';
 import { documentContainers } from '../shared/data/blob-containers.js';
-import { lifecycleRules } from '../shared/data/retention.js';
+import { lifecycleRules, previousVersionDeleteAfterDays } from '../shared/data/retention.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 
@@ -152,7 +152,9 @@ export function createStorage(
           filters: { blobTypes: ['blockBlob'], prefixMatch: [r.prefix] },
           actions: {
             baseBlob: { delete: { daysAfterCreationGreaterThan: r.deleteAfterDays } },
-            version: { delete: { daysAfterCreationGreaterThan: r.deleteAfterDays } },
+            version: {
+              delete: { daysAfterCreationGreaterThan: Math.min(previousVersionDeleteAfterDays, r.deleteAfterDays) },
+            },
           },
         },
       })),

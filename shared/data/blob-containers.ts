@@ -4,4 +4,6 @@ export const documentContainers = {
   quarantine: 'quarantine',
   /** Clean, stripped documents and photos, private to owner and staff. */
   documents: 'documents',
+  /** Subject access exports: private, served only through short-lived read links, deleted after a week. */
+  exports: 'exports',
 } as const;

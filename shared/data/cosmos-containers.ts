@@ -9,6 +9,8 @@
  *   single-partition query.
  */
 
+import { ttlSecondsOf } from './retention.js';
+
 export interface CompositeIndexPath {
   readonly path: string;
   readonly order: 'ascending' | 'descending';
@@ -91,21 +93,28 @@ export const cosmosContainers = [
     description: 'Idempotency-Key records (pk = caller + key), kept for 24 hours.',
   },
   {
-    name: 'audit',
-    partitionKeyPath: '/residentId',
-    // TTL on with no default: the retention rule for audit records sets each item's `ttl` at creation.
-    defaultTtlSeconds: -1,
-    excludedPaths: ['/why/?', '/actor/*'],
-    compositeIndexes: [],
-    description:
-      "Staff and partner access to a resident's personal data (pk = resident id): append-only, the app only creates.",
-  },
-  {
     name: 'leases',
     partitionKeyPath: '/id',
     excludedPaths: [],
     compositeIndexes: [],
     description: 'Change feed leases for the outbox publisher.',
+  },
+  {
+    // The access audit (agreed contract with the data map's owner): append-only, expiring by its retention rule.
+    name: 'audit',
+    partitionKeyPath: '/residentId',
+    defaultTtlSeconds: ttlSecondsOf('audit-entry'),
+    excludedPaths: ['/why/?', '/actor/*'],
+    compositeIndexes: [],
+    description: "Who in the council or a partner read a resident's personal data (pk = resident id); append-only.",
+  },
+  {
+    name: 'privacy',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/subject/*', '/found/*', '/counts/*'],
+    compositeIndexes: [],
+    description: 'Erasure and export jobs (pk = job id): their progress, so a crashed job resumes.',
   },
 ] as const satisfies readonly ContainerDefinition[];
 

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 
 export const eventTypePrefix = 'uk.gov.doorstep.';
 
-export type EventFamily = 'request' | 'payment' | 'document';
+export type EventFamily = 'request' | 'payment' | 'document' | 'resident';
 
 export interface CloudEvent<T = unknown> {
   readonly specversion: '1.0';

@@ -12,6 +12,8 @@ import { newPaymentSchema, refundDecisionSchema, refundSchema } from '../payment
 import { profilePatchSchema } from '../residents/profile.js';
 import { confirmCodeSchema, newEmailSchema, newPhoneSchema } from '../residents/contact-verification.js';
 import { listFollowingQuery } from '../following/model.js';
+import { staffErasureSchema } from '../privacy/erasure.js';
+import { staffExportSchema } from '../privacy/export.js';
 import { newUploadSchema } from '../uploads/model.js';
 import {
   listMineQuery,
@@ -341,6 +343,55 @@ const operations: readonly Operation[] = [
     auth: 'resident',
     pathParams: ['requestId'],
     success: 204,
+  },
+  {
+    method: 'delete',
+    path: '/me',
+    summary:
+      'Erase my account: profile, documents and photos deleted; requests kept as records of the problem without me; payments kept as financial records without me (202 while the job runs)',
+    auth: 'resident',
+    success: 202,
+  },
+  {
+    method: 'post',
+    path: '/admin/residents/{residentId}/erasure',
+    summary: 'Erase a resident who asked by letter or phone (recorded in the access audit)',
+    auth: 'admin',
+    pathParams: ['residentId'],
+    body: staffErasureSchema,
+    success: 202,
+  },
+  {
+    method: 'get',
+    path: '/admin/residents/{residentId}/erasure',
+    summary: 'How a resident’s erasure is going: steps done, records handled, and the retention rules that kept some',
+    auth: 'admin',
+    pathParams: ['residentId'],
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/me/exports',
+    summary: 'Ask for a copy of everything held about me (subject access): one ZIP, ready shortly',
+    auth: 'resident',
+    success: 202,
+  },
+  {
+    method: 'get',
+    path: '/me/exports/{id}',
+    summary: 'An export’s state and, once ready, a read link valid for 5 minutes (the archive is deleted after 7 days)',
+    auth: 'resident',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/admin/residents/{residentId}/exports',
+    summary: 'Export a resident’s data for a subject access request made by letter (recorded in the access audit)',
+    auth: 'admin',
+    pathParams: ['residentId'],
+    body: staffExportSchema,
+    success: 202,
   },
 ];
 

@@ -55,6 +55,9 @@ import { maxFollowersPerRequest } from '../following/model.js';
 import { cosmosFollowingStore } from '../following/store.js';
 
 const now = () => new Date();
+import type { ErasureDeps } from '../privacy/erasure.js';
+import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
+import type { ExportDeps } from '../privacy/export.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -66,6 +69,9 @@ const stores = once(async () => {
   );
   if (!requests || !residents || !catalogue || !idempotency || !documents || !payments || !audit)
     throw new Error('containers missing');
+  const privacy = await p.container('privacy');
+  if (!privacy) throw new Error('containers missing');
+  const blobService = await p.blobService();
   return {
     catalogue: cosmosCatalogueStore(catalogue),
     requests: cosmosRequestStore(requests, residents),
@@ -87,6 +93,10 @@ const stores = once(async () => {
       payments: cosmosMarkSent(payments),
       documents: cosmosMarkSent(documents),
     },
+    privacy,
+    blobService,
+    /** For the privacy jobs' stores, which reach across every container (built in `depsFor` below). */
+    containers: { residents, requests, payments, documents, idempotency },
   };
 });
 
@@ -173,6 +183,34 @@ export const depsFor = {
   following: once(async (): Promise<FollowingDeps> => {
     const s = await stores();
     return { following: s.following, requests: s.requests, catalogue: s.catalogue, now };
+  }),
+
+  /** Erasing a resident: a resumable job over every store (decision 0930). */
+  erasure: once(async (): Promise<ErasureDeps> => {
+    const s = await stores();
+    const c = s.containers;
+    return {
+      stores: cosmosErasureStores({ ...c, privacy: s.privacy }, s.blobService),
+      accessLog: s.accessLog,
+      now,
+      leaseMs: 2 * 60_000,
+    };
+  }),
+
+  /** Subject access exports: a resumable job writing one archive to private storage (decision 0931). */
+  exports: once(async (): Promise<ExportDeps> => {
+    const s = await stores();
+    const { privacy, residents, requests, payments, documents } = { ...s.containers, privacy: s.privacy };
+    return {
+      exports: cosmosExportStores(
+        { privacy, residents, requests, payments, documents },
+        s.blobService,
+        config().blob.kind === 'identity' ? 'user-delegation' : 'account-key',
+      ),
+      accessLog: s.accessLog,
+      now,
+      leaseMs: 5 * 60_000,
+    };
   }),
 
   /** Staff and partner reads of residents' personal data (the `audit` container, create-only). */

@@ -85,6 +85,35 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     permission: data(blob('read')),
     on: documents,
   },
+  // Privacy rights (shared/privacy): erasure deletes documents; exports are written, read through a link, deleted.
+  {
+    call: "erasure deletes a resident's documents and photos with their snapshots",
+    where: { file: 'shared/privacy/store.ts', symbol: 'deleteBlobEverywhere' },
+    caller: 'id-app',
+    permission: data(blob('delete')),
+    on: documents,
+  },
+  {
+    call: 'write a subject access export',
+    where: { file: 'shared/privacy/store.ts', symbol: 'putArchive' },
+    caller: 'id-app',
+    permission: data(blob('write')),
+    on: `st-documents-${documentContainers.exports}`,
+  },
+  {
+    call: "a resident's GET of their export through the read-only link",
+    where: { file: 'shared/privacy/store.ts', symbol: 'archiveUrl' },
+    caller: 'id-app',
+    permission: data(blob('read')),
+    on: `st-documents-${documentContainers.exports}`,
+  },
+  {
+    call: 'delete an expired export',
+    where: { file: 'shared/privacy/store.ts', symbol: 'deleteArchive' },
+    caller: 'id-app',
+    permission: data(blob('delete')),
+    on: `st-documents-${documentContainers.exports}`,
+  },
   // Service Bus, as the topology declares the app's own use of each entity.
   ...topology.queues.flatMap((q) =>
     q.appAccess.map((access) => ({

@@ -61,3 +61,18 @@ describe('the published message contracts', () => {
     }
   });
 });
+
+describe('the resident.erased event partners hear', () => {
+  it('when the example is checked, then the JSON Schema and the code both accept it, and refuse extra data', async () => {
+    const { residentErasedEventSchema } = await import('../../shared/privacy/erased-event.js');
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const erased = ajv.compile(await readJson(join(dir, 'resident-erased.v1.schema.json')));
+    const example = await readJson(join(dir, 'examples', 'resident-erased.json'));
+    expect(erased(example), ajv.errorsText(erased.errors)).toBe(true);
+    expect(residentErasedEventSchema.safeParse(example).success).toBe(true);
+    const leaky = { ...example, data: { ...(example.data as object), email: 'someone@example.com' } };
+    expect(erased(leaky)).toBe(false);
+    expect(residentErasedEventSchema.safeParse(leaky).success).toBe(false);
+  });
+});
