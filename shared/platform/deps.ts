@@ -70,7 +70,6 @@ const stores = once(async () => {
   if (!requests || !residents || !catalogue || !idempotency || !documents || !payments || !audit)
     throw new Error('containers missing');
   const privacy = await p.container('privacy');
-  if (!privacy) throw new Error('containers missing');
   const blobService = await p.blobService();
   return {
     catalogue: cosmosCatalogueStore(catalogue),
