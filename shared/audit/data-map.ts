@@ -4,6 +4,7 @@ import type { AccessEntry } from './access-log.js';
 
 export const accessEntryDataMap: RecordMap<AccessEntry> = {
   record: 'audit',
+  retention: ['audit-entry'],
   title: 'Staff and partner access record',
   kind: 'cosmos',
   where: 'Cosmos DB `audit` (pk = resident id; append-only: the app may only create, read and query)',

@@ -7,6 +7,8 @@
  * zod schemas and the payloads actually built at run time.
  */
 
+import type { RecordType } from '../data/retention.js';
+
 /**
  * - personal: identifies a resident or is about one (names, contact details, their id);
  * - free-text: written by a person, so it may hold anything, personal data included;
@@ -58,6 +60,8 @@ export type RecordKind = 'cosmos' | 'blob' | 'queue' | 'event' | 'work-order' | 
 export interface RecordMap<T> {
   /** The record type retention rules are keyed by (shared/data/retention.ts). */
   readonly record: string;
+  /** The retention rules (shared/data/retention.ts) that govern a stored record; absent for what only passes through. */
+  readonly retention?: readonly RecordType[];
   readonly title: string;
   readonly kind: RecordKind;
   /** Where it is kept or how it leaves: container and discriminator, blob prefix, topic… */

@@ -32,7 +32,7 @@ function section(m: AnyRecordMap): string {
     `- **Purpose**: ${m.purpose}`,
     `- **Lawful basis**: ${m.basis.map((b) => lawfulBases[b]).join('; ')}`,
     `- **Recipients**: ${m.recipients.length === 0 ? 'none outside Doorstep' : m.recipients.map((r) => recipients[r]).join('; ')}`,
-    `- **Retention**: ${retentionOf(m.record, m.kind)}`,
+    `- **Retention**: ${retentionOf(m)}`,
     `- **Holds**: ${held.length === 0 ? 'no personal data' : held.join(', ')}`,
     '',
     '| field | class | note |',

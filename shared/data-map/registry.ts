@@ -15,7 +15,14 @@ import {
   paymentEventDataMap,
   refundDataMap,
 } from '../payments/data-map.js';
-import { profileDataMap } from '../residents/data-map.js';
+import { contactChallengeDataMap, profileDataMap } from '../residents/data-map.js';
+import { followingDataMap } from '../following/data-map.js';
+import {
+  erasureJobDataMap,
+  exportArchiveDataMap,
+  exportJobDataMap,
+  residentErasedEventDataMap,
+} from '../privacy/data-map.js';
 import {
   myRequestEntryDataMap,
   nearbyPinDataMap,
@@ -61,6 +68,12 @@ export const dataMap: readonly AnyRecordMap[] = [
   govUkPayDataMap,
   open311RequestDataMap,
   open311UpdateDataMap,
+  followingDataMap,
+  contactChallengeDataMap,
+  erasureJobDataMap,
+  exportJobDataMap,
+  exportArchiveDataMap,
+  residentErasedEventDataMap,
 ];
 
 /**

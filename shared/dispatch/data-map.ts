@@ -5,6 +5,7 @@ import type { WorkOrder } from './work-order.js';
 
 export const dispatchDataMap: RecordMap<DispatchDoc> = {
   record: 'request',
+  retention: ['dispatch'],
   title: 'Dispatch (send state of a request to its back office)',
   kind: 'cosmos',
   where: 'Cosmos DB `requests` (type `dispatch`, pk = request id)',

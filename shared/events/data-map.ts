@@ -4,6 +4,7 @@ import type { OutboxDoc } from './cloud-event.js';
 
 export const outboxDataMap: RecordMap<OutboxDoc> = {
   record: 'request',
+  retention: ['outbox-event'],
   title: 'Outbox entry (an event waiting to be published)',
   kind: 'cosmos',
   where: 'Cosmos DB `requests`, `payments`, `documents` (type `outbox`, in the changed entity’s partition)',

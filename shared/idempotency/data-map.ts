@@ -4,6 +4,7 @@ import type { IdempotencyDoc } from './idempotency.js';
 
 export const idempotencyDataMap: RecordMap<IdempotencyDoc> = {
   record: 'idempotency',
+  retention: ['idempotency'],
   title: 'Idempotency-Key record',
   kind: 'cosmos',
   where: 'Cosmos DB `idempotency` (pk = hash of caller and key; container TTL)',

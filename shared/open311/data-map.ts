@@ -56,6 +56,7 @@ export const open311UpdateDataMap: RecordMap<Open311Update> = {
 
 export const open311ClientDataMap: RecordMap<ClientDoc> = {
   record: 'open311-client',
+  retention: ['open311-client'],
   title: 'Open311 client (API key holder)',
   kind: 'cosmos',
   where: 'Cosmos DB `catalogue` (kind `open311-client`)',

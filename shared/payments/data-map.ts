@@ -5,6 +5,7 @@ import type { MyPaymentEntry, PaymentDoc, RefundEntry } from './model.js';
 
 export const paymentDataMap: RecordMap<PaymentDoc> = {
   record: 'payment',
+  retention: ['payment'],
   title: 'Payment (with its refunds and audit trail)',
   kind: 'cosmos',
   where: 'Cosmos DB `payments` (type `payment`, pk = payment id)',
@@ -38,6 +39,7 @@ export const paymentDataMap: RecordMap<PaymentDoc> = {
 
 export const refundDataMap: RecordMap<RefundEntry> = {
   record: 'refund',
+  retention: ['refund'],
   title: 'Refund (inside its payment)',
   kind: 'cosmos',
   where: 'Cosmos DB `payments`, in the payment’s `refunds`',
@@ -62,6 +64,7 @@ export const refundDataMap: RecordMap<RefundEntry> = {
 
 export const myPaymentEntryDataMap: RecordMap<MyPaymentEntry> = {
   record: 'payment',
+  retention: ['my-account-entry'],
   title: 'My Account entry for a payment',
   kind: 'cosmos',
   where: 'Cosmos DB `residents` (kind `payment`, pk = resident id)',

@@ -11,6 +11,7 @@ const freeText = (note?: string): FieldClass => ({ class: 'free-text', ...(note 
 
 export const requestDataMap: RecordMap<ServiceRequestDoc> = {
   record: 'request',
+  retention: ['request', 'request-reporter', 'request-free-text', 'timeline-entry'],
   title: 'Service request',
   kind: 'cosmos',
   where: 'Cosmos DB `requests` (type `request`, pk = request id)',
@@ -56,6 +57,7 @@ export const requestDataMap: RecordMap<ServiceRequestDoc> = {
 
 export const myRequestEntryDataMap: RecordMap<MyRequestEntry> = {
   record: 'request',
+  retention: ['my-account-entry'],
   title: 'My Account entry for a request',
   kind: 'cosmos',
   where: 'Cosmos DB `residents` (kind `request`, pk = resident id)',
@@ -74,6 +76,7 @@ export const myRequestEntryDataMap: RecordMap<MyRequestEntry> = {
 
 export const nearbyPinDataMap: RecordMap<NearbyPin> = {
   record: 'request',
+  retention: ['nearby-pin'],
   title: 'Nearby pin of an open request',
   kind: 'cosmos',
   where: 'Cosmos DB `requests` (type `pin`, pk = grid cell)',

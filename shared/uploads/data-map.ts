@@ -4,6 +4,7 @@ import type { DocumentDoc, MyDocumentEntry } from './model.js';
 
 export const documentDataMap: RecordMap<DocumentDoc> = {
   record: 'document',
+  retention: ['document-photo', 'document-evidence'],
   title: 'Uploaded document or photo (its record)',
   kind: 'cosmos',
   where: 'Cosmos DB `documents` (type `document`, pk = document id)',
@@ -34,6 +35,7 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
 
 export const myDocumentEntryDataMap: RecordMap<MyDocumentEntry> = {
   record: 'document',
+  retention: ['my-account-entry'],
   title: 'My Account entry for a document',
   kind: 'cosmos',
   where: 'Cosmos DB `residents` (kind `document`, pk = resident id)',
@@ -61,6 +63,7 @@ const fileFields: FieldMap<StoredFile> = {
 
 export const photoBlobDataMap: RecordMap<StoredFile> = {
   record: 'photo',
+  retention: ['document-photo', 'quarantine-upload'],
   title: 'Photo file',
   kind: 'blob',
   where: 'Blob Storage `documents/photos/` (and `quarantine/` until checked)',
@@ -72,6 +75,7 @@ export const photoBlobDataMap: RecordMap<StoredFile> = {
 
 export const evidenceBlobDataMap: RecordMap<StoredFile> = {
   record: 'document',
+  retention: ['document-evidence', 'quarantine-upload'],
   title: 'Evidence file',
   kind: 'blob',
   where: 'Blob Storage `documents/evidence/` (and `quarantine/` until checked)',

@@ -22,6 +22,7 @@ import {
 } from '../../shared/privacy/erasure.js';
 import { cosmosErasureStores } from '../../shared/privacy/store.js';
 import { admin, aServiceRequest, call, staff } from '../support/api.js';
+import { confirmContact } from '../support/contacts.js';
 import { jpegWithExif, pdf } from '../support/files.js';
 import { cosmosOf, outboxPublished } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
@@ -94,14 +95,12 @@ async function report(as: string, body: Record<string, unknown>, key?: string): 
 
 /** The resident everywhere the issue lists; returns what was made. */
 async function seedEverywhere(r: Resident) {
-  expect(
-    (
-      await call('PATCH', 'me', {
-        as: r.sub,
-        body: { name: r.name, email: r.email, phone: r.phone, preferences: { sms: true } },
-      })
-    ).status,
-  ).toBe(200);
+  // Contacts are confirmed with a code before they are kept for notifications (decision 0900).
+  await confirmContact(r.sub, 'email', r.email);
+  await confirmContact(r.sub, 'phone', r.phone);
+  expect((await call('PATCH', 'me', { as: r.sub, body: { name: r.name, preferences: { sms: true } } })).status).toBe(
+    200,
+  );
   const photo = await uploaded(r.sub, 'photo', `pothole-${r.token}.jpg`, jpegWithExif(), 'image/jpeg');
   const evidence = await uploaded(r.sub, 'evidence', `passport-${r.token}.pdf`, pdf(), 'application/pdf');
   const request = await report(

@@ -12,6 +12,7 @@ import { cosmosAccessLog } from '../../shared/audit/access-log.js';
 import { getExport, sweepExports, type ExportDeps } from '../../shared/privacy/export.js';
 import { cosmosExportStores } from '../../shared/privacy/store.js';
 import { admin, aServiceRequest, call } from '../support/api.js';
+import { confirmContact } from '../support/contacts.js';
 import { jpegWithExif } from '../support/files.js';
 import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
@@ -78,8 +79,8 @@ describe('subject access export', () => {
     const alice = `alice-${tag}`;
     const carol = `carol-${tag}`;
     const bob = `bob-${tag}`;
-    await call('PATCH', 'me', { as: alice, body: { email: `alice.${tag}@example.com` } });
-    await call('PATCH', 'me', { as: carol, body: { email: `carol.${tag}@example.com` } });
+    await confirmContact(alice, 'email', `alice.${tag}@example.com`);
+    await confirmContact(carol, 'email', `carol.${tag}@example.com`);
     const photo = await uploadPhoto(alice);
     const mine = await report(alice, `Alice's pothole ${tag}`, [photo]);
     const theirs = await report(bob, `Bob saw it, ring Bob on 07700900999 ${tag}`);

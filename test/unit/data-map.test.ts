@@ -114,6 +114,11 @@ describe('the data map', () => {
       expect(Object.keys(map.fields).sort(), name).toEqual(Object.keys(shape).sort());
   });
 
+  it('when a record is stored, then it names the retention rules that govern it (shared/data/retention.ts)', () => {
+    const stored = dataMap.filter((m) => m.kind === 'cosmos' || m.kind === 'blob');
+    expect(stored.filter((m) => !m.retention || m.retention.length === 0).map((m) => m.title)).toEqual([]);
+  });
+
   it('covers every Cosmos container: each holds mapped records or is declared to hold no resident data', () => {
     for (const c of cosmosContainers) {
       const mapped = dataMap.some((m) => m.where.includes(`\`${c.name}\``));

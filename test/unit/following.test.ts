@@ -73,7 +73,13 @@ const profile = (residentId: string, preferences: Partial<ProfileDoc['preference
   id: 'profile',
   residentId,
   kind: 'profile',
-  contact: { email: `${residentId}@example.com`, phone: '07700900982' },
+  // Notifications go only to confirmed contacts (decision 0900).
+  contact: {
+    email: `${residentId}@example.com`,
+    emailVerifiedAt: '2026-11-01T00:00:00Z',
+    phone: '07700900982',
+    phoneVerifiedAt: '2026-11-01T00:00:00Z',
+  },
   preferences: { email: true, sms: false, events: ['status-changed', 'update-added'], ...preferences },
   createdAt: '',
   updatedAt: '',

@@ -26,7 +26,13 @@ const aProfile = (overrides: Partial<ProfileDoc> = {}): ProfileDoc => ({
   id: 'profile',
   residentId: 'alice',
   kind: 'profile',
-  contact: { email: 'alice@example.com', phone: '07700900982' },
+  // Notifications go only to confirmed contacts (decision 0900).
+  contact: {
+    email: 'alice@example.com',
+    emailVerifiedAt: '2026-11-01T00:00:00.000Z',
+    phone: '07700900982',
+    phoneVerifiedAt: '2026-11-01T00:00:00.000Z',
+  },
   preferences: { email: true, sms: true, events: ['status-changed', 'update-added', 'payment-receipt'] },
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
@@ -98,7 +104,9 @@ describe('planning notifications', () => {
     const event = anEvent('request.status-changed');
     const noSms = aProfile({ preferences: { email: true, sms: false, events: ['status-changed'] } });
     expect((await planNotifications(event, depsWith(noSms))).map((j) => j.channel)).toEqual(['email']);
-    const noEmail = aProfile({ contact: { email: null, phone: '07700900982' } });
+    const noEmail = aProfile({
+      contact: { email: null, phone: '07700900982', phoneVerifiedAt: '2026-11-01T00:00:00.000Z' },
+    });
     expect((await planNotifications(event, depsWith(noEmail))).map((j) => j.channel)).toEqual(['sms']);
   });
 });
