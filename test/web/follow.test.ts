@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { carryOnWithoutPhotos, nearbyHeading } from '../support/journey.js';
 
 const site = inject('webUrl');
 const api = inject('apiUrl');
@@ -93,7 +94,7 @@ describe('following a report instead of reporting it again', () => {
       await reportALampAt(page, sub);
 
       expect(new URL(page.url()).pathname).toBe('/report/nearby');
-      expect(await heading(page)).toBe('Has your problem already been reported?');
+      expect(await heading(page)).toBe(nearbyHeading);
       const option = page.locator(`input[name=report][value="${reportId}"]`);
       expect(await option.count()).toBe(1);
       // The map is drawn only by the script, and the list works without it.
@@ -151,12 +152,15 @@ describe('following a report instead of reporting it again', () => {
     const context = await newContext(browser, false);
     const page = await context.newPage();
     await reportALampAt(page, reporter);
-    expect(await heading(page)).toBe('Has your problem already been reported?');
+    expect(await heading(page)).toBe(nearbyHeading);
     await page.locator(`input[name=report][value="${reportId}"]`).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await summary(page)).toEqual(['You made this report: you hear about its progress already.']);
     await page.getByLabel('My problem is not listed: report it').check();
     await page.getByRole('button', { name: 'Continue' }).click();
+    // On with the report: the (optional) photos, then check answers.
+    expect(new URL(page.url()).pathname).toBe('/report/photos');
+    await carryOnWithoutPhotos(page);
     expect(await heading(page)).toBe('Check your answers before sending your report');
     await context.close();
   });

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { carryOnPastNearby, carryOnToCheck, photosHeading } from '../support/journey.js';
 
 const site = inject('webUrl');
 let browser: Browser;
@@ -66,12 +67,6 @@ afterAll(async () => {
 const heading = (page: Page) => page.locator('h1').first().textContent();
 const summary = async (page: Page) =>
   (await page.locator('.govuk-error-summary li').allInnerTexts()).map((text) => text.trim());
-/** The other run's report may be nearby (test/web/follow.test.ts covers that step): report anyway. */
-async function carryOnPastNearby(page: Page): Promise<void> {
-  if ((await heading(page)) !== 'Has your problem already been reported?') return;
-  await page.getByLabel('My problem is not listed: report it').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
 
 describe('reporting a problem', () => {
   for (const javaScript of [true, false]) {
@@ -149,9 +144,10 @@ describe('reporting a problem', () => {
       expect(await summary(page)).toEqual(['Select the address nearest the problem']);
       await page.getByLabel('11 Mill Lane, Doorstep').check();
       await page.getByRole('button', { name: 'Continue' }).click();
+      // The other run's report may be nearby (test/web/follow.test.ts covers that step): report anyway.
       await carryOnPastNearby(page);
       // Photos are optional (test/web/photos.test.ts adds them).
-      expect(await heading(page)).toBe('Add photos of the problem');
+      expect(await heading(page)).toBe(photosHeading);
       await page.getByRole('button', { name: 'Continue' }).click();
 
       expect(await heading(page)).toBe('Check your answers before sending your report');
@@ -211,7 +207,8 @@ describe('a session that expires in the middle of a report', () => {
     // What they sent as the sign-in ran out comes back, to send again (web/http/page.ts, signInAgain).
     await page.waitForURL(`${site}/resume`);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    // The location was taken: on past nearby reports (other tests' potholes may be there) and photos.
+    await carryOnToCheck(page);
     expect(await heading(page)).toBe('Check your answers before sending your report');
     const rows = (await page.locator('.govuk-summary-list__row').allInnerTexts()).join('\n');
     expect(rows).toContain('Up to a car tyre');
