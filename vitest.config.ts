@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     // Generous: starting a stack (Azurite is a child process) on a loaded machine takes a while.
     hookTimeout: 180_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most of a file's time is waiting on the stack or
+    // the browser (one worker measured 582 s with 7 min of CPU; two, 353 s).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // The Pulumi program under mocks: no CLI, no cloud.
