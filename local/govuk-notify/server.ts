@@ -32,6 +32,8 @@ export interface NotifyControls {
   /** The next N sends answer this status (500 or 429 simulate an outage) and record nothing. */
   readonly failNext?: number;
   readonly failStatus?: number;
+  /** Only sends to this address fail, so test files sharing the stand-in do not fail each other's sends. */
+  readonly forRecipient?: string;
 }
 
 export interface GovUkNotifyStandIn {
@@ -85,7 +87,7 @@ const escapeHtml = (s: string) =>
 export async function startGovUkNotify(options: { port?: number } = {}): Promise<GovUkNotifyStandIn> {
   const sent: SentNotification[] = [];
   const byId = new Map<string, LocalTemplate>(localTemplates.map((t) => [t.id, t]));
-  let controls: { failNext: number; failStatus: number } = { failNext: 0, failStatus: 500 };
+  let controls: { failNext: number; failStatus: number; forRecipient?: string } = { failNext: 0, failStatus: 500 };
 
   const authenticate = async (req: IncomingMessage): Promise<string | undefined> => {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -104,7 +106,13 @@ export async function startGovUkNotify(options: { port?: number } = {}): Promise
   const send = async (type: 'email' | 'sms', req: IncomingMessage, res: ServerResponse) => {
     const denied = await authenticate(req);
     if (denied) return problem(res, 403, 'AuthError', denied);
-    if (controls.failNext > 0) {
+    const body = await readJson(req);
+    if (!body) return problem(res, 400, 'BadRequestError', 'Invalid JSON');
+    const template = byId.get(typeof body.template_id === 'string' ? body.template_id : '');
+    if (!template || template.type !== type) return problem(res, 400, 'BadRequestError', 'Template not found');
+    const address = type === 'email' ? body.email_address : body.phone_number;
+    const to = typeof address === 'string' ? address : '';
+    if (controls.failNext > 0 && (controls.forRecipient === undefined || controls.forRecipient === to)) {
       controls.failNext--;
       return problem(
         res,
@@ -113,12 +121,6 @@ export async function startGovUkNotify(options: { port?: number } = {}): Promise
         'Internal server error',
       );
     }
-    const body = await readJson(req);
-    if (!body) return problem(res, 400, 'BadRequestError', 'Invalid JSON');
-    const template = byId.get(typeof body.template_id === 'string' ? body.template_id : '');
-    if (!template || template.type !== type) return problem(res, 400, 'BadRequestError', 'Template not found');
-    const address = type === 'email' ? body.email_address : body.phone_number;
-    const to = typeof address === 'string' ? address : '';
     if (type === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(to))
       return problem(res, 400, 'ValidationError', 'email_address Not a valid email address');
     if (type === 'sms' && !isUkMobile(to))
@@ -208,7 +210,11 @@ ${[...sent]
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(controls));
       if (req.method === 'POST' && path === '/_control/fail') {
         const c = ((await readJson(req)) ?? {}) as NotifyControls;
-        controls = { failNext: c.failNext ?? 0, failStatus: c.failStatus ?? 500 };
+        controls = {
+          failNext: c.failNext ?? 0,
+          failStatus: c.failStatus ?? 500,
+          ...(c.forRecipient ? { forRecipient: c.forRecipient } : {}),
+        };
         return void res.writeHead(204).end();
       }
       if (req.method === 'GET' && path === '/')
@@ -228,7 +234,11 @@ ${[...sent]
     templates,
     sent: () => [...sent],
     control(c) {
-      controls = { failNext: c.failNext ?? 0, failStatus: c.failStatus ?? 500 };
+      controls = {
+        failNext: c.failNext ?? 0,
+        failStatus: c.failStatus ?? 500,
+        ...(c.forRecipient ? { forRecipient: c.forRecipient } : {}),
+      };
     },
     close: () =>
       new Promise<void>((resolve) => {

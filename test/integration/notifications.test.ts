@@ -106,7 +106,8 @@ describe('resident notifications through GOV.UK Notify', () => {
     const r = await resident({ email: true, sms: false, events: ['status-changed'] });
     const fail = await fetch(`${notify}/_control/fail`, {
       method: 'POST',
-      body: JSON.stringify({ failNext: 3, failStatus: 500 }),
+      // Only this resident's sends fail: other files share the stand-in (two run at a time).
+      body: JSON.stringify({ failNext: 3, failStatus: 500, forRecipient: r.email }),
     });
     expect(fail.status).toBe(204);
     await reportAndUpdate(r.who, { status: 'in-progress' });
