@@ -282,6 +282,14 @@ async function searchEveryBlob(needles: readonly string[]): Promise<string[]> {
   return hits;
 }
 
+/**
+ * What names the resident after erasure and no retention rule keeps. Access-audit entries
+ * are kept (`audit-entry`): a staff list in another file running alongside may have shown
+ * this resident's report, and that read is recorded like any other.
+ */
+const unexplainedAfter = async (needles: readonly string[]) =>
+  (await searchEveryContainer(needles)).filter((h) => ruleKeeping(h) === undefined).map((h) => `${h.where}:${h.id}`);
+
 /** The retention rule that explains why a remaining item still names the resident, if any does. */
 function ruleKeeping(hit: Hit): RecordType | undefined {
   if (hit.where === 'audit' && hit.item.kind === 'access') return 'audit-entry';
@@ -379,7 +387,7 @@ describe('erasing a resident', () => {
 
   it('when a resident deletes their own account, then it is erased, and asking again is the same erasure', async () => {
     const r = aResident();
-    await call('PATCH', 'me', { as: r.sub, body: { email: r.email } });
+    await confirmContact(r.sub, 'email', r.email);
     const request = await report(r.sub, { description: `Mine ${r.token}` });
     await outboxPublished(cosmosOf(inject('appSettings').CosmosDb), [request]);
     const first = await call('DELETE', 'me', { as: r.sub });
@@ -388,7 +396,7 @@ describe('erasing a resident', () => {
     expect(id).toBe(erasureJobId(r.sub));
     expect(id).not.toContain(r.sub);
     await erasureFinished(r.sub);
-    expect(await searchEveryContainer([r.sub, r.email, r.token])).toEqual([]);
+    expect(await unexplainedAfter([r.sub, r.email, r.token])).toEqual([]);
     const again = await call('DELETE', 'me', { as: r.sub });
     expect(((await again.json()) as { id: string }).id).toBe(id);
   });
@@ -411,7 +419,8 @@ describe('erasing a resident', () => {
       'residents',
     ] as const satisfies readonly ErasureStep[]) {
       const r = aResident();
-      await call('PATCH', 'me', { as: r.sub, body: { name: r.name, email: r.email } });
+      await confirmContact(r.sub, 'email', r.email);
+      expect((await call('PATCH', 'me', { as: r.sub, body: { name: r.name } })).status).toBe(200);
       const photo = await uploaded(r.sub, 'photo', `p-${r.token}.jpg`, jpegWithExif(), 'image/jpeg');
       const request = await report(r.sub, { description: `Crash test ${r.token}`, photos: [photo] });
       await outboxPublished(cosmosOf(inject('appSettings').CosmosDb), [request]);
@@ -444,7 +453,7 @@ describe('erasing a resident', () => {
       });
       const done = await stores.getJob(job.id);
       expect(done?.state).toBe('completed');
-      expect(await searchEveryContainer([r.sub, r.email, r.name, r.token, photo])).toEqual([]);
+      expect(await unexplainedAfter([r.sub, r.email, r.name, r.token, photo])).toEqual([]);
       expect(await searchEveryBlob([photo])).toEqual([]);
     }
   }, 240_000);
