@@ -40,7 +40,8 @@ export async function createUpload(request: HttpRequest): Promise<HttpResponseIn
   );
 }
 
-export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
+/** The caller's document, its reading by staff recorded in the access audit before anything is returned. */
+async function readDocument(request: HttpRequest, purpose: 'document.read' | 'document.download') {
   const principal = await authenticate(request, depsFor.tokens());
   const deps = await depsFor.uploads();
   const doc = await getDocument(request.params.id ?? '', principal, deps);
@@ -49,24 +50,18 @@ export async function getOneDocument(request: HttpRequest): Promise<HttpResponse
     principal,
     doc.ownerId,
     { type: 'document', id: doc.id },
-    'document.read',
+    purpose,
     request.headers.get(accessReasonHeader),
   );
-  return json(200, toDocumentView(doc));
+  return { doc, principal, deps };
+}
+
+export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
+  return json(200, toDocumentView((await readDocument(request, 'document.read')).doc));
 }
 
 export async function getDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {
-  const principal = await authenticate(request, depsFor.tokens());
-  const deps = await depsFor.uploads();
-  const doc = await getDocument(request.params.id ?? '', principal, deps);
-  await recordStaffAccess(
-    await depsFor.accessLog(),
-    principal,
-    doc.ownerId,
-    { type: 'document', id: doc.id },
-    'document.download',
-    request.headers.get(accessReasonHeader),
-  );
+  const { doc, principal, deps } = await readDocument(request, 'document.download');
   const url = await documentDownloadUrl(doc.id, principal, deps);
   return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }

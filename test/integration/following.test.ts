@@ -6,25 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import type { SentNotification } from '../../local/govuk-notify/server.js';
 import { aServiceRequest, call, staff } from '../support/api.js';
-import { confirmContact } from '../support/contacts.js';
+import { confirmContact, notificationsTo } from '../support/contacts.js';
 import { cosmosOf, outboxPublished } from '../support/outbox.js';
 import { peekAll } from '../support/service-bus.js';
 import { waitFor } from '../support/wait.js';
 
-const notify = inject('govukNotifyUrl');
-
-const sentTo = (address: string, atLeast = 0): Promise<SentNotification[]> =>
-  waitFor(
-    async () => {
-      const all = (await (await fetch(`${notify}/_control/notifications`)).json()) as SentNotification[];
-      // The security codes that confirmed the contacts are not what these tests count.
-      const mine = all.filter((n) => n.to === address && !n.templateName.startsWith('Security code'));
-      return mine.length >= atLeast ? mine : undefined;
-    },
-    { what: `${atLeast} notification(s) to be sent` },
-  );
+const sentTo = notificationsTo;
 
 /** Nothing about the request is left to publish, plan or send: a barrier, not a wait. */
 async function settled(requestId: string): Promise<void> {

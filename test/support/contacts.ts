@@ -13,6 +13,21 @@ export async function sentTo(notifyUrl: string, to: string): Promise<SentNotific
   return all.filter((n) => n.to === to);
 }
 
+/**
+ * What Notify recorded for `address` apart from security codes (the codes that confirmed
+ * contacts are not what tests count), once there are at least `atLeast` (0: as it stands).
+ */
+export const notificationsTo = (address: string, atLeast = 0): Promise<SentNotification[]> =>
+  waitFor(
+    async () => {
+      const mine = (await sentTo(inject('govukNotifyUrl'), address)).filter(
+        (n) => !n.templateName.startsWith('Security code'),
+      );
+      return mine.length >= atLeast ? mine : undefined;
+    },
+    { what: `${atLeast} notification(s) to be sent` },
+  );
+
 /** The security code in the `nth` (1-based) code message sent to `to`, once it has been sent. */
 export async function codeSentTo(notifyUrl: string, to: string, nth = 1): Promise<string> {
   return waitFor(
