@@ -1,5 +1,4 @@
 import type { InvocationContext } from '@azure/functions';
-import type { CloudEvent } from '../shared/events/cloud-event.js';
 import {
   planNotifications,
   notificationJobSchema,
@@ -18,7 +17,7 @@ export async function planResidentNotifications(message: unknown, context: Invoc
     logEvent(context, 'warn', 'notifications.unreadable-event');
     return;
   }
-  const event = parsed.data as CloudEvent<Record<string, unknown>>;
+  const event = parsed.data;
   const deps = await depsFor.notificationPlanning();
   const jobs = await planNotifications(event, deps);
   if (jobs.length === 0) return;

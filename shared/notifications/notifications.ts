@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import type { CloudEvent } from '../events/cloud-event.js';
 import { eventTypePrefix } from '../events/cloud-event.js';
 import type { CodeSender } from '../residents/contact-verification.js';
 import { verifiedContact, type ProfileDoc, type ProfileStore } from '../residents/profile.js';
@@ -43,6 +42,7 @@ export const plannedEventSchema = z.object({
   subject: z.string().min(1).max(200),
   data: z.record(z.string(), z.unknown()),
 });
+export type PlannedEvent = z.output<typeof plannedEventSchema>;
 
 /** What the planner needs to know about the entity an event is about. */
 export interface Subject {
@@ -56,10 +56,7 @@ export interface PlanDeps {
   readonly profiles: Pick<ProfileStore, 'get'>;
   readonly templates: NotifyTemplates;
   /** Reads the entity the event is about; undefined if it is gone. */
-  readonly subject: (
-    kind: NotificationKind,
-    event: CloudEvent<Record<string, unknown>>,
-  ) => Promise<Subject | undefined>;
+  readonly subject: (kind: NotificationKind, event: PlannedEvent) => Promise<Subject | undefined>;
   /** The residents following a request (shared/following); nobody when absent. */
   readonly followers?: (requestId: string) => Promise<readonly string[]>;
 }
@@ -79,7 +76,7 @@ const statusLabels: Readonly<Record<Status, string>> = {
 export const statusLabel = (s: Status) => statusLabels[s];
 
 /** Which kind of notification an event is, if any. */
-export function kindOf(event: CloudEvent<Record<string, unknown>>): NotificationKind | undefined {
+export function kindOf(event: PlannedEvent): NotificationKind | undefined {
   const name = event.type.startsWith(eventTypePrefix) ? event.type.slice(eventTypePrefix.length) : '';
   switch (name) {
     case 'request.status-changed':
@@ -109,10 +106,7 @@ const wants = (profile: ProfileDoc, kind: NotificationKind) =>
 const followerJobId = (eventId: string, channel: Channel, residentId: string) =>
   `${eventId}:${channel}:f:${createHash('sha256').update(residentId).digest('hex').slice(0, 16)}`;
 
-export async function planNotifications(
-  event: CloudEvent<Record<string, unknown>>,
-  deps: PlanDeps,
-): Promise<NotificationJob[]> {
+export async function planNotifications(event: PlannedEvent, deps: PlanDeps): Promise<NotificationJob[]> {
   const kind = kindOf(event);
   if (!kind) return [];
   const subject = await deps.subject(kind, event);

@@ -4,7 +4,9 @@
  * this file fixes which ((placeholders)) each kind of message fills.
  */
 import { z } from 'zod';
-import { notificationEvents } from '../residents/profile.js';
+
+/** The events residents choose in their preferences (residents/profile.ts stores the choice). */
+export const notificationEvents = ['status-changed', 'update-added', 'payment-receipt', 'document-checked'] as const;
 
 /**
  * What residents can be told: the events they choose in their preferences, and

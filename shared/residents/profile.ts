@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
+import { notificationEvents } from '../notifications/templates.js';
 
-export const notificationEvents = ['status-changed', 'update-added', 'payment-receipt', 'document-checked'] as const;
+// Kept here too: callers read the preference events beside the profile that stores them.
+export { notificationEvents };
 
 export const contactChannels = ['email', 'sms'] as const;
 export type ContactChannel = (typeof contactChannels)[number];
