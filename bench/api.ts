@@ -6,14 +6,27 @@
  * Closed loop: BENCH_CONCURRENCY workers (default 16) for BENCH_SECONDS (default 10)
  * per phase. Locally, Cosmos is in process and memory-only: absolute latencies
  * are the host's and the SDK's, not Azure's; operations per call carry over.
+ *
+ * BENCH_PROFILE=<dir> writes one CPU profile per phase (`<dir>/<phase>.cpuprofile`, open
+ * in Chrome DevTools) and prints the heaviest self-time frames in Doorstep's own code.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session, type Profiler } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { requestDevToken } from '../local/identity/provider.js';
 import { createRequestOps, startFloor } from './floor.js';
 import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const profileDir = process.env.BENCH_PROFILE;
 const residents = 50;
+const profiler = profileDir ? new Session() : undefined;
+if (profiler && profileDir) {
+  mkdirSync(profileDir, { recursive: true });
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+}
 
 const stack = await startBenchStack();
 const host = await startBenchHost(stack, { triggers: false });
@@ -32,8 +45,10 @@ interface Result {
   readonly seconds: number;
   readonly latencies: number[];
   readonly cosmosOps: number;
+  /** Process CPU (user + system) per call: the whole stack's, client and emulators included, as on the floor. */
+  readonly cpuMsPerCall: number;
   /** The same work on the floor (bench/floor.ts): the SDK's Cosmos operations behind a bare server. */
-  floor?: { readonly calls: number; readonly seconds: number };
+  floor?: { readonly calls: number; readonly seconds: number; readonly cpuMsPerCall: number };
 }
 
 async function phase(
@@ -46,6 +61,8 @@ async function phase(
   const latencies: number[] = [];
   let errors = 0;
   const opsBefore = stack.cosmos.operations();
+  await profiler?.post('Profiler.start');
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -60,6 +77,13 @@ async function phase(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (profiler && profileDir) {
+    const { profile } = await profiler.post('Profiler.stop');
+    const file = join(profileDir, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    printHeaviest(name, profile);
+  }
   return {
     name,
     calls: latencies.length,
@@ -67,7 +91,25 @@ async function phase(
     seconds: elapsed,
     latencies,
     cosmosOps: stack.cosmos.operations() - opsBefore,
+    cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
   };
+}
+
+/** The five heaviest self-time frames in Doorstep's own code (shared/, functions/), as shares of the phase's samples. */
+function printHeaviest(name: string, profile: Profiler.Profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  for (const id of samples) {
+    const frame = nodes.get(id)?.callFrame;
+    const own = frame?.url.match(/\/((?:shared|functions)\/.+\.ts)$/)?.[1];
+    if (!frame || !own) continue;
+    const key = `${frame.functionName || '(anonymous)'} ${own}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  console.log(`\n  ${name}: heaviest self time in Doorstep's own code (of ${samples.length} samples)`);
+  for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 5))
+    console.log(`    ${((n / samples.length) * 100).toFixed(2).padStart(6)}%  ${key}`);
 }
 
 const auth = (i: number) => ({ authorization: `Bearer ${tokens[i % residents] ?? ''}` });
@@ -152,7 +194,7 @@ for (const [i, r] of results.entries()) {
       }),
     i === 0 ? 201 : 200,
   );
-  r.floor = { calls: f.calls, seconds: f.seconds };
+  r.floor = { calls: f.calls, seconds: f.seconds, cpuMsPerCall: f.cpuMsPerCall };
 }
 await floor.close();
 
@@ -162,21 +204,25 @@ console.log(
   `\nAPI benchmark: ${concurrency} concurrent clients, ${seconds} s per phase, node ${process.version}, local host + embedded stack\n`,
 );
 console.log(
-  '  call                       calls   req/s    p50 ms   p99 ms  errors  Cosmos ops/call  floor req/s  of floor',
+  '  call                       calls   req/s    p50 ms   p99 ms  errors  Cosmos ops/call  floor req/s  of floor  CPU ms/call  floor CPU ms  of floor (CPU)',
 );
 for (const r of results) {
   const rate = r.calls / r.seconds;
   const floorRate = r.floor ? r.floor.calls / r.floor.seconds : NaN;
   console.log(
-    `  ${r.name.padEnd(24)} ${String(r.calls).padStart(7)} ${rate.toFixed(0).padStart(7)} ${pct(r.latencies, 50).toFixed(1).padStart(9)} ${pct(r.latencies, 99).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.cosmosOps / r.calls).toFixed(2).padStart(16)} ${floorRate.toFixed(0).padStart(12)} ${`${((rate / floorRate) * 100).toFixed(0)}%`.padStart(9)}`,
+    `  ${r.name.padEnd(24)} ${String(r.calls).padStart(7)} ${rate.toFixed(0).padStart(7)} ${pct(r.latencies, 50).toFixed(1).padStart(9)} ${pct(r.latencies, 99).toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.cosmosOps / r.calls).toFixed(2).padStart(16)} ${floorRate.toFixed(0).padStart(12)} ${`${((rate / floorRate) * 100).toFixed(0)}%`.padStart(9)} ${r.cpuMsPerCall.toFixed(2).padStart(12)} ${(r.floor?.cpuMsPerCall ?? NaN).toFixed(2).padStart(13)} ${`${(((r.floor?.cpuMsPerCall ?? NaN) / r.cpuMsPerCall) * 100).toFixed(0)}%`.padStart(15)}`,
   );
 }
 console.log(
   '\n  The floor: the same Cosmos operations through the SDK behind a bare node:http server (bench/floor.ts), same clients, same seconds.',
 );
 console.log(
+  "\n  of floor (CPU): the floor's process CPU per call over Doorstep's, the ratio that holds on a busy machine (req/s there measures the scheduler).",
+);
+console.log(
   '\n  Cosmos ops/call counts every HTTP request the SDK made to Cosmos DB during the phase (token validation needs none once JWKS is cached).',
 );
 
+profiler?.disconnect();
 await closeBench(stack, host);
 process.exit(0);
