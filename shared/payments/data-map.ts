@@ -2,6 +2,7 @@
 import type { RecordMap } from '../data-map/classification.js';
 import type { PaymentProvider } from './govuk-pay-client.js';
 import type { MyPaymentEntry, PaymentDoc, RefundEntry } from './model.js';
+import { myAccountEntryDataMap } from '../residents/my-account-entry.js';
 
 export const paymentDataMap: RecordMap<PaymentDoc> = {
   record: 'payment',
@@ -62,24 +63,15 @@ export const refundDataMap: RecordMap<RefundEntry> = {
   },
 };
 
-export const myPaymentEntryDataMap: RecordMap<MyPaymentEntry> = {
-  record: 'payment',
-  retention: ['my-account-entry'],
-  title: 'My Account entry for a payment',
-  kind: 'cosmos',
-  where: 'Cosmos DB `residents` (kind `payment`, pk = resident id)',
+export const myPaymentEntryDataMap = myAccountEntryDataMap<MyPaymentEntry>({
+  kind: 'payment',
   purpose: 'List a resident’s own payments in My Account.',
   basis: ['contract'],
-  recipients: ['resident'],
   fields: {
-    id: { class: 'none' },
-    residentId: { class: 'personal', note: 'the partition: whose entry it is' },
-    kind: { class: 'none' },
-    at: { class: 'none' },
     paymentId: { class: 'none' },
     summary: { class: 'payment', note: 'description, amount, status, refunded' },
   },
-};
+});
 
 /** The data of `uk.gov.doorstep.payment.finished` and the refund events (payments.ts, refunds.ts). */
 export interface PaymentEventData {

@@ -63,6 +63,39 @@ async function deleteSentEvents(container: Container, pk: string): Promise<numbe
 }
 
 /**
+ * Rewrites one entity (its id is its partition) as `change` decides, under If-Match;
+ * a concurrent write means read and decide again. 1 if it was rewritten, 0 if it is
+ * gone, not of this kind, or `change` left it as it was.
+ */
+async function rewriteWhileStale<T extends { readonly type: string; readonly _etag?: string | undefined }>(
+  container: Container,
+  id: string,
+  kind: T['type'],
+  change: (doc: T) => T | undefined,
+): Promise<number> {
+  return retryWhileStale(
+    5,
+    async () => {
+      const doc: T | undefined = (await container.item(id, id).read<T>()).resource;
+      if (doc?.type !== kind) return 0;
+      const next = change(doc);
+      if (!next) return 0;
+      const { _etag, ...body } = next;
+      try {
+        await container
+          .item(id, id)
+          .replace(body, { accessCondition: { type: 'IfMatch', condition: doc._etag ?? '' } });
+        return 1;
+      } catch (error) {
+        if (isCosmosStatus(error, 412)) return stale;
+        throw error;
+      }
+    },
+    () => new Error(`${kind} kept changing during erasure`),
+  );
+}
+
+/**
  * The blob and its snapshots. Its previous versions (Azure keeps one when a blob is
  * deleted) go by the lifecycle rule `previousVersionDeleteAfterDays`, and soft-deleted
  * copies by the account's delete retention: deleting versions needs a permission the
@@ -187,49 +220,11 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       return n + (await deleteItem(c.documents, id, id));
     },
     async updateRequest(id, change) {
-      const n = await retryWhileStale(
-        5,
-        async () => {
-          const doc = await read<ServiceRequestDoc>(c.requests, id);
-          if (doc?.type !== 'request') return 0;
-          const next = change(doc);
-          if (!next) return 0;
-          const { _etag, ...body } = next;
-          try {
-            await c.requests
-              .item(id, id)
-              .replace(body, { accessCondition: { type: 'IfMatch', condition: doc._etag ?? '' } });
-            return 1;
-          } catch (error) {
-            if (isCosmosStatus(error, 412)) return stale;
-            throw error;
-          }
-        },
-        () => new Error('request kept changing during erasure'),
-      );
+      const n = await rewriteWhileStale<ServiceRequestDoc>(c.requests, id, 'request', change);
       return n + (await deleteSentEvents(c.requests, id));
     },
     async updatePayment(id, change) {
-      const n = await retryWhileStale(
-        5,
-        async () => {
-          const doc = await read<PaymentDoc>(c.payments, id);
-          if (doc?.type !== 'payment') return 0;
-          const next = change(doc);
-          if (!next) return 0;
-          const { _etag, ...body } = next;
-          try {
-            await c.payments
-              .item(id, id)
-              .replace(body, { accessCondition: { type: 'IfMatch', condition: doc._etag ?? '' } });
-            return 1;
-          } catch (error) {
-            if (isCosmosStatus(error, 412)) return stale;
-            throw error;
-          }
-        },
-        () => new Error('payment kept changing during erasure'),
-      );
+      const n = await rewriteWhileStale<PaymentDoc>(c.payments, id, 'payment', change);
       return n + (await deleteSentEvents(c.payments, id));
     },
     async deleteIdempotency(resourceIds) {

@@ -4,6 +4,7 @@
  */
 import type { FieldClass, FieldMap, RecordMap } from '../data-map/classification.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
+import { myAccountEntryDataMap } from '../residents/my-account-entry.js';
 
 const none: FieldClass = { class: 'none' };
 const personal = (note?: string): FieldClass => ({ class: 'personal', ...(note ? { note } : {}) });
@@ -55,24 +56,12 @@ export const requestDataMap: RecordMap<ServiceRequestDoc> = {
   },
 };
 
-export const myRequestEntryDataMap: RecordMap<MyRequestEntry> = {
-  record: 'request',
-  retention: ['my-account-entry'],
-  title: 'My Account entry for a request',
-  kind: 'cosmos',
-  where: 'Cosmos DB `residents` (kind `request`, pk = resident id)',
+export const myRequestEntryDataMap = myAccountEntryDataMap<MyRequestEntry>({
+  kind: 'request',
   purpose: 'List a resident’s own reports in My Account with one query.',
   basis: ['public-task'],
-  recipients: ['resident'],
-  fields: {
-    id: none,
-    residentId: personal('the partition: whose entry it is'),
-    kind: none,
-    at: none,
-    requestId: none,
-    summary: none,
-  },
-};
+  fields: { requestId: none, summary: none },
+});
 
 export const nearbyPinDataMap: RecordMap<NearbyPin> = {
   record: 'request',

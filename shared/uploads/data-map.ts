@@ -1,6 +1,7 @@
 /** The data map of uploaded documents and photos (see shared/data-map/classification.ts). */
 import type { FieldMap, RecordMap } from '../data-map/classification.js';
 import type { DocumentDoc, MyDocumentEntry } from './model.js';
+import { myAccountEntryDataMap } from '../residents/my-account-entry.js';
 
 export const documentDataMap: RecordMap<DocumentDoc> = {
   record: 'document',
@@ -33,24 +34,15 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
   },
 };
 
-export const myDocumentEntryDataMap: RecordMap<MyDocumentEntry> = {
-  record: 'document',
-  retention: ['my-account-entry'],
-  title: 'My Account entry for a document',
-  kind: 'cosmos',
-  where: 'Cosmos DB `residents` (kind `document`, pk = resident id)',
+export const myDocumentEntryDataMap = myAccountEntryDataMap<MyDocumentEntry>({
+  kind: 'document',
   purpose: 'List a resident’s own uploads in My Account.',
   basis: ['public-task'],
-  recipients: ['resident'],
   fields: {
-    id: { class: 'none' },
-    residentId: { class: 'personal', note: 'the partition: whose entry it is' },
-    kind: { class: 'none' },
-    at: { class: 'none' },
     documentId: { class: 'none' },
     summary: { class: 'free-text', note: 'purpose, status and the file’s name' },
   },
-};
+});
 
 /** A stored file: its content is whatever the resident uploaded. */
 export interface StoredFile {
