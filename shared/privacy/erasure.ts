@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
+import { retryWhileStale, stale } from '../data/retry-stale.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 import type { PaymentDoc } from '../payments/model.js';
 import type { ServiceRequestDoc, TimelineEntry } from '../service-requests/model.js';
@@ -219,18 +220,19 @@ export async function startErasure(
     createdAt: at,
     updatedAt: at,
   };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await deps.stores.getJob(id);
-    if (!existing) {
-      const created = await deps.stores.createJob(fresh);
-      if (created !== 'exists') return created;
-      continue;
-    }
-    if (existing.state === 'running') return existing;
-    const restarted = await deps.stores.replaceJob(fresh, existing._etag ?? '');
-    if (restarted !== 'stale') return restarted;
-  }
-  throw new AppError('conflict', 'The erasure is being changed by another call; try again.');
+  return retryWhileStale(
+    5,
+    async () => {
+      const existing = await deps.stores.getJob(id);
+      if (!existing) {
+        const created = await deps.stores.createJob(fresh);
+        return created === 'exists' ? stale : created;
+      }
+      if (existing.state === 'running') return existing;
+      return deps.stores.replaceJob(fresh, existing._etag ?? '');
+    },
+    () => new AppError('conflict', 'The erasure is being changed by another call; try again.'),
+  );
 }
 
 /** `DELETE /api/me`: the signed-in resident erases their own account. */

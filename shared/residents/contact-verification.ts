@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { AppError, conflict, dependencyUnavailable, validationFailed } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
+import { retryWhileStale, stale } from '../data/retry-stale.js';
 import {
   emailAddress,
   getOrCreateProfile,
@@ -224,39 +225,42 @@ export async function confirmContact(
 ): Promise<ProfileDoc> {
   // A lost If-Match race means someone else used a try or the code first: read again and judge afresh.
   // Giving up (409) says nothing about the code, so an unrecorded try teaches a guesser nothing.
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const challenge = await deps.challenges.get(principal.sub, channel);
-    if (challenge?.status === 'locked') throw codeError(codeMessages.locked);
-    if (challenge?.status !== 'pending' || !challenge.address || !challenge.codeHash)
-      throw conflict('No security code is waiting to be confirmed: send a new code.');
-    const now = deps.now();
-    if (now.getTime() >= Date.parse(challenge.expiresAt)) throw codeError(codeMessages.expired);
-    const expected = Buffer.from(challenge.codeHash, 'base64');
-    const given = Buffer.from(await hashCode(challenge, challenge.address, code, challenge.salt), 'base64');
-    const right = expected.length === given.length && timingSafeEqual(expected, given);
-    if (!right) {
-      const wrongTries = challenge.wrongTries + 1;
-      const locked = wrongTries >= maxWrongTries;
-      const saved = await deps.challenges.save(
-        {
-          ...challenge,
-          wrongTries,
-          ...(locked ? { status: move(challenge.status, 'locked'), address: null, codeHash: null } : {}),
-        },
+  return retryWhileStale(
+    10,
+    async () => {
+      const challenge = await deps.challenges.get(principal.sub, channel);
+      if (challenge?.status === 'locked') throw codeError(codeMessages.locked);
+      if (challenge?.status !== 'pending' || !challenge.address || !challenge.codeHash)
+        throw conflict('No security code is waiting to be confirmed: send a new code.');
+      const now = deps.now();
+      if (now.getTime() >= Date.parse(challenge.expiresAt)) throw codeError(codeMessages.expired);
+      const expected = Buffer.from(challenge.codeHash, 'base64');
+      const given = Buffer.from(await hashCode(challenge, challenge.address, code, challenge.salt), 'base64');
+      const right = expected.length === given.length && timingSafeEqual(expected, given);
+      if (!right) {
+        const wrongTries = challenge.wrongTries + 1;
+        const locked = wrongTries >= maxWrongTries;
+        const saved = await deps.challenges.save(
+          {
+            ...challenge,
+            wrongTries,
+            ...(locked ? { status: move(challenge.status, 'locked'), address: null, codeHash: null } : {}),
+          },
+          challenge._etag ?? '',
+        );
+        if (saved === 'stale') return stale;
+        throw codeError(locked ? codeMessages.locked : codeMessages.wrong);
+      }
+      // Used up first (If-Match), so two requests with the same code cannot both confirm.
+      const used = await deps.challenges.save(
+        { ...challenge, status: move(challenge.status, 'confirmed'), address: null, codeHash: null },
         challenge._etag ?? '',
       );
-      if (saved === 'stale') continue;
-      throw codeError(locked ? codeMessages.locked : codeMessages.wrong);
-    }
-    // Used up first (If-Match), so two requests with the same code cannot both confirm.
-    const used = await deps.challenges.save(
-      { ...challenge, status: move(challenge.status, 'confirmed'), address: null, codeHash: null },
-      challenge._etag ?? '',
-    );
-    if (used === 'stale') continue;
-    return setVerifiedContact(channel, challenge.address, principal, deps, now);
-  }
-  throw conflict('The code was being checked at the same moment elsewhere: try again.');
+      if (used === 'stale') return stale;
+      return setVerifiedContact(channel, challenge.address, principal, deps, now);
+    },
+    () => conflict('The code was being checked at the same moment elsewhere: try again.'),
+  );
 }
 
 async function setVerifiedContact(
@@ -266,17 +270,16 @@ async function setVerifiedContact(
   deps: ProfileDeps,
   at: Date,
 ): Promise<ProfileDoc> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await getOrCreateProfile(principal, deps);
-    const contact =
-      channel === 'email'
-        ? { ...current.contact, email: address, emailVerifiedAt: at.toISOString() }
-        : { ...current.contact, phone: address, phoneVerifiedAt: at.toISOString() };
-    const saved = await deps.profiles.replace(
-      { ...current, contact, updatedAt: at.toISOString() },
-      current._etag ?? '',
-    );
-    if (saved !== 'stale') return saved;
-  }
-  throw conflict('Your profile was being changed at the same moment: try again.');
+  return retryWhileStale(
+    5,
+    async () => {
+      const current = await getOrCreateProfile(principal, deps);
+      const contact =
+        channel === 'email'
+          ? { ...current.contact, email: address, emailVerifiedAt: at.toISOString() }
+          : { ...current.contact, phone: address, phoneVerifiedAt: at.toISOString() };
+      return deps.profiles.replace({ ...current, contact, updatedAt: at.toISOString() }, current._etag ?? '');
+    },
+    () => conflict('Your profile was being changed at the same moment: try again.'),
+  );
 }
