@@ -62,6 +62,24 @@ async function deleteSentEvents(container: Container, pk: string): Promise<numbe
   return n;
 }
 
+/** Replaces a privacy job if its ETag is still `ifMatch`; 'stale' if someone wrote first. */
+async function replaceJob<T extends { readonly id: string; readonly pk: string; readonly _etag?: string }>(
+  privacy: Container,
+  job: T,
+  ifMatch: string,
+): Promise<T | 'stale'> {
+  const { _etag: _old, ...body } = job;
+  try {
+    const { resource } = await privacy
+      .item(job.id, job.pk)
+      .replace(body, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
+    return (resource as T | undefined) ?? job;
+  } catch (error) {
+    if (isCosmosStatus(error, 412)) return 'stale';
+    throw error;
+  }
+}
+
 /**
  * Rewrites one entity (its id is its partition) as `change` decides, under If-Match;
  * a concurrent write means read and decide again. 1 if it was rewritten, 0 if it is
@@ -123,18 +141,7 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
         throw error;
       }
     },
-    async replaceJob(job, ifMatch) {
-      const { _etag: _old, ...body } = job;
-      try {
-        const { resource } = await c.privacy
-          .item(job.id, job.pk)
-          .replace(body, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
-        return (resource as ErasureJob | undefined) ?? job;
-      } catch (error) {
-        if (isCosmosStatus(error, 412)) return 'stale';
-        throw error;
-      }
-    },
+    replaceJob: (job, ifMatch) => replaceJob(c.privacy, job, ifMatch),
     dueJobs: (now, max) =>
       ids(c.privacy, {
         query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'erasure' AND c.state = 'running' AND (IS_NULL(c.leaseUntil) OR c.leaseUntil < @now)`,
@@ -329,18 +336,7 @@ export function cosmosExportStores(
       const { resource } = await c.privacy.items.create(job);
       return resource ?? job;
     },
-    async replaceJob(job, ifMatch) {
-      const { _etag: _old, ...body } = job;
-      try {
-        const { resource } = await c.privacy
-          .item(job.id, job.pk)
-          .replace(body, { accessCondition: { type: 'IfMatch', condition: ifMatch } });
-        return (resource as ExportJob | undefined) ?? job;
-      } catch (error) {
-        if (isCosmosStatus(error, 412)) return 'stale';
-        throw error;
-      }
-    },
+    replaceJob: (job, ifMatch) => replaceJob(c.privacy, job, ifMatch),
     dueJobs: (now, max) =>
       ids(c.privacy, {
         query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'gathering' AND (IS_NULL(c.leaseUntil) OR c.leaseUntil < @now)`,
