@@ -52,6 +52,7 @@ export const exportJobDataMap: RecordMap<ExportJob> = {
     blobName: { class: 'none' },
     readyAt: { class: 'none' },
     expiresAt: { class: 'none' },
+    told: { class: 'none', note: 'whether the export-ready notice went (sent), or there was no confirmed contact' },
     leaseUntil: { class: 'none' },
     leaseHolder: { class: 'none' },
     createdAt: { class: 'none' },

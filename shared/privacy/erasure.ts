@@ -54,7 +54,8 @@ export interface ErasureJob {
   readonly type: 'erasure';
   readonly state: ErasureState;
   readonly subject?: ErasureSubject;
-  readonly asked: { readonly by: 'resident' | 'staff'; readonly staff?: string; readonly at: string };
+  /** `retention`: the retention timer closing an account unused for `inactiveAccountDays`, after warning the resident. */
+  readonly asked: { readonly by: 'resident' | 'staff' | 'retention'; readonly staff?: string; readonly at: string };
   readonly done: readonly ErasureStep[];
   readonly found?: ErasureFound;
   /** Records handled per type; with `kept`, the proof of what happened. */
@@ -97,30 +98,50 @@ const isCode = (v: unknown): boolean =>
 const roundTo100m = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1000) / 1000);
 
 /** A request detached from its reporter: rules `request`, `request-reporter`, `request-free-text`, `request-photo`, `timeline-entry`. */
-export function anonymiseRequest(doc: ServiceRequestDoc, subject: ErasureSubject, at: string): ServiceRequestDoc {
+export function anonymiseRequest(
+  doc: ServiceRequestDoc,
+  subject: ErasureSubject,
+  at: string,
+  removed: string = removedText,
+): ServiceRequestDoc {
   const { reporter: _reporter, mediaUrls: _mediaUrls, descriptionTruncated: _cut, ...rest } = doc;
   const lat = roundTo100m(doc.location.lat);
   const long = roundTo100m(doc.location.long);
   const timeline = doc.timeline.map((e): TimelineEntry => {
     if (e.by !== 'resident' || e.text === undefined) return e;
     const { photoUrl: _photo, ...entry } = e;
-    return { ...entry, text: removedText };
+    return { ...entry, text: removed };
   });
   return {
     ...rest,
     // A report an Open311 client sent stays that client's (its id is an organisation's, not the person's).
     residentId: doc.residentId === subject.residentId ? erasedMarker : doc.residentId,
-    description: removedText,
+    description: removed,
     attributes: Object.fromEntries(Object.entries(doc.attributes).filter(([, v]) => isCode(v))),
     location: { ...(lat !== undefined ? { lat } : {}), ...(long !== undefined ? { long } : {}) },
     photos: [],
     timeline,
-    internalNotes: doc.internalNotes.map((n) => ({ ...n, text: removedText })),
+    internalNotes: doc.internalNotes.map((n) => ({ ...n, text: removed })),
     ...(doc.moderation?.description !== undefined
       ? { moderation: { ...doc.moderation, description: 'hidden' as const, photos: 'hidden' as const } }
       : {}),
     erasedAt: at,
   } as ServiceRequestDoc;
+}
+
+export const redactedMarker = 'redacted';
+const redactedText = '[removed: kept only as the record of the problem, 2 years after it closed]';
+
+/**
+ * A closed request past `requestRedactAfterDays`: what erasure does to it, for every
+ * reporter at once (rules `request-reporter`, `request-free-text`, `timeline-entry`).
+ */
+export function redactClosedRequest(doc: ServiceRequestDoc, at: string): ServiceRequestDoc {
+  const { erasedAt: _erased, ...rest } = anonymiseRequest(doc, { residentId: doc.residentId }, at, redactedText) as
+    ServiceRequestDoc & { erasedAt?: string };
+  // A report an Open311 client sent stays that client's (an organisation's id); its reporter details are gone.
+  const residentId = doc.source === 'open311' ? doc.residentId : redactedMarker;
+  return { ...rest, residentId, redactedAt: at } as ServiceRequestDoc;
 }
 
 /** A payment kept as a financial record without its payer: rules `payment`, `refund`. */

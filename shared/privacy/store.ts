@@ -356,6 +356,11 @@ export function cosmosExportStores(
         query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'ready' AND c.expiresAt < @now`,
         parameters: [{ name: '@now', value: now }],
       }),
+    untoldJobs: (now, max) =>
+      ids(c.privacy, {
+        query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'ready' AND NOT IS_DEFINED(c.told) AND c.expiresAt > @now`,
+        parameters: [{ name: '@now', value: now }],
+      }),
     async gather(residentId) {
       const own = await query<Record<string, unknown> & { kind?: string; requestId?: string; at?: string }>(
         c.residents,
