@@ -105,14 +105,13 @@ const stores = once(async () => {
 });
 
 /** The export-ready and account-closing notices (GOV.UK Notify, to confirmed contacts only). */
-const privacyNotices = once(
-  async (): Promise<PrivacyNotices> =>
-    notifyPrivacyNotices({
-      profiles: (await stores()).profiles,
-      notify: notifyClient(),
-      templates: config().notifications.templates,
-      myAccountUrl: config().notifications.myAccountUrl,
-    }),
+const privacyNotices = once(async (): Promise<PrivacyNotices> =>
+  notifyPrivacyNotices({
+    profiles: (await stores()).profiles,
+    notify: notifyClient(),
+    templates: config().notifications.templates,
+    myAccountUrl: config().notifications.myAccountUrl,
+  }),
 );
 
 /** The outbox containers: each one's change feed is published to the `events` topic. */

@@ -137,8 +137,12 @@ const redactedText = '[removed: kept only as the record of the problem, 2 years 
  * reporter at once (rules `request-reporter`, `request-free-text`, `timeline-entry`).
  */
 export function redactClosedRequest(doc: ServiceRequestDoc, at: string): ServiceRequestDoc {
-  const { erasedAt: _erased, ...rest } = anonymiseRequest(doc, { residentId: doc.residentId }, at, redactedText) as
-    ServiceRequestDoc & { erasedAt?: string };
+  const { erasedAt: _erased, ...rest } = anonymiseRequest(
+    doc,
+    { residentId: doc.residentId },
+    at,
+    redactedText,
+  ) as ServiceRequestDoc & { erasedAt?: string };
   // A report an Open311 client sent stays that client's (an organisation's id); its reporter details are gone.
   const residentId = doc.source === 'open311' ? doc.residentId : redactedMarker;
   return { ...rest, residentId, redactedAt: at } as ServiceRequestDoc;

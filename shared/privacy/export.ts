@@ -190,10 +190,7 @@ export async function runExport(id: string, deps: ExportDeps, holder: string = r
 async function tellResident(job: ExportJob, deps: ExportDeps): Promise<boolean> {
   if (!deps.notices || job.told || job.state !== 'ready' || !job.expiresAt) return false;
   const told = await deps.notices.exportReady(job.residentId, job.id, new Date(job.expiresAt));
-  const saved = await deps.exports.replaceJob(
-    { ...job, told, updatedAt: deps.now().toISOString() },
-    job._etag ?? '',
-  );
+  const saved = await deps.exports.replaceJob({ ...job, told, updatedAt: deps.now().toISOString() }, job._etag ?? '');
   return saved !== 'stale';
 }
 

@@ -12,8 +12,8 @@ import type { TokenVerifier } from '../identity/token-verifier.js';
 import type { AccountActivity } from './retention-sweep.js';
 
 export interface LastSeenStore {
-  /** Records `day` (YYYY-MM-DD) as the last day seen, unless a later one is stored. */
-  note(residentId: string, day: string): Promise<void>;
+  /** Records `day` (YYYY-MM-DD) as the last day seen, unless a later one is stored; `no-profile` when there is no account yet (or any more). */
+  note(residentId: string, day: string): Promise<'noted' | 'no-profile'>;
 }
 
 /** How many residents' days are remembered per process; beyond it the memory starts again (a few extra writes). */
@@ -32,7 +32,11 @@ export function recordingLastSeen(verify: TokenVerifier, store: LastSeenStore, n
     if (!staff && seen.get(verified.sub) !== day) {
       if (seen.size >= lastSeenMemorySize) seen.clear();
       seen.set(verified.sub, day);
-      store.note(verified.sub, day).catch(() => seen.delete(verified.sub));
+      // A first call comes before its profile exists: the next call of the day notes it.
+      store.note(verified.sub, day).then(
+        (outcome) => outcome === 'no-profile' && seen.delete(verified.sub),
+        () => seen.delete(verified.sub),
+      );
     }
     return verified;
   };
@@ -57,9 +61,9 @@ export function cosmosLastSeen(residents: Container): LastSeenStore {
         } catch (error) {
           if (!isCosmosStatus(error, 404)) throw error;
         }
-        if (current?.lastSeenOn && current.lastSeenOn >= day) return;
+        if (current?.lastSeenOn && current.lastSeenOn >= day) return 'noted';
         // Only beside a profile: a token still in use after its account was erased must not leave a record behind.
-        if (!current && !(await hasProfile(residents, residentId))) return;
+        if (!current && !(await hasProfile(residents, residentId))) return 'no-profile';
         const { _etag, ...rest } = current ?? { id: 'activity' as const, residentId, kind: 'activity' as const };
         const next: AccountActivity = { ...rest, lastSeenOn: day };
         try {
@@ -68,12 +72,13 @@ export function cosmosLastSeen(residents: Container): LastSeenStore {
               .item('activity', residentId)
               .replace(next, { accessCondition: { type: 'IfMatch', condition: _etag ?? '' } });
           else await residents.items.create(next);
-          return;
+          return 'noted';
         } catch (error) {
           // Someone else wrote it first (another call, or the retention timer's warning): read again.
           if (!isCosmosStatus(error, 412) && !isCosmosStatus(error, 409)) throw error;
         }
       }
+      return 'noted';
     },
   };
 }

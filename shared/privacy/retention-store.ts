@@ -19,7 +19,8 @@ import { purposes } from '../uploads/policy.js';
 import type { AccountActivity, QuietAccount, RetentionStores } from './retention-sweep.js';
 import { deleteBlobEverywhere, type PrivacyContainers } from './store.js';
 
-const closedStatuses = "('fixed', 'closed', 'duplicate', 'not-councils-responsibility', 'no-further-action', 'referred')";
+const closedStatuses =
+  "('fixed', 'closed', 'duplicate', 'not-councils-responsibility', 'no-further-action', 'referred')";
 
 /** The end of a UTC day named `YYYY-MM-DD`: seen that day counts as seen until its end. */
 export const endOfDay = (day: string) => `${day}T23:59:59.999Z`;
@@ -82,8 +83,9 @@ export function cosmosRetentionStores(
 ): RetentionStores {
   const documentsBlobs = blobs.getContainerClient(documentContainers.documents);
   const quarantineBlobs = blobs.getContainerClient(documentContainers.quarantine);
-  const ids = async (container: Container, spec: SqlQuerySpec) =>
-    [...new Set((await query<{ id: string }>(container, spec)).map((r) => r.id))];
+  const ids = async (container: Container, spec: SqlQuerySpec) => [
+    ...new Set((await query<{ id: string }>(container, spec)).map((r) => r.id)),
+  ];
 
   async function replaceIfMatch<T extends { id: string; _etag?: string }>(
     container: Container,
