@@ -181,8 +181,11 @@ export interface ErasureStores {
    * Open311 reporter details are the subject's email or phone.
    */
   find(subject: ErasureSubject, byContacts: boolean): Promise<ErasureFound>;
-  /** Deletes the document, its blobs (all versions) and its events; how many records went. */
-  eraseDocument(id: string, residentId: string): Promise<number>;
+  /**
+   * Deletes the document, its blobs (all versions) and its events; how many records went.
+   * `held`: the document is under legal hold (shared/uploads/legal-hold.ts) and stays whole.
+   */
+  eraseDocument(id: string, residentId: string): Promise<number | 'held'>;
   /** Anonymises the request if it is still the subject's; deletes its sent events. */
   updateRequest(id: string, change: (doc: ServiceRequestDoc) => ServiceRequestDoc | undefined): Promise<number>;
   updatePayment(id: string, change: (doc: PaymentDoc) => PaymentDoc | undefined): Promise<number>;
@@ -389,9 +392,15 @@ async function runStep(step: ErasureStep, job: ErasureJob, deps: ErasureDeps): P
     return n;
   };
   switch (step) {
-    case 'documents':
-      await sum(found.documentIds, (id) => stores.eraseDocument(id, subject.residentId));
-      return { counts: { 'document-evidence': found.documentIds.length } };
+    case 'documents': {
+      let held = 0;
+      for (const id of found.documentIds) if ((await stores.eraseDocument(id, subject.residentId)) === 'held') held++;
+      // A legal hold outweighs erasure (UK GDPR Art. 17(3)(e)): the document stays, and the record says so.
+      return {
+        counts: { 'document-evidence': found.documentIds.length },
+        kept: held > 0 ? ['document-evidence'] : [],
+      };
+    }
     case 'requests': {
       const at = deps.now().toISOString();
       // Counted as found, not as changed: a step run again after a crash changes nothing the second time.

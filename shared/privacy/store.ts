@@ -20,6 +20,7 @@ import type { DocumentDoc } from '../uploads/model.js';
 import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
 import type { ExportJob, ExportStores } from './export.js';
 import { azureUploadBlobs } from '../uploads/blob-store.js';
+import { isOnLegalHold, type LegalHold } from '../uploads/legal-hold.js';
 
 export interface PrivacyContainers {
   readonly privacy: Container;
@@ -172,6 +173,7 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       const doc = await read<DocumentDoc>(c.documents, id);
       // Only ever the subject's own: an id that reached the list by mistake deletes nothing of anyone else's.
       if (doc?.type === 'document' && doc.ownerId !== residentId) return 0;
+      if (doc && isOnLegalHold(doc as DocumentDoc & { legalHold?: LegalHold })) return 'held';
       let n = 0;
       if (doc?.type === 'document') {
         if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);

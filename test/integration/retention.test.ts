@@ -369,6 +369,30 @@ describe('retention timer', () => {
     expect(await read('residents', 'profile', back.sub)).toBeDefined();
   });
 
+  it('when a resident with a document under legal hold erases their account, then that document and its file stay, and the erasure says a rule kept it', async () => {
+    const who = `ret-hold-${randomUUID().slice(0, 8)}`;
+    const held = await uploaded(who, 'evidence');
+    const free = await uploaded(who, 'evidence');
+    await rewrite('documents', held.id, held.id, (doc) => ({
+      ...doc,
+      legalHold: { by: 'ada', at: new Date().toISOString(), reference: `ombudsman ${who}` },
+    }));
+    const erased = await call('DELETE', 'me', { as: who });
+    expect(erased.status).toBeLessThan(300);
+    await waitFor(async () => (await read('documents', free.id)) === undefined, { what: 'the free document to go' });
+    expect(await read('documents', held.id)).toBeDefined();
+    expect(await blobExists(held.blobName)).toBe(true);
+    expect(await blobExists(free.blobName)).toBe(false);
+    const job = await waitFor(
+      async () => {
+        const j = await read<ErasureJob>('privacy', erasureJobId(who));
+        return j?.done.includes('documents') ? j : undefined;
+      },
+      { what: 'the erasure to pass its documents step' },
+    );
+    expect(job.kept).toContain('document-evidence');
+  });
+
   it('when the host runs the retention timer today, then nothing made today is touched', async () => {
     const who = `ret-today-${randomUUID().slice(0, 8)}`;
     const id = await report(who, `Made today ${who}`);
