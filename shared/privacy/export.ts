@@ -52,6 +52,8 @@ export const staffExportSchema = z.strictObject({
 /** Everything gathered, as plain data; files separately. */
 export interface Gathered {
   readonly profile: unknown;
+  /** The last day the account was used, and any warning that it would close (rule `account-activity`). */
+  readonly activity?: unknown;
   readonly requests: readonly Record<string, unknown>[];
   readonly following: readonly Record<string, unknown>[];
   readonly payments: readonly Record<string, unknown>[];
@@ -236,6 +238,7 @@ function archive(job: ExportJob, g: Gathered, access: readonly AccessEntry[], no
     exportedAt: now.toISOString(),
     residentId: job.residentId,
     profile: g.profile,
+    ...(g.activity ? { accountActivity: g.activity } : {}),
     requests: g.requests,
     following: g.following,
     payments: g.payments,

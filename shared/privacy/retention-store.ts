@@ -87,10 +87,10 @@ export function cosmosRetentionStores(
     ...new Set((await query<{ id: string }>(container, spec)).map((r) => r.id)),
   ];
 
-  async function replaceIfMatch<T extends { id: string; _etag?: string }>(
+  async function replaceIfMatch(
     container: Container,
     pk: string,
-    doc: T,
+    doc: { readonly id: string; readonly _etag?: string },
     etag: string,
   ): Promise<boolean | typeof stale> {
     const { _etag: _old, ...body } = doc;

@@ -21,6 +21,7 @@ import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './
 import type { ExportJob, ExportStores } from './export.js';
 import { azureUploadBlobs } from '../uploads/blob-store.js';
 import { isOnLegalHold, type LegalHold } from '../uploads/legal-hold.js';
+import type { AccountActivity } from './retention-sweep.js';
 
 export interface PrivacyContainers {
   readonly privacy: Container;
@@ -370,6 +371,7 @@ export function cosmosExportStores(
         residentId,
       );
       const profile = own.find((e) => e.kind === 'profile');
+      const activity = own.find((e) => e.kind === 'activity');
       const requests = await query<ServiceRequestDoc>(c.requests, {
         query: "SELECT * FROM c WHERE c.type = 'request' AND c.residentId = @r",
         parameters: r(residentId),
@@ -421,6 +423,9 @@ export function cosmosExportStores(
             'updatedAt',
           ]),
         ),
+        ...(activity
+          ? { activity: ownFields(activity as unknown as AccountActivity, ['lastSeenOn', 'warnedAt', 'closesOn']) }
+          : {}),
         following,
         payments: payments.map((p) => ({
           ...ownFields(p, ['id', 'itemCode', 'description', 'amount', 'status', 'noticeReference', 'createdAt']),

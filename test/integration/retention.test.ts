@@ -88,7 +88,7 @@ async function rewrite<T extends { id: string }>(name: string, id: string, pk: s
 const myAccountEntries = async (residentId: string, field: string, id: string) =>
   (
     await container('residents')
-      .items.query({
+      .items.query<{ id: string }>({
         query: `SELECT c.id FROM c WHERE c.residentId = @r AND c.${field} = @id`,
         parameters: [
           { name: '@r', value: residentId },
@@ -101,7 +101,10 @@ const myAccountEntries = async (residentId: string, field: string, id: string) =
 const partition = async (name: string, pk: string) =>
   (
     await container(name)
-      .items.query({ query: 'SELECT c.id FROM c WHERE c.pk = @pk', parameters: [{ name: '@pk', value: pk }] })
+      .items.query<{ id: string }>({
+        query: 'SELECT c.id FROM c WHERE c.pk = @pk',
+        parameters: [{ name: '@pk', value: pk }],
+      })
       .fetchAll()
   ).resources;
 

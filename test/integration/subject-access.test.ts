@@ -123,6 +123,11 @@ describe('subject access export', () => {
       why: 'answering a phone call',
     });
 
+    // Her sign-ins are recorded (at most daily, beside her profile) before she asks.
+    await waitFor(
+      async () => (await db.container('residents').item('activity', alice).read<{ lastSeenOn?: string }>()).resource,
+      { what: 'her last sign-in to be recorded' },
+    );
     const asked = await call('POST', 'me/exports', { as: alice });
     expect(asked.status).toBe(202);
     const { id } = (await asked.json()) as { id: string };
@@ -142,12 +147,14 @@ describe('subject access export', () => {
     const files = unzip(Buffer.from(await (await fetch(ready.downloadUrl ?? '')).arrayBuffer()));
     const data = JSON.parse(files.get('export.json')?.toString() ?? '{}') as {
       profile: { contact: { email: string } };
+      accountActivity?: { lastSeenOn?: string };
       requests: { id: string; description: string }[];
       following: { requestId: string; serviceName?: string }[];
       payments: { id: string; refunds: unknown[] }[];
       staffAccess: { why: string }[];
     };
     expect(data.profile.contact.email).toBe(`alice.${tag}@example.com`);
+    expect(data.accountActivity?.lastSeenOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(data.requests.map((r) => r.id)).toEqual([mine]);
     expect(data.following).toEqual([
       expect.objectContaining({ requestId: theirs, serviceName: expect.any(String) as string }),
