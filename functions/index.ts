@@ -433,6 +433,14 @@ app.timer('privacy-jobs', {
     'runPrivacyJobs',
   ),
 });
+// Retention enforced (shared/privacy/retention-sweep.ts): once a day, at night, UTC.
+app.timer('retention', {
+  schedule: '0 17 3 * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./privacy.js'), 'runRetention'>(
+    () => import('./privacy.js'),
+    'runRetention',
+  ),
+});
 
 // Last in precedence: problem+json for anything else.
 http(

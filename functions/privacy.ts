@@ -21,6 +21,7 @@ import {
   sweepExports,
   toExportView,
 } from '../shared/privacy/export.js';
+import { enforceRetention } from '../shared/privacy/retention-sweep.js';
 
 const residentIdParam = z.strictObject({ residentId: z.string().min(1).max(255) });
 
@@ -73,11 +74,17 @@ export async function postResidentExport(request: HttpRequest): Promise<HttpResp
 export async function runPrivacyJobs(_timer: Timer, context: InvocationContext): Promise<void> {
   const deps = { erasure: await depsFor.erasure(), exports: await depsFor.exports() };
   const swept = await sweepExports(deps.exports);
-  if (swept.run + swept.expired > 0) logEvent(context, 'info', 'privacy.exports-swept', swept);
+  if (swept.run + swept.told + swept.expired > 0) logEvent(context, 'info', 'privacy.exports-swept', swept);
   const outcomes = await runDueErasures(deps.erasure);
   if (outcomes.length > 0)
     logEvent(context, 'info', 'privacy.erasures-run', {
       completed: outcomes.filter((o) => o === 'completed').length,
       waiting: outcomes.filter((o) => o === 'waiting').length,
     });
+}
+
+/** Retention enforced: each rule in shared/data/retention.ts that no TTL or lifecycle rule carries (counts only in the log). */
+export async function runRetention(_timer: Timer, context: InvocationContext): Promise<void> {
+  const report = await enforceRetention(await depsFor.retention());
+  logEvent(context, 'info', 'privacy.retention-enforced', { ...report });
 }

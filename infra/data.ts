@@ -151,9 +151,17 @@ export function createStorage(
         definition: {
           filters: { blobTypes: ['blockBlob'], prefixMatch: [r.prefix] },
           actions: {
-            baseBlob: { delete: { daysAfterCreationGreaterThan: r.deleteAfterDays } },
+            // null: the retention timer deletes these blobs, honouring legal hold (shared/data/retention.ts).
+            ...(r.deleteAfterDays === null
+              ? {}
+              : { baseBlob: { delete: { daysAfterCreationGreaterThan: r.deleteAfterDays } } }),
             version: {
-              delete: { daysAfterCreationGreaterThan: Math.min(previousVersionDeleteAfterDays, r.deleteAfterDays) },
+              delete: {
+                daysAfterCreationGreaterThan: Math.min(
+                  previousVersionDeleteAfterDays,
+                  r.deleteAfterDays ?? previousVersionDeleteAfterDays,
+                ),
+              },
             },
           },
         },

@@ -4,7 +4,7 @@
  */
 import { lawfulBases, recipients, type DataClass } from './classification.js';
 import { containersWithoutResidentData, dataMap, type AnyRecordMap } from './registry.js';
-import { retentionOf } from './retention-hook.js';
+import { retentionOf, retentionTable } from './retention-hook.js';
 
 const kinds: Readonly<Record<AnyRecordMap['kind'], string>> = {
   cosmos: 'Stored: Cosmos DB',
@@ -72,6 +72,7 @@ export function personalDataDocument(): string {
     '',
     `Containers with no resident’s data: ${containersWithoutResidentData.map((c) => `\`${c}\``).join(', ')}.`,
     '',
+    ...retentionTable(dataMap),
     ...order.flatMap((kind) => {
       const maps = dataMap.filter((m) => m.kind === kind);
       return maps.length === 0 ? [] : [`## ${kinds[kind]}`, '', ...maps.map(section)];

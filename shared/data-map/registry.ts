@@ -22,6 +22,7 @@ import {
   exportArchiveDataMap,
   exportJobDataMap,
   residentErasedEventDataMap,
+  accountActivityDataMap,
 } from '../privacy/data-map.js';
 import {
   myRequestEntryDataMap,
@@ -74,6 +75,7 @@ export const dataMap: readonly AnyRecordMap[] = [
   exportJobDataMap,
   exportArchiveDataMap,
   residentErasedEventDataMap,
+  accountActivityDataMap,
 ];
 
 /**

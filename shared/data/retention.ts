@@ -58,6 +58,7 @@ export const recordTypes = [
   'privacy-job',
   'erasure-record',
   'open311-client',
+  'account-activity',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -67,7 +68,7 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     onErasure: 'delete',
     enforcedBy: ['erasure-only', 'retention-timer'],
     reason:
-      'Contact details and preferences exist only to serve the account; an account unused for 3 years is closed and erased by the retention timer (see inactiveAccountDays).',
+      'Contact details and preferences exist only to serve the account; an account nobody has signed in to for 3 years is closed and erased by the retention timer, after a warning by GOV.UK Notify at least 30 days before (inactiveAccountDays, inactiveWarningDays). 3 years covers a resident who pays for garden waste or reports something once a year or two, with margin.',
   },
   'my-account-entry': {
     keepFor: 'while-account-active',
@@ -88,14 +89,14 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     onErasure: 'anonymise',
     enforcedBy: ['retention-timer'],
     reason:
-      'The council’s record of a problem and what it did about it (asset management, insurance claims against the highway authority run 6 years under the Limitation Act 1980). On erasure it stays, detached from the person: no resident id, no reporter, no free text, no photos, no home address; the position is kept to about 100 m.',
+      'The council’s record of a problem and what it did about it (asset management, insurance claims against the highway authority run 6 years under the Limitation Act 1980). On erasure it stays, detached from the person: no resident id, no reporter, no free text, no photos, no home address; the position is kept to about 100 m. The retention timer deletes it, with its events and send state, 6 years after it closed (counted from its last change, never earlier than its closing).',
   },
   'request-reporter': {
     keepFor: { days: 2 * year, from: 'closed' },
     onErasure: 'delete',
     enforcedBy: ['retention-timer'],
     reason:
-      'Who reported a problem (account id, contact details an Open311 client sent) is needed to keep them informed and for follow-up questions, not for the record of the problem: removed 2 years after closing, and at once on erasure.',
+      'Who reported a problem (account id, contact details an Open311 client sent) is needed to keep them informed and for follow-up questions, not for the record of the problem: removed 2 years after closing (the retention timer redacts the request as erasure does, and takes it out of the reporter’s My Account), and at once on erasure. 2 years: a reopened problem, or a complaint to the council and then the Ombudsman (12 months to complain), comes within it.',
   },
   'request-free-text': {
     keepFor: { days: 2 * year, from: 'closed' },
@@ -107,7 +108,7 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
   'request-photo': {
     keepFor: { days: 2 * year, from: 'created' },
     onErasure: 'delete',
-    enforcedBy: ['blob-lifecycle'],
+    enforcedBy: ['retention-timer'],
     reason:
       'Photos show people, cars and homes; long enough for disputes and insurance claims, and removed from the request on erasure.',
   },
@@ -142,15 +143,16 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
   'document-photo': {
     keepFor: { days: 2 * year, from: 'created' },
     onErasure: 'delete',
-    enforcedBy: ['blob-lifecycle', 'retention-timer'],
-    reason: 'Photos on service requests: long enough for disputes and insurance claims.',
+    enforcedBy: ['retention-timer'],
+    reason:
+      'Photos on service requests: long enough for disputes and insurance claims. The retention timer deletes the record and its file 2 years after upload, except a document under legal hold (shared/uploads/legal-hold.ts), which no retention or erasure step deletes while the hold lasts; a Storage lifecycle rule cannot see a hold, so on documents/ it only clears previous versions.',
   },
   'document-evidence': {
     keepFor: { days: 6 * year, from: 'created' },
     onErasure: 'delete',
-    enforcedBy: ['blob-lifecycle', 'retention-timer'],
+    enforcedBy: ['retention-timer'],
     reason:
-      'Evidence for applications (blue badge, council tax): the retention schedules councils publish use about 6 years. The decision the evidence supported is recorded in the back office, not here.',
+      'Evidence for applications (blue badge, council tax): the retention schedules councils publish use about 6 years. The decision the evidence supported is recorded in the back office, not here. Deleted by the retention timer 6 years after upload, except under legal hold (as document-photo).',
   },
   'quarantine-upload': {
     keepFor: { days: 1 * day, from: 'created' },
@@ -163,14 +165,14 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     onErasure: 'anonymise',
     enforcedBy: ['retention-timer'],
     reason:
-      'Financial records: kept 6 years after the end of the financial year they belong to (Limitation Act 1980 s.5; HMRC’s record keeping for VAT). On erasure the payment stays as the council’s record of money taken, with the payer’s account id replaced by "erased".',
+      'Financial records: kept 6 years after the end of the financial year (to 31 March) in which the payment and its last refund finished (Limitation Act 1980 s.5; HMRC’s record keeping for VAT), then deleted by the retention timer with its refunds and events. On erasure the payment stays as the council’s record of money taken, with the payer’s account id replaced by "erased".',
   },
   refund: {
     keepFor: { days: 6 * year, from: 'finished' },
     onErasure: 'keep',
     enforcedBy: ['retention-timer'],
     reason:
-      'Financial records, as payments; a refund names only the staff who asked and approved it, which stays as the audit of who moved money.',
+      'Financial records, as payments (a refund is part of its payment’s record and goes with it); a refund names only the staff who asked and approved it, which stays as the audit of who moved money.',
   },
   'ignored-webhook': {
     keepFor: { days: 90 * day, from: 'created' },
@@ -203,7 +205,8 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     keepFor: { days: 7 * day, from: 'created' },
     onErasure: 'delete',
     enforcedBy: ['retention-timer', 'blob-lifecycle'],
-    reason: 'A copy of everything about a resident, made for them: a week to download it, then deleted.',
+    reason:
+      'A copy of everything about a resident, made for them: a week to download it, then deleted by the privacy-jobs timer (a lifecycle rule on exports/ catches any the timer missed).',
   },
   'privacy-job': {
     keepFor: { days: 30 * day, from: 'completed' },
@@ -225,10 +228,21 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     enforcedBy: ['erasure-only'],
     reason: 'An Open311 client (an organisation’s system) and its key’s hash; nothing about a resident.',
   },
+  'account-activity': {
+    keepFor: 'while-account-active',
+    onErasure: 'delete',
+    enforcedBy: ['erasure-only', 'retention-timer'],
+    reason:
+      'The day a resident last used their account (written at most once a day) and when they were warned it would close: what makes closing inactive accounts possible, so it lives and goes with the account.',
+  },
 };
 
 /** Accounts not signed in to for this long are closed and erased by the retention timer. */
 export const inactiveAccountDays = 3 * year;
+/** The warning by GOV.UK Notify comes this long before an inactive account closes; signing in keeps it open. */
+export const inactiveWarningDays = 30 * day;
+/** Closed requests lose their reporter, free text and photos this long after closing (rules request-reporter, request-free-text). */
+export const requestRedactAfterDays = 2 * year;
 
 /** The rule's period in seconds, for records that set their own Cosmos DB `ttl`. */
 export function ttlSecondsOf(type: RecordType): number {
@@ -245,7 +259,12 @@ export function ttlSecondsOf(type: RecordType): number {
 export interface LifecycleRule {
   readonly name: string;
   readonly prefix: string;
-  readonly deleteAfterDays: number;
+  /**
+   * Base blobs deleted after this many days; null where the retention timer deletes them
+   * instead, because a document under legal hold must stay and a lifecycle rule cannot
+   * know of the hold (the rule then only clears previous versions).
+   */
+  readonly deleteAfterDays: number | null;
 }
 
 const blobRule = (type: RecordType, prefix: string): LifecycleRule => {
@@ -255,7 +274,12 @@ const blobRule = (type: RecordType, prefix: string): LifecycleRule => {
     keep.days % year === 0 && keep.days >= year
       ? `${keep.days / year}-years`
       : `${keep.days}-day${keep.days === 1 ? '' : 's'}`;
-  return { name: `${prefix.split('/').filter(Boolean).pop() ?? type}-${period}`, prefix, deleteAfterDays: keep.days };
+  const byTimer = !retentionRules[type].enforcedBy.includes('blob-lifecycle');
+  return {
+    name: `${prefix.split('/').filter(Boolean).pop() ?? type}-${byTimer ? 'versions' : period}`,
+    prefix,
+    deleteAfterDays: byTimer ? null : keep.days,
+  };
 };
 
 /**

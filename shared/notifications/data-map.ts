@@ -37,7 +37,8 @@ export const notifyDataMap: RecordMap<NotifyPayload> = {
   title: 'What GOV.UK Notify is sent',
   kind: 'notify',
   where: 'HTTPS to GOV.UK Notify (send email / send SMS)',
-  purpose: 'Email or text the resident about their report, payment or document, as they chose.',
+  purpose:
+    'Email or text the resident about their report, payment or document, as they chose; and, to a confirmed contact whatever they chose, that their data export is ready or that their unused account will close.',
   basis: ['public-task', 'consent'],
   recipients: ['govuk-notify'],
   fields: {

@@ -17,8 +17,12 @@ export const notificationKinds = [...notificationEvents, 'followed-report'] as c
 export type NotificationKind = (typeof notificationKinds)[number];
 export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notificationEvents)[number] =>
   (notificationEvents as readonly string[]).includes(kind);
-/** Every template Doorstep sends: the notification kinds, and the security code that confirms a contact. */
-export const templateKinds = [...notificationKinds, 'contact-code'] as const;
+/**
+ * Every template Doorstep sends: the notification kinds, the security code that confirms a
+ * contact, and the privacy notices (an export is ready; an unused account will close), which
+ * go to a confirmed contact whatever the resident's event preferences, as service messages.
+ */
+export const templateKinds = [...notificationKinds, 'contact-code', 'export-ready', 'account-closing'] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
@@ -31,6 +35,9 @@ export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   'document-checked': ['file_purpose', 'outcome', 'link'],
   'contact-code': ['code', 'minutes'],
   'followed-report': ['service_name', 'reference', 'status', 'update', 'link'],
+  // No personal data: a link to the site's page for the export (never the archive's own link) and a date.
+  'export-ready': ['link', 'available_until'],
+  'account-closing': ['closes_on', 'link'],
 };
 
 const templateId = z.uuid();

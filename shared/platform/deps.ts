@@ -58,6 +58,10 @@ const now = () => new Date();
 import type { ErasureDeps } from '../privacy/erasure.js';
 import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
 import type { ExportDeps } from '../privacy/export.js';
+import { cosmosLastSeen, recordingLastSeen } from '../privacy/last-seen.js';
+import { notifyPrivacyNotices, type PrivacyNotices } from '../privacy/notices.js';
+import { cosmosRetentionStores } from '../privacy/retention-store.js';
+import type { RetentionDeps } from '../privacy/retention-sweep.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -96,8 +100,19 @@ const stores = once(async () => {
     blobService,
     /** For the privacy jobs' stores, which reach across every container (built in `depsFor` below). */
     containers: { residents, requests, payments, documents, idempotency },
+    lastSeen: cosmosLastSeen(residents),
   };
 });
+
+/** The export-ready and account-closing notices (GOV.UK Notify, to confirmed contacts only). */
+const privacyNotices = once(async (): Promise<PrivacyNotices> =>
+  notifyPrivacyNotices({
+    profiles: (await stores()).profiles,
+    notify: notifyClient(),
+    templates: config().notifications.templates,
+    myAccountUrl: config().notifications.myAccountUrl,
+  }),
+);
 
 /** The outbox containers: each one's change feed is published to the `events` topic. */
 export type OutboxContainer = 'requests' | 'payments' | 'documents';
@@ -143,11 +158,16 @@ export const depsFor = {
   /** Verifies bearer tokens for `authenticate` (one verifier: its JWKS and token caches are per process). */
   tokens(): TokenVerifier {
     const { identity, dependencyTimeoutMs } = config();
-    verifier ??= createTokenVerifier({
-      issuer: identity.issuer,
-      audience: identity.audience,
-      timeoutMs: dependencyTimeoutMs,
-    });
+    // Residents' sign-ins are noted (at most daily) so that unused accounts can be closed (rule account-activity).
+    verifier ??= recordingLastSeen(
+      createTokenVerifier({
+        issuer: identity.issuer,
+        audience: identity.audience,
+        timeoutMs: dependencyTimeoutMs,
+      }),
+      { note: async (residentId, day) => (await stores()).lastSeen.note(residentId, day) },
+      now,
+    );
     return verifier;
   },
 
@@ -209,6 +229,18 @@ export const depsFor = {
       accessLog: s.accessLog,
       now,
       leaseMs: 5 * 60_000,
+      notices: await privacyNotices(),
+    };
+  }),
+
+  /** The retention timer: closed requests, documents, payments and unused accounts, each by its rule. */
+  retention: once(async (): Promise<RetentionDeps> => {
+    const s = await stores();
+    return {
+      retention: cosmosRetentionStores(s.containers, s.blobService),
+      notices: await privacyNotices(),
+      erasure: await depsFor.erasure(),
+      now,
     };
   }),
 

@@ -2,6 +2,7 @@
 import type { RecordMap } from '../data-map/classification.js';
 import type { ErasureJob, ResidentErasedData } from './erasure.js';
 import type { ExportJob } from './export.js';
+import type { AccountActivity } from './retention-sweep.js';
 
 export const erasureJobDataMap: RecordMap<ErasureJob> = {
   record: 'privacy-job',
@@ -52,6 +53,7 @@ export const exportJobDataMap: RecordMap<ExportJob> = {
     blobName: { class: 'none' },
     readyAt: { class: 'none' },
     expiresAt: { class: 'none' },
+    told: { class: 'none', note: 'whether the export-ready notice went (sent), or there was no confirmed contact' },
     leaseUntil: { class: 'none' },
     leaseHolder: { class: 'none' },
     createdAt: { class: 'none' },
@@ -89,5 +91,25 @@ export const residentErasedEventDataMap: RecordMap<ResidentErasedData> = {
   fields: {
     residentId: { class: 'none', note: 'the pseudonymous id partners already hold; nothing more identifying' },
     requestIds: { class: 'none' },
+  },
+};
+
+export const accountActivityDataMap: RecordMap<AccountActivity> = {
+  record: 'account-activity',
+  retention: ['account-activity'],
+  title: 'Account activity (last day seen)',
+  kind: 'cosmos',
+  where: 'Cosmos DB `residents` (id `activity`, kind `activity`, pk = resident id)',
+  purpose: 'Close accounts nobody has used for 3 years (storage limitation), warning the resident first.',
+  basis: ['public-task'],
+  recipients: [],
+  fields: {
+    id: { class: 'none' },
+    residentId: { class: 'personal', note: 'the resident’s pseudonymous sign-in id (`sub`)' },
+    kind: { class: 'none' },
+    lastSeenOn: { class: 'personal', note: 'the UTC day they last used the account: a day, never a time' },
+    warnedAt: { class: 'none' },
+    closesOn: { class: 'none' },
+    _etag: { class: 'none' },
   },
 };

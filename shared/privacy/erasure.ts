@@ -55,7 +55,8 @@ export interface ErasureJob {
   readonly type: 'erasure';
   readonly state: ErasureState;
   readonly subject?: ErasureSubject;
-  readonly asked: { readonly by: 'resident' | 'staff'; readonly staff?: string; readonly at: string };
+  /** `retention`: the retention timer closing an account unused for `inactiveAccountDays`, after warning the resident. */
+  readonly asked: { readonly by: 'resident' | 'staff' | 'retention'; readonly staff?: string; readonly at: string };
   readonly done: readonly ErasureStep[];
   readonly found?: ErasureFound;
   /** Records handled per type; with `kept`, the proof of what happened. */
@@ -98,30 +99,54 @@ const isCode = (v: unknown): boolean =>
 const roundTo100m = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1000) / 1000);
 
 /** A request detached from its reporter: rules `request`, `request-reporter`, `request-free-text`, `request-photo`, `timeline-entry`. */
-export function anonymiseRequest(doc: ServiceRequestDoc, subject: ErasureSubject, at: string): ServiceRequestDoc {
+export function anonymiseRequest(
+  doc: ServiceRequestDoc,
+  subject: ErasureSubject,
+  at: string,
+  removed: string = removedText,
+): ServiceRequestDoc {
   const { reporter: _reporter, mediaUrls: _mediaUrls, descriptionTruncated: _cut, ...rest } = doc;
   const lat = roundTo100m(doc.location.lat);
   const long = roundTo100m(doc.location.long);
   const timeline = doc.timeline.map((e): TimelineEntry => {
     if (e.by !== 'resident' || e.text === undefined) return e;
     const { photoUrl: _photo, ...entry } = e;
-    return { ...entry, text: removedText };
+    return { ...entry, text: removed };
   });
   return {
     ...rest,
     // A report an Open311 client sent stays that client's (its id is an organisation's, not the person's).
     residentId: doc.residentId === subject.residentId ? erasedMarker : doc.residentId,
-    description: removedText,
+    description: removed,
     attributes: Object.fromEntries(Object.entries(doc.attributes).filter(([, v]) => isCode(v))),
     location: { ...(lat !== undefined ? { lat } : {}), ...(long !== undefined ? { long } : {}) },
     photos: [],
     timeline,
-    internalNotes: doc.internalNotes.map((n) => ({ ...n, text: removedText })),
+    internalNotes: doc.internalNotes.map((n) => ({ ...n, text: removed })),
     ...(doc.moderation?.description !== undefined
       ? { moderation: { ...doc.moderation, description: 'hidden' as const, photos: 'hidden' as const } }
       : {}),
     erasedAt: at,
   } as ServiceRequestDoc;
+}
+
+export const redactedMarker = 'redacted';
+const redactedText = '[removed: kept only as the record of the problem, 2 years after it closed]';
+
+/**
+ * A closed request past `requestRedactAfterDays`: what erasure does to it, for every
+ * reporter at once (rules `request-reporter`, `request-free-text`, `timeline-entry`).
+ */
+export function redactClosedRequest(doc: ServiceRequestDoc, at: string): ServiceRequestDoc {
+  const { erasedAt: _erased, ...rest } = anonymiseRequest(
+    doc,
+    { residentId: doc.residentId },
+    at,
+    redactedText,
+  ) as ServiceRequestDoc & { erasedAt?: string };
+  // A report an Open311 client sent stays that client's (an organisation's id); its reporter details are gone.
+  const residentId = doc.source === 'open311' ? doc.residentId : redactedMarker;
+  return { ...rest, residentId, redactedAt: at } as ServiceRequestDoc;
 }
 
 /** A payment kept as a financial record without its payer: rules `payment`, `refund`. */
@@ -157,8 +182,11 @@ export interface ErasureStores {
    * Open311 reporter details are the subject's email or phone.
    */
   find(subject: ErasureSubject, byContacts: boolean): Promise<ErasureFound>;
-  /** Deletes the document, its blobs (all versions) and its events; how many records went. */
-  eraseDocument(id: string, residentId: string): Promise<number>;
+  /**
+   * Deletes the document, its blobs (all versions) and its events; how many records went.
+   * `held`: the document is under legal hold (shared/uploads/legal-hold.ts) and stays whole.
+   */
+  eraseDocument(id: string, residentId: string): Promise<number | 'held'>;
   /** Anonymises the request if it is still the subject's; deletes its sent events. */
   updateRequest(id: string, change: (doc: ServiceRequestDoc) => ServiceRequestDoc | undefined): Promise<number>;
   updatePayment(id: string, change: (doc: PaymentDoc) => PaymentDoc | undefined): Promise<number>;
@@ -366,9 +394,15 @@ async function runStep(step: ErasureStep, job: ErasureJob, deps: ErasureDeps): P
     return n;
   };
   switch (step) {
-    case 'documents':
-      await sum(found.documentIds, (id) => stores.eraseDocument(id, subject.residentId));
-      return { counts: { 'document-evidence': found.documentIds.length } };
+    case 'documents': {
+      let held = 0;
+      for (const id of found.documentIds) if ((await stores.eraseDocument(id, subject.residentId)) === 'held') held++;
+      // A legal hold outweighs erasure (UK GDPR Art. 17(3)(e)): the document stays, and the record says so.
+      return {
+        counts: { 'document-evidence': found.documentIds.length },
+        kept: held > 0 ? ['document-evidence'] : [],
+      };
+    }
     case 'requests': {
       const at = deps.now().toISOString();
       // Counted as found, not as changed: a step run again after a crash changes nothing the second time.

@@ -15,6 +15,7 @@ import { requireRole, type Principal } from '../identity/principal.js';
 import { retentionRules, ttlSecondsOf } from '../data/retention.js';
 import type { AccessEntry, AccessLog } from '../audit/access-log.js';
 import { zip, type ZipEntry } from './zip.js';
+import type { NoticeOutcome, PrivacyNotices } from './notices.js';
 
 export const exportStates = ['gathering', 'ready', 'expired'] as const;
 export type ExportState = (typeof exportStates)[number];
@@ -34,6 +35,8 @@ export interface ExportJob {
   readonly blobName?: string;
   readonly readyAt?: string;
   readonly expiresAt?: string;
+  /** Whether the resident was told it is ready (GOV.UK Notify), or had no confirmed contact to tell; absent until then. */
+  readonly told?: NoticeOutcome;
   readonly leaseUntil: string | null;
   readonly leaseHolder?: string;
   readonly createdAt: string;
@@ -49,6 +52,8 @@ export const staffExportSchema = z.strictObject({
 /** Everything gathered, as plain data; files separately. */
 export interface Gathered {
   readonly profile: unknown;
+  /** The last day the account was used, and any warning that it would close (rule `account-activity`). */
+  readonly activity?: unknown;
   readonly requests: readonly Record<string, unknown>[];
   readonly following: readonly Record<string, unknown>[];
   readonly payments: readonly Record<string, unknown>[];
@@ -62,6 +67,8 @@ export interface ExportStores {
   replaceJob(job: ExportJob, ifMatch: string): Promise<ExportJob | 'stale'>;
   dueJobs(now: string, max: number): Promise<string[]>;
   expiredJobs(now: string, max: number): Promise<string[]>;
+  /** Ready exports, not yet expired, whose resident has not been told (Notify failed, or the run stopped before). */
+  untoldJobs(now: string, max: number): Promise<string[]>;
   gather(residentId: string): Promise<Gathered>;
   putArchive(blobName: string, bytes: Buffer): Promise<void>;
   deleteArchive(blobName: string): Promise<void>;
@@ -73,8 +80,8 @@ export interface ExportDeps {
   readonly accessLog: AccessLog;
   readonly now: () => Date;
   readonly leaseMs: number;
-  /** Tells the resident their export is ready (GOV.UK Notify); best effort, the link is also on the status. */
-  readonly tellResident?: (residentId: string, jobId: string) => Promise<void>;
+  /** Tells the resident their export is ready (GOV.UK Notify); a failed send is tried again by the timer. */
+  readonly notices?: Pick<PrivacyNotices, 'exportReady'>;
 }
 
 /** How long a download link lasts once handed out. */
@@ -176,12 +183,24 @@ export async function runExport(id: string, deps: ExportDeps, holder: string = r
     claimed._etag ?? '',
   );
   if (ready === 'stale') throw new AppError('conflict', 'The export changed while it was being made.');
-  await deps.tellResident?.(job.residentId, job.id).catch(() => undefined);
+  // The archive is ready whether or not Notify answers; the timer tells the resident later if it did not.
+  await tellResident(ready, deps).catch(() => false);
   return 'ready';
 }
 
-/** The timer: unfinished exports resumed, expired archives deleted (rule `export-archive`). */
-export async function sweepExports(deps: ExportDeps, max = 20): Promise<{ run: number; expired: number }> {
+/** Sends the export-ready notice once, and records that it went (or that there was nobody to send it to). */
+async function tellResident(job: ExportJob, deps: ExportDeps): Promise<boolean> {
+  if (!deps.notices || job.told || job.state !== 'ready' || !job.expiresAt) return false;
+  const told = await deps.notices.exportReady(job.residentId, job.id, new Date(job.expiresAt));
+  const saved = await deps.exports.replaceJob({ ...job, told, updatedAt: deps.now().toISOString() }, job._etag ?? '');
+  return saved !== 'stale';
+}
+
+/** The timer: unfinished exports resumed, residents not yet told told, expired archives deleted (rule `export-archive`). */
+export async function sweepExports(
+  deps: ExportDeps,
+  max = 20,
+): Promise<{ run: number; told: number; expired: number }> {
   const now = deps.now().toISOString();
   let run = 0;
   for (const id of await deps.exports.dueJobs(now, max)) {
@@ -190,6 +209,12 @@ export async function sweepExports(deps: ExportDeps, max = 20): Promise<{ run: n
     } catch {
       // The next sweep tries again.
     }
+  }
+  let told = 0;
+  for (const id of deps.notices ? await deps.exports.untoldJobs(now, max) : []) {
+    const job = await deps.exports.getJob(id);
+    // One resident's failed send never stops the others; the next sweep tries again.
+    if (job && (await tellResident(job, deps).catch(() => false))) told++;
   }
   let expired = 0;
   for (const id of await deps.exports.expiredJobs(now, max)) {
@@ -203,7 +228,7 @@ export async function sweepExports(deps: ExportDeps, max = 20): Promise<{ run: n
     );
     if (saved !== 'stale') expired++;
   }
-  return { run, expired };
+  return { run, told, expired };
 }
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
@@ -213,6 +238,7 @@ function archive(job: ExportJob, g: Gathered, access: readonly AccessEntry[], no
     exportedAt: now.toISOString(),
     residentId: job.residentId,
     profile: g.profile,
+    ...(g.activity ? { accountActivity: g.activity } : {}),
     requests: g.requests,
     following: g.following,
     payments: g.payments,

@@ -20,6 +20,8 @@ import type { DocumentDoc } from '../uploads/model.js';
 import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
 import type { ExportJob, ExportStores } from './export.js';
 import { azureUploadBlobs } from '../uploads/blob-store.js';
+import { isOnLegalHold, type LegalHold } from '../uploads/legal-hold.js';
+import type { AccountActivity } from './retention-sweep.js';
 
 export interface PrivacyContainers {
   readonly privacy: Container;
@@ -212,6 +214,7 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       const doc = await read<DocumentDoc>(c.documents, id);
       // Only ever the subject's own: an id that reached the list by mistake deletes nothing of anyone else's.
       if (doc?.type === 'document' && doc.ownerId !== residentId) return 0;
+      if (doc && isOnLegalHold(doc as DocumentDoc & { legalHold?: LegalHold })) return 'held';
       let n = 0;
       if (doc?.type === 'document') {
         if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);
@@ -347,6 +350,11 @@ export function cosmosExportStores(
         query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'ready' AND c.expiresAt < @now`,
         parameters: [{ name: '@now', value: now }],
       }),
+    untoldJobs: (now, max) =>
+      ids(c.privacy, {
+        query: `SELECT TOP ${Math.trunc(max)} c.id FROM c WHERE c.type = 'export' AND c.state = 'ready' AND NOT IS_DEFINED(c.told) AND c.expiresAt > @now`,
+        parameters: [{ name: '@now', value: now }],
+      }),
     async gather(residentId) {
       const own = await query<Record<string, unknown> & { kind?: string; requestId?: string; at?: string }>(
         c.residents,
@@ -354,6 +362,7 @@ export function cosmosExportStores(
         residentId,
       );
       const profile = own.find((e) => e.kind === 'profile');
+      const activity = own.find((e) => e.kind === 'activity');
       const requests = await query<ServiceRequestDoc>(c.requests, {
         query: "SELECT * FROM c WHERE c.type = 'request' AND c.residentId = @r",
         parameters: r(residentId),
@@ -405,6 +414,9 @@ export function cosmosExportStores(
             'updatedAt',
           ]),
         ),
+        ...(activity
+          ? { activity: ownFields(activity as unknown as AccountActivity, ['lastSeenOn', 'warnedAt', 'closesOn']) }
+          : {}),
         following,
         payments: payments.map((p) => ({
           ...ownFields(p, ['id', 'itemCode', 'description', 'amount', 'status', 'noticeReference', 'createdAt']),

@@ -9,10 +9,14 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { emulatorKey } from '../../local/cosmos.js';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { cosmosAccessLog } from '../../shared/audit/access-log.js';
-import { getExport, sweepExports, type ExportDeps } from '../../shared/privacy/export.js';
+import { exportMine, getExport, sweepExports, type ExportDeps } from '../../shared/privacy/export.js';
+import { govUkNotify } from '../../shared/notifications/notify-client.js';
+import { notifyTemplatesSchema } from '../../shared/notifications/templates.js';
+import { cosmosProfileStore } from '../../shared/residents/profile.js';
+import { notifyPrivacyNotices } from '../../shared/privacy/notices.js';
 import { cosmosExportStores } from '../../shared/privacy/store.js';
 import { admin, aServiceRequest, call } from '../support/api.js';
-import { confirmContact } from '../support/contacts.js';
+import { confirmContact, sentTo } from '../support/contacts.js';
 import { jpegWithExif } from '../support/files.js';
 import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
@@ -119,6 +123,11 @@ describe('subject access export', () => {
       why: 'answering a phone call',
     });
 
+    // Her sign-ins are recorded (at most daily, beside her profile) before she asks.
+    await waitFor(
+      async () => (await db.container('residents').item('activity', alice).read<{ lastSeenOn?: string }>()).resource,
+      { what: 'her last sign-in to be recorded' },
+    );
     const asked = await call('POST', 'me/exports', { as: alice });
     expect(asked.status).toBe(202);
     const { id } = (await asked.json()) as { id: string };
@@ -138,12 +147,14 @@ describe('subject access export', () => {
     const files = unzip(Buffer.from(await (await fetch(ready.downloadUrl ?? '')).arrayBuffer()));
     const data = JSON.parse(files.get('export.json')?.toString() ?? '{}') as {
       profile: { contact: { email: string } };
+      accountActivity?: { lastSeenOn?: string };
       requests: { id: string; description: string }[];
       following: { requestId: string; serviceName?: string }[];
       payments: { id: string; refunds: unknown[] }[];
       staffAccess: { why: string }[];
     };
     expect(data.profile.contact.email).toBe(`alice.${tag}@example.com`);
+    expect(data.accountActivity?.lastSeenOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(data.requests.map((r) => r.id)).toEqual([mine]);
     expect(data.following).toEqual([
       expect.objectContaining({ requestId: theirs, serviceName: expect.any(String) as string }),
@@ -155,6 +166,28 @@ describe('subject access export', () => {
     for (const [name, bytes] of files)
       for (const other of [bob, carol, 'Bob saw it', '07700900999', `carol.${tag}`])
         expect(bytes.toString('latin1'), `${name} holds ${other}`).not.toContain(other);
+
+    // Told by GOV.UK Notify, at the confirmed address: a link to the site's page and a date, nothing else.
+    const [told, ...again] = await waitFor(
+      async () => {
+        const sent = (await sentTo(inject('govukNotifyUrl'), `alice.${tag}@example.com`)).filter((n) =>
+          n.templateName.startsWith('Your data is ready'),
+        );
+        return sent.length > 0 ? sent : undefined;
+      },
+      { what: 'the export-ready email' },
+    );
+    expect(again).toEqual([]);
+    expect(told?.personalisation).toEqual({
+      link: `${inject('appSettings').MY_ACCOUNT_URL ?? ''}/exports/${id}`,
+      available_until: expect.stringMatching(/^\d{1,2} [A-Z][a-z]+ \d{4}$/) as string,
+    });
+    expect(JSON.stringify(told)).not.toMatch(/sig=|exports\/[^/]+\.zip|blob/i);
+    expect(
+      (await sentTo(inject('govukNotifyUrl'), `carol.${tag}@example.com`)).filter((n) =>
+        n.templateName.startsWith('Your data is ready'),
+      ),
+    ).toEqual([]);
   });
 
   it('when an admin exports for a resident who wrote in, then the export is recorded in the access audit', async () => {
@@ -212,5 +245,75 @@ describe('subject access export', () => {
     expect(await archive.exists()).toBe(false);
     expect(await getExport(id, principal, deps)).toEqual(expect.objectContaining({ state: 'expired' }));
     expect(await getExport(id, principal, deps)).not.toHaveProperty('downloadUrl');
+  });
+
+  it('when GOV.UK Notify cannot be reached as the export becomes ready, then the archive is ready anyway and the timer tells the resident once it can', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const who = `told-${tag}`;
+    const email = `told.${tag}@example.com`;
+    await confirmContact(who, 'email', email);
+    const settings = inject('appSettings');
+    const containers = {
+      privacy: db.container('privacy'),
+      residents: db.container('residents'),
+      requests: db.container('requests'),
+      payments: db.container('payments'),
+      documents: db.container('documents'),
+    };
+    const noticesAt = (baseUrl: string) =>
+      notifyPrivacyNotices({
+        profiles: cosmosProfileStore(containers.residents),
+        notify: govUkNotify({ baseUrl, apiKey: settings.GOVUK_NOTIFY_API_KEY ?? '', timeoutMs: 10_000 }),
+        templates: notifyTemplatesSchema.parse(JSON.parse(settings.GOVUK_NOTIFY_TEMPLATES ?? '{}')),
+        myAccountUrl: settings.MY_ACCOUNT_URL ?? '',
+      });
+    const deps = (notices: ReturnType<typeof noticesAt>): ExportDeps => ({
+      exports: cosmosExportStores(
+        containers,
+        BlobServiceClient.fromConnectionString(settings.Storage ?? ''),
+        'account-key',
+      ),
+      accessLog: cosmosAccessLog(db.container('audit')),
+      now: () => new Date(),
+      leaseMs: 60_000,
+      notices,
+    });
+    const readyEmails = async () =>
+      (await sentTo(inject('govukNotifyUrl'), email)).filter((n) => n.templateName.startsWith('Your data is ready'));
+
+    // Nothing listens on port 9 here: Notify is unreachable, with no switch another test file shares.
+    const job = await exportMine(
+      { sub: who, roles: new Set(['resident'] as const) },
+      deps(noticesAt('http://127.0.0.1:9')),
+    );
+    expect(job.state).toBe('ready');
+    expect(job).not.toHaveProperty('told');
+    expect(await readyEmails()).toEqual([]);
+
+    await waitFor(
+      async () => {
+        await sweepExports(deps(noticesAt(inject('govukNotifyUrl'))));
+        const j = (await db.container('privacy').item(job.id, job.id).read<{ told?: string }>()).resource;
+        return j?.told === 'sent';
+      },
+      { what: 'the resident to be told' },
+    );
+    expect((await readyEmails()).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when the resident has no confirmed contact, then the export is ready and nothing is sent to an unconfirmed address', async () => {
+    const who = `unconfirmed-${randomUUID().slice(0, 8)}`;
+    const asked = await call('POST', 'me/exports', { as: who });
+    const { id } = (await asked.json()) as { id: string };
+    const job = await waitFor(
+      async () => {
+        const j = (await db.container('privacy').item(id, id).read<{ state: string; told?: string }>()).resource;
+        if (j?.state === 'ready' && j.told) return j;
+        await fetch(`${inject('hostUrl')}/admin/functions/privacy-jobs`, { method: 'POST', body: '{}' });
+        return undefined;
+      },
+      { what: 'the export to be ready' },
+    );
+    expect(job.told).toBe('unreachable');
   });
 });

@@ -13,11 +13,12 @@ describe('retention rules', () => {
     }
   });
 
-  it('when Storage lifecycle rules are applied, then they are the upload rules’ periods, one per purpose folder', () => {
+  it('when Storage lifecycle rules are applied, then quarantine and exports expire by them and documents only lose previous versions (legal hold)', () => {
     expect(lifecycleRules).toEqual([
       { name: 'quarantine-1-day', prefix: 'quarantine/', deleteAfterDays: 1 },
-      { name: 'photos-2-years', prefix: 'documents/photos/', deleteAfterDays: 730 },
-      { name: 'evidence-6-years', prefix: 'documents/evidence/', deleteAfterDays: 2190 },
+      // Documents: the retention timer deletes them (it honours legal hold); the rule only clears previous versions.
+      { name: 'photos-versions', prefix: 'documents/photos/', deleteAfterDays: null },
+      { name: 'evidence-versions', prefix: 'documents/evidence/', deleteAfterDays: null },
       { name: 'exports-7-days', prefix: 'exports/', deleteAfterDays: 7 },
     ]);
     for (const policy of Object.values(uploadPolicies))
