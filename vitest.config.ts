@@ -37,6 +37,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          // Tests wait for conditions with their own deadlines (up to 60 s for a job); the test
+          // timeout is only the backstop, and on a loaded machine 30 s cut those waits short.
+          testTimeout: 120_000,
         },
       },
     ],
