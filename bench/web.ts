@@ -4,21 +4,27 @@
  * - Cold start: a fresh node importing the built site (dist/web) as a ratio to bare
  *   `node`, and with its precompiled templates loaded (what the first page adds), as
  *   bench/coldstart.ts does for the API. Interleaved runs, medians.
- * - Server time per page, warm: the built site on the local Functions host, each public
- *   page requested over loopback; p50 and p99 of the whole request (host included).
- * - Bytes per page: HTML + the CSS and JS it loads, compressed (gzip and Brotli), first
- *   view and later views (assets are fingerprinted and cached for a year), against the budget.
- * - Lighthouse, when the `lighthouse` package is installed (it is not a dependency).
+ * - Server time per page, warm: the built site on the local Functions host beside the API and
+ *   the embedded stack, public pages and signed-in ones (My Account, a request, the report
+ *   journey, pay) with a sealed session as signing in leaves; p50 and p99 of the whole request.
+ * - Bytes transferred per page: HTML + the CSS and JS it loads, as the site sends them (its own
+ *   Brotli or gzip, decision 0850), first view and later views (assets are fingerprinted and
+ *   cached for a year), against the budget; govuk-frontend's whole CSS + JS as the yardstick.
  *
- * Pages behind sign-in (the report journey) need the embedded stack; the public pages
- * share their layout, CSS and JS, so their bytes are the report pages' floor.
+ * Lighthouse is `npm run bench:lighthouse` (bench/lighthouse.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { startFunctionsHost } from '../local/host/functions-host.js';
+import { requestDevToken } from '../local/identity/provider.js';
+import { startWebsite } from '../local/website.js';
+import { newSession, sealSession, sessionCookieName, type Session } from '../web/session.js';
+import { closeBench, startBenchHost, startBenchStack } from './platform.js';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -62,91 +68,177 @@ for (const [name, xs] of Object.entries(samples)) {
   console.log(`  ${name.padEnd(40)} ${m.toFixed(1).padStart(7)} ms   ${(m / bare).toFixed(2)}x bare`);
 }
 
-// The built site on the local Functions host. Public pages call neither the API nor the issuer.
-const host = await startFunctionsHost({
+// The built site on the local Functions host, beside the API and the embedded stack (as `npm start`),
+// so the signed-in pages render from real API answers.
+const stack = await startBenchStack();
+const api = await startBenchHost(stack, { triggers: false });
+const site = await startWebsite({
+  apiUrl: api.url,
+  issuer: stack.endpoints.identity.issuer,
+  audience: stack.endpoints.identity.audience,
+  blobEndpoint: stack.endpoints.blob.endpoint,
+  govukPayUrl: stack.govukPay.url,
   entry: join(root, 'dist/web/main.js'),
-  port: 0,
-  routePrefix: '',
   log: () => undefined,
 });
-Object.assign(process.env, {
-  WEB_API_BASE_URL: 'http://127.0.0.1:9/api',
-  WEB_ORIGIN: host.url,
-  OIDC_ISSUER: 'http://127.0.0.1:9',
-  OIDC_AUDIENCE: 'api://doorstep',
-  WEB_OIDC_CLIENT_ID: 'bench',
-  WEB_OIDC_CLIENT_SECRET: 'bench',
-  WEB_SESSION_KEY: randomBytes(32).toString('base64'),
+
+/** A signed-in resident's session cookie, sealed as the site seals it (what signing in leaves behind). */
+async function sessionFor(sub: string, journeys?: Session['journeys']): Promise<string> {
+  const token = await requestDevToken(stack.endpoints.identity.issuer, sub, ['resident']);
+  const session: Session = {
+    ...newSession(),
+    user: { sub, name: 'Bench Resident', accessToken: token, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    ...(journeys ? { journeys } : {}),
+  };
+  const key = new Uint8Array(Buffer.from(site.sessionKey, 'base64'));
+  return `${sessionCookieName}=${await sealSession(session, key)}`;
+}
+
+/** GET over raw HTTP: the bytes that crossed the wire (fetch would decode them). */
+function wire(path: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${site.url}${path}`, { headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sub = `bench-${Date.now().toString(36)}`;
+const token = await requestDevToken(stack.endpoints.identity.issuer, sub, ['resident']);
+const asResident = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const created = (await (
+  await fetch(`${api.api}/requests`, {
+    method: 'POST',
+    headers: asResident,
+    body: JSON.stringify({
+      serviceCode: 'pothole',
+      description: 'Deep pothole outside the bakery',
+      location: { lat: 51.4545, long: -2.5879 },
+      attributes: { where: 'road', size: 'medium' },
+    }),
+  })
+).json()) as { id: string };
+const address = (
+  (await (await fetch(`${api.api}/addresses?q=DB1%201AB`, { headers: asResident })).json()) as { items: unknown[] }
+).items[0];
+const cookie = await sessionFor(sub);
+const reportCookie = await sessionFor(sub, {
+  report: {
+    key: 'bench',
+    serviceCode: 'pothole',
+    answers: { where: 'road', size: 'medium' },
+    description: 'Deep pothole outside the bakery',
+    location: address,
+  },
 });
-const pages = ['/', '/accessibility-statement', '/privacy', '/cookies', '/no-such-page'];
+const payCookie = await sessionFor(sub, { pay: { key: 'bench', itemCode: 'garden-waste' } });
+
+interface BenchPage {
+  readonly path: string;
+  readonly cookie?: string;
+}
+const pages: BenchPage[] = [
+  { path: '/' },
+  { path: '/accessibility-statement' },
+  { path: '/privacy' },
+  { path: '/cookies' },
+  { path: '/no-such-page' },
+  { path: '/my-account', cookie },
+  { path: `/my-account/requests/${created.id}`, cookie },
+  { path: '/report', cookie },
+  { path: '/report/questions', cookie: reportCookie },
+  { path: '/report/location', cookie: reportCookie },
+  { path: '/report/check', cookie: reportCookie },
+  { path: '/pay', cookie },
+  { path: '/pay/check', cookie: payCookie },
+];
 const kib = (n: number) => (n / 1024).toFixed(1);
 try {
-  console.log(`\nServer time per page, warm (${requests} sequential requests each, loopback, built site)\n`);
-  for (const path of pages) {
-    for (let i = 0; i < 20; i++) await (await fetch(`${host.url}${path}`)).arrayBuffer();
+  console.log(
+    `\nServer time per page, warm (${requests} sequential requests each, loopback, built site; signed-in pages call the API)\n`,
+  );
+  for (const p of pages) {
+    const headers: Record<string, string> = {
+      'accept-encoding': 'br, gzip',
+      ...(p.cookie ? { cookie: p.cookie } : {}),
+    };
+    const first = await wire(p.path, headers);
+    if (first.status !== 200 && p.path !== '/no-such-page') throw new Error(`${p.path} answered ${first.status}`);
+    for (let i = 0; i < 20; i++) await wire(p.path, headers);
     const times: number[] = [];
     for (let i = 0; i < requests; i++) {
       const started = performance.now();
-      await (await fetch(`${host.url}${path}`)).arrayBuffer();
+      await wire(p.path, headers);
       times.push(performance.now() - started);
     }
     console.log(
-      `  ${path.padEnd(26)} p50 ${quantile(times, 0.5).toFixed(2).padStart(6)} ms   p99 ${quantile(times, 0.99).toFixed(2).padStart(6)} ms`,
+      `  ${p.path.slice(0, 40).padEnd(40)} ${p.cookie ? 'signed in' : 'public   '}  p50 ${quantile(times, 0.5).toFixed(2).padStart(6)} ms   p99 ${quantile(times, 0.99).toFixed(2).padStart(6)} ms`,
     );
   }
 
   console.log(
-    `\nBytes per page, compressed (budget: first view ≤ ${budget.firstViewKiB} KiB, later views ≤ ${budget.laterViewKiB} KiB)\n`,
+    `\nBytes transferred per page, as the site sends them (budget: first view ≤ ${budget.firstViewKiB} KiB, later views ≤ ${budget.laterViewKiB} KiB, Brotli)\n`,
   );
   console.log(
-    `  ${'page'.padEnd(26)} ${'HTML gz/br'.padStart(12)} ${'CSS gz/br'.padStart(12)} ${'JS gz/br'.padStart(12)} ${'first view br'.padStart(14)}  raw HTML+CSS+JS`,
+    `  ${'page'.padEnd(40)} ${'HTML br/gz/raw'.padStart(18)} ${'CSS br/gz'.padStart(12)} ${'JS br/gz'.padStart(10)} ${'first view br'.padStart(14)} ${'first gz'.padStart(9)} ${'raw'.padStart(7)}`,
   );
   let worstFirst = 0;
   let worstLater = 0;
-  for (const path of pages) {
-    const response = await fetch(`${host.url}${path}`);
-    const html = Buffer.from(await response.arrayBuffer());
-    const text = html.toString('utf8');
-    const assets = [...text.matchAll(/(?:href|src)="(\/assets\/app-[0-9a-f]+\.(css|js))"/g)];
-    const sizes = { css: [0, 0, 0], js: [0, 0, 0] };
-    for (const [, url, kind] of assets) {
-      const body = Buffer.from(await (await fetch(`${host.url}${url ?? ''}`)).arrayBuffer());
+  const assetBytes = new Map<string, { br: number; gz: number; raw: number }>();
+  for (const p of pages) {
+    const withCookie: Record<string, string> = p.cookie ? { cookie: p.cookie } : {};
+    const [br, gz, raw] = await Promise.all([
+      wire(p.path, { 'accept-encoding': 'br', ...withCookie }),
+      wire(p.path, { 'accept-encoding': 'gzip', ...withCookie }),
+      wire(p.path, withCookie),
+    ]);
+    const html = await (await fetch(`${site.url}${p.path}`, { headers: withCookie })).text();
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/app-[0-9a-f]+\.(css|js))"/g)];
+    const sizes = { css: { br: 0, gz: 0, raw: 0 }, js: { br: 0, gz: 0, raw: 0 } };
+    for (const [, url = '', kind] of assets) {
+      let measured = assetBytes.get(url);
+      if (!measured) {
+        measured = {
+          br: (await wire(url, { 'accept-encoding': 'br' })).bytes,
+          gz: (await wire(url, { 'accept-encoding': 'gzip' })).bytes,
+          raw: (await wire(url)).bytes,
+        };
+        assetBytes.set(url, measured);
+      }
       const s = sizes[kind as 'css' | 'js'];
-      s[0] = (s[0] ?? 0) + body.length;
-      s[1] = (s[1] ?? 0) + gzipSync(body, { level: 9 }).length;
-      s[2] = (s[2] ?? 0) + brotliCompressSync(body).length;
+      s.br += measured.br;
+      s.gz += measured.gz;
+      s.raw += measured.raw;
     }
-    const [htmlGz, htmlBr] = [gzipSync(html, { level: 9 }).length, brotliCompressSync(html).length];
-    const first = htmlBr + (sizes.css[2] ?? 0) + (sizes.js[2] ?? 0);
-    worstFirst = Math.max(worstFirst, first);
-    worstLater = Math.max(worstLater, htmlBr);
-    const raw = html.length + (sizes.css[0] ?? 0) + (sizes.js[0] ?? 0);
+    const firstBr = br.bytes + sizes.css.br + sizes.js.br;
+    const firstGz = gz.bytes + sizes.css.gz + sizes.js.gz;
+    worstFirst = Math.max(worstFirst, firstBr);
+    worstLater = Math.max(worstLater, br.bytes);
     console.log(
-      `  ${path.padEnd(26)} ${`${kib(htmlGz)}/${kib(htmlBr)}`.padStart(12)} ${`${kib(sizes.css[1] ?? 0)}/${kib(sizes.css[2] ?? 0)}`.padStart(12)} ${`${kib(sizes.js[1] ?? 0)}/${kib(sizes.js[2] ?? 0)}`.padStart(12)} ${kib(first).padStart(14)}  ${kib(raw)} KiB`,
+      `  ${p.path.slice(0, 40).padEnd(40)} ${`${kib(br.bytes)}/${kib(gz.bytes)}/${kib(raw.bytes)}`.padStart(18)} ${`${kib(sizes.css.br)}/${kib(sizes.css.gz)}`.padStart(12)} ${`${kib(sizes.js.br)}/${kib(sizes.js.gz)}`.padStart(10)} ${kib(firstBr).padStart(14)} ${kib(firstGz).padStart(9)} ${kib(raw.bytes + sizes.css.raw + sizes.js.raw).padStart(7)}`,
     );
   }
   console.log(
     `\n  worst first view ${kib(worstFirst)} KiB (${worstFirst / 1024 <= budget.firstViewKiB ? 'within' : 'OVER'} budget), worst later view ${kib(worstLater)} KiB (${worstLater / 1024 <= budget.laterViewKiB ? 'within' : 'OVER'} budget)`,
   );
-  const encoding = (await fetch(`${host.url}/`, { headers: { 'accept-encoding': 'br, gzip' } })).headers.get(
-    'content-encoding',
-  );
+  // What GOV.UK's own Design System costs any page that loads it whole: the budget's yardstick (decision 0850).
+  const require = createRequire(import.meta.url);
+  const govuk = dirname(require.resolve('govuk-frontend'));
+  const govukVersion = (
+    JSON.parse(readFileSync(join(govuk, '..', '..', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const whole = ['govuk-frontend.min.css', 'govuk-frontend.min.js'].map((f) => readFileSync(join(govuk, f)));
+  const yard = whole.reduce((n, b) => n + brotliCompressSync(b).length, 0);
+  const yardGz = whole.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
   console.log(
-    `  the app itself compresses: ${encoding ?? 'no'} (compression is the front door's job in Azure: see decision 0841)`,
+    `  govuk-frontend ${govukVersion}'s own precompiled CSS + JS, as a GOV.UK service loading it whole would send them: ${kib(yard)} KiB Brotli, ${kib(yardGz)} KiB gzip`,
   );
 } finally {
-  await host.close();
-}
-
-try {
-  const lighthouse = 'lighthouse';
-  await import(lighthouse);
-  console.log('\nLighthouse: installed, but this bench does not drive it yet (see decision 0841).');
-} catch {
-  console.log(
-    '\nLighthouse: not run. The `lighthouse` npm package is not installed (no lighthouse or chrome-launcher in\n' +
-      'node_modules) and this project may not install packages unasked. To run it: `npm i -D -E lighthouse@12.2.3`\n' +
-      '(13.x wants Node 22 and its lock is refused by npm ci here), then point it at the headless shell with\n' +
-      'CHROME_PATH=/usr/bin/chromium-headless-shell; mobile emulation is its default.',
-  );
+  await site.close();
+  await closeBench(stack, api);
 }

@@ -23,6 +23,9 @@ export const webSecretSettings = {
   WEB_SESSION_KEY: 'web-session-key',
 } as const;
 
+/** The most the Functions host lets through to the site: the host's default, 100 MB. */
+export const webRequestBodyLimitBytes = 100 * 1024 * 1024;
+
 /** GOV.UK Pay's hosted card pages: the payment forms post there (CSP form-action). */
 export const govukPayCardOrigin = 'https://card.payments.service.gov.uk';
 
@@ -112,6 +115,11 @@ export function createWebApp(cfg: InfraConfig, resourceGroupName: pulumi.Input<s
     WEB_CONTACT_EMAIL: cfg.webContactEmail,
     WEB_UPLOAD_ORIGINS: pulumi.output(i.documentsBlobEndpoint).apply((u) => new URL(u).origin),
     WEB_FORM_ACTION_ORIGINS: govukPayCardOrigin,
+    // Requests reach the site as streams (app.setup in web/index.ts): files are not held whole (decision 0851).
+    WEB_HTTP_STREAM: 'true',
+    // The host's own limit (its default, said out loud): a body over it is refused by the host, bare, before
+    // the site can say why; up to it, the site refuses an over-size file unread, with a message (20 MB at most).
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(webRequestBodyLimitBytes),
     ...references,
   };
 

@@ -18,6 +18,7 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import nunjucks from 'nunjucks';
+import { compressForBuild } from '../web/http/compress.js';
 import { functionAppBundle } from './function-app-bundle.js';
 
 const root = join(import.meta.dirname, '..');
@@ -30,6 +31,8 @@ async function sourceHash(): Promise<string> {
     for (const file of (await readdir(join(web, dir))).sort())
       hash.update(file).update(await readFile(join(web, dir, file)));
   hash.update(await readFile(join(govuk, '..', 'package.json')));
+  // What the build writes besides the sources: Brotli and gzip copies of each asset (decision 0850).
+  hash.update('precompressed-br-gzip');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -67,8 +70,15 @@ export async function buildWebAssets(dir = join(web, 'public')): Promise<boolean
   const files = { 'app.css': `app-${fingerprint(cssBytes)}.css`, 'app.js': `app-${fingerprint(script)}.js` };
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'assets'), { recursive: true });
-  await writeFile(join(dir, 'assets', files['app.css']), cssBytes);
-  await writeFile(join(dir, 'assets', files['app.js']), script);
+  for (const [name, bytes] of [
+    [files['app.css'], cssBytes],
+    [files['app.js'], script],
+  ] as const) {
+    await writeFile(join(dir, 'assets', name), bytes);
+    // Compressed once here, at the highest levels, so no request pays for it (web/assets.ts picks one).
+    await writeFile(join(dir, 'assets', `${name}.br`), compressForBuild(bytes, 'br'));
+    await writeFile(join(dir, 'assets', `${name}.gz`), compressForBuild(bytes, 'gzip'));
+  }
   await writeFile(manifestFile, `${JSON.stringify({ source, ...files }, null, 2)}\n`);
   return true;
 }

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { compressible, negotiate, type Encoding } from './http/compress.js';
 import { publicDir } from './paths.js';
+
+const suffix: Record<Encoding, string> = { br: '.br', gzip: '.gz' };
 
 const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -34,17 +37,23 @@ export async function serveAsset(request: HttpRequest): Promise<HttpResponseInit
   const file = normalize(path);
   if (file.startsWith('..') || file.includes('\0') || !types[extname(file)] || file === 'manifest.json')
     return { status: 404, headers: { 'x-content-type-options': 'nosniff' } };
+  const type = types[extname(file)] ?? 'application/octet-stream';
+  const headers: Record<string, string> = {
+    'content-type': type,
+    'cache-control': 'public, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+  };
   try {
-    const body = await readFile(join(publicDir, 'assets', file));
-    return {
-      status: 200,
-      headers: {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'public, max-age=31536000, immutable',
-        'x-content-type-options': 'nosniff',
-      },
-      body,
-    };
+    const path = join(publicDir, 'assets', file);
+    if (!compressible(type)) return { status: 200, headers, body: await readFile(path) };
+    headers.vary = 'Accept-Encoding';
+    // The build wrote a Brotli and a gzip copy beside each text asset; an asset without one goes as it is.
+    const encoding = negotiate(request.headers.get('accept-encoding'));
+    if (encoding) {
+      const compressed = await readFile(`${path}${suffix[encoding]}`).catch(() => undefined);
+      if (compressed) return { status: 200, headers: { ...headers, 'content-encoding': encoding }, body: compressed };
+    }
+    return { status: 200, headers, body: await readFile(path) };
   } catch {
     return { status: 404, headers: { 'x-content-type-options': 'nosniff' } };
   }

@@ -6,6 +6,15 @@
 import { app, type HttpHandler, type HttpMethod } from '@azure/functions';
 import type { PageHandler } from './http/page.js';
 
+/**
+ * In Azure the host hands each request to the worker as a stream (its HTTP proxy), so
+ * a photo or document sent without JavaScript goes on to storage as it arrives instead
+ * of being held whole first (web/http/multipart.ts). Set by the app setting
+ * `WEB_HTTP_STREAM` (infra/web-app.ts), not always: the local host has no such proxy, and
+ * buffers. Must run before the first function is registered. Decision 0851.
+ */
+if (process.env.WEB_HTTP_STREAM === 'true') app.setup({ enableHttpStream: true });
+
 const route = (name: string, methods: HttpMethod[], path: string, handler: HttpHandler) => {
   app.http(`web-${name}`, { methods, route: path, authLevel: 'anonymous', handler });
 };

@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInRoles } from '../../infra/roles.js';
 import { optionalSecretSettings, secretSettings } from '../../infra/secrets.js';
-import { govukPayCardOrigin, webSecretSettings } from '../../infra/web-app.js';
+import { govukPayCardOrigin, webRequestBodyLimitBytes, webSecretSettings } from '../../infra/web-app.js';
+import { uploadRules } from '../../web/api/uploads.js';
 import { parseWebConfig } from '../../web/config.js';
 import { parseConfig } from '../../shared/config.js';
 import { cosmosContainers, type ContainerDefinition } from '../../shared/data/cosmos-containers.js';
@@ -406,6 +407,24 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const documentsCors = get(one('storage:BlobServiceProperties').inputs, 'cors.corsRules.0.allowedOrigins');
       expect(documentsCors).toContain(origin);
       expect(documentsCors).toEqual(expect.arrayContaining(cfg.webOrigins));
+    });
+
+    it('streams requests into the website (enableHttpStream through WEB_HTTP_STREAM), under the host body limit it names', () => {
+      const settings = Object.fromEntries(
+        (get(one('web:WebApp', 'func-web').inputs, 'siteConfig.appSettings') as { name: string; value: string }[]).map(
+          (s) => [s.name, s.value],
+        ),
+      );
+      // web/index.ts calls app.setup({ enableHttpStream: true }) only when this is 'true'.
+      expect(settings.WEB_HTTP_STREAM).toBe('true');
+      // The largest file the site takes (a 20 MB document) and its form fit under the host's limit.
+      expect(Number(settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)).toBe(webRequestBodyLimitBytes);
+      expect(webRequestBodyLimitBytes).toBeGreaterThan(uploadRules.evidence.maxBytes + 64 * 1024);
+      // The API is not streamed: the setting is the website's alone.
+      const api = (get(one('web:WebApp', 'func').inputs, 'siteConfig.appSettings') as { name: string }[]).map(
+        (s) => s.name,
+      );
+      expect(api).not.toContain('WEB_HTTP_STREAM');
     });
 
     it(

@@ -43,8 +43,14 @@ const state: State = ((globalThis as Record<symbol, unknown>)[key] as State | un
 export const quietLog = process.env.DOORSTEP_TEST_VERBOSE ? (line: string) => console.log(line) : () => undefined;
 
 async function start(root: string): Promise<SharedPlatform> {
-  const stack = await startLocalStack({ ports: freePorts, log: quietLog });
   const webPort = await reservePort();
+  // The test site's origin may PUT to upload links (the documents account's CORS, as in Azure): without it every
+  // browser PUT is refused at its preflight, and the enhancement script quietly falls back to the plain form.
+  const stack = await startLocalStack({
+    ports: freePorts,
+    log: quietLog,
+    webOrigins: [`http://127.0.0.1:${webPort}`, 'http://127.0.0.1:3000', 'http://localhost:3000'],
+  });
   Object.assign(stack.appSettings, {
     PAYMENT_RETURN_URL: `http://127.0.0.1:${webPort}/pay/return`,
   });

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
@@ -35,11 +35,16 @@ const summary = async (page: Page) =>
 const inlineError = async (page: Page, id: string) =>
   ((await page.locator(`#${id}-error`).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
-/** The origins of every PUT the browser itself made (a file sent straight to storage). */
+/**
+ * The origins of every PUT the browser itself made and storage took (201): a file sent straight to storage.
+ * Counted by storage's answer, not the request: a PUT refused at its CORS preflight is a request too, and the
+ * script then falls back to the plain form, which would pass for the JavaScript path.
+ */
 function watchUploads(page: Page): { puts: string[] } {
   const seen = { puts: [] as string[] };
-  page.on('request', (request: Request) => {
-    if (request.method() === 'PUT') seen.puts.push(new URL(request.url()).origin);
+  page.on('response', (response: Response) => {
+    if (response.request().method() === 'PUT' && response.status() === 201)
+      seen.puts.push(new URL(response.url()).origin);
   });
   return seen;
 }

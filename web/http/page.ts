@@ -9,6 +9,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { ApiError, doorstepApi, type DoorstepApi } from '../api/client.js';
 import { webConfig, type WebConfig } from '../config.js';
 import { render } from '../render.js';
+import { compressResponse } from './compress.js';
 import { MalformedForm, readStreamedForm, type StreamedFile } from './multipart.js';
 import {
   newSession,
@@ -178,11 +179,15 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       const after = JSON.stringify(session);
       if (after !== before) headers['set-cookie'] = sessionCookie(await sealSession(session, config.sessionKey));
       if ('redirect' in result) return { status: 303, headers: { ...headers, location: result.redirect } };
+      const acceptEncoding = request.headers.get('accept-encoding');
       if ('json' in result)
         return {
           status: result.status ?? 200,
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify(result.json),
+          ...compressResponse(
+            acceptEncoding,
+            { ...headers, 'content-type': 'application/json' },
+            JSON.stringify(result.json),
+          ),
         };
       const flash = session.flash;
       if (flash) {
@@ -201,8 +206,7 @@ export function page(handler: PageHandler, options: PageOptions = {}): HttpHandl
       });
       return {
         status: result.status ?? 200,
-        headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
-        body,
+        ...compressResponse(acceptEncoding, { ...headers, 'content-type': 'text/html; charset=utf-8' }, body),
       };
     };
 
