@@ -23,7 +23,9 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator';
+/** The workforce roles an operation may need (decision 1000: only workforce tokens carry them). */
+const workforceAuth: ReadonlySet<Auth> = new Set(['staff', 'admin', 'moderator', 'finance', 'councillor', 'operator']);
 
 interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -398,6 +400,15 @@ const operations: readonly Operation[] = [
 /** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
 export const describedRoutes = () => operations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
 
+/** Who may call each operation, so tests can prove role separation for every route, later ones included. */
+export const describedAuth = () =>
+  operations.map((o) => ({
+    method: o.method.toUpperCase(),
+    path: o.path,
+    auth: o.auth,
+    workforce: workforceAuth.has(o.auth),
+  }));
+
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
 
 const problem = {
@@ -434,8 +445,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '503': problem,
     };
     if (op.auth !== 'public') responses['401'] = problem;
-    if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator' || op.auth === 'finance')
-      responses['403'] = problem;
+    if (workforceAuth.has(op.auth)) responses['403'] = problem;
     if (op.pathParams) responses['404'] = problem;
     if (op.conflicts) responses['409'] = problem;
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;

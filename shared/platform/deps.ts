@@ -19,7 +19,7 @@ import { cosmosDispatchStore } from '../dispatch/store.js';
 import { cosmosMarkSent, type PublisherDeps } from '../events/publisher.js';
 import type { HealthDeps } from '../health/check-health.js';
 import { cosmosIdempotencyStore } from '../idempotency/idempotency.js';
-import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
+import { createIssuersVerifier, createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
 import { partnerInboundQueue } from '../messaging/topology.js';
 import {
   cosmosSubjects,
@@ -142,11 +142,25 @@ function notifyClient(): NotifyPort {
 export const depsFor = {
   /** Verifies bearer tokens for `authenticate` (one verifier: its JWKS and token caches are per process). */
   tokens(): TokenVerifier {
-    const { identity, dependencyTimeoutMs } = config();
-    verifier ??= createTokenVerifier({
-      issuer: identity.issuer,
-      audience: identity.audience,
-      timeoutMs: dependencyTimeoutMs,
+    const { identity, workforceIdentity, dependencyTimeoutMs } = config();
+    // Both populations are named by `oid`, the same in every app of a tenant (decision 1001).
+    verifier ??= createIssuersVerifier({
+      [identity.issuer]: createTokenVerifier({
+        ...identity,
+        population: 'resident',
+        subjectClaim: 'oid',
+        timeoutMs: dependencyTimeoutMs,
+      }),
+      ...(workforceIdentity
+        ? {
+            [workforceIdentity.issuer]: createTokenVerifier({
+              ...workforceIdentity,
+              population: 'workforce',
+              subjectClaim: 'oid',
+              timeoutMs: dependencyTimeoutMs,
+            }),
+          }
+        : {}),
     });
     return verifier;
   },

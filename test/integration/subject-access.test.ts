@@ -195,7 +195,7 @@ describe('subject access export', () => {
       now: () => new Date(now),
       leaseMs: 60_000,
     };
-    const principal = { sub: who, roles: new Set(['resident'] as const) };
+    const principal = { sub: who, issuer: 'resident' as const, roles: new Set(['resident'] as const) };
     await waitFor(
       async () => {
         await sweepExports(deps);
