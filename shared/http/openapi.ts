@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { addressSearchQuery } from '../addresses/addresses.js';
+import { deadLetterListQuery, deadLetterTargetQuery } from '../operations/dead-letters.js';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
@@ -395,7 +396,46 @@ const operations: readonly Operation[] = [
     body: staffExportSchema,
     success: 202,
   },
+  {
+    method: 'get',
+    path: '/operator/dead-letters',
+    summary:
+      'How many dead-lettered messages each queue and subscription holds (platform operator; `atLeast` past 1000)',
+    auth: 'operator',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/operator/dead-letters/messages',
+    summary:
+      'An entity’s dead-lettered messages, oldest first: sequence number, subject, when, reason and description; never the body',
+    auth: 'operator',
+    query: deadLetterListQuery,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/operator/dead-letters/messages/{sequenceNumber}/replay',
+    summary:
+      'Send a dead-lettered message back to its queue (a new message id) and remove the dead letter; 409 for a subscription, whose topic would deliver it to all',
+    auth: 'operator',
+    pathParams: ['sequenceNumber'],
+    query: deadLetterTargetQuery,
+    success: 200,
+    conflicts: true,
+  },
+  {
+    method: 'delete',
+    path: '/operator/dead-letters/messages/{sequenceNumber}',
+    summary: 'Discard a dead-lettered message',
+    auth: 'operator',
+    pathParams: ['sequenceNumber'],
+    query: deadLetterTargetQuery,
+    success: 204,
+  },
 ];
+
+/** Every route `functions/index.ts` serves];
 
 /** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
 export const describedRoutes = () => operations.map((o) => `${o.method.toUpperCase()} ${o.path}`);

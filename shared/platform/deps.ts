@@ -19,6 +19,7 @@ import { cosmosDispatchStore } from '../dispatch/store.js';
 import { cosmosMarkSent, type PublisherDeps } from '../events/publisher.js';
 import type { HealthDeps } from '../health/check-health.js';
 import { cosmosIdempotencyStore } from '../idempotency/idempotency.js';
+import { serviceBusDeadLetters, type DeadLetterDeps } from '../operations/dead-letters.js';
 import { createIssuersVerifier, createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
 import { partnerInboundQueue } from '../messaging/topology.js';
 import {
@@ -330,6 +331,24 @@ export const depsFor = {
     const p = platform();
     return { probes: platformProbes(p), timeoutMs: p.config.dependencyTimeoutMs };
   },
+
+  /**
+   * The operator's dead letters, through a Service Bus connection of their own per operation:
+   * the SDK remembers where a peek stopped per connection, and the app's is long-lived.
+   */
+  deadLetters: once(async (): Promise<DeadLetterDeps> => {
+    const p = platform();
+    const s = p.config.serviceBus;
+    const { ServiceBusClient } = await import('@azure/service-bus');
+    const retryOptions = { maxRetries: 2, timeoutInMs: p.config.dependencyTimeoutMs, retryDelayInMs: 200 };
+    return {
+      deadLetters: serviceBusDeadLetters(async () =>
+        s.kind === 'identity'
+          ? new ServiceBusClient(s.endpoint, await p.credential(), { retryOptions })
+          : new ServiceBusClient(s.connectionString, { retryOptions }),
+      ),
+    };
+  }),
 
   /** The configured address service, or undefined when none is (the API then says so rather than invent addresses). */
   addresses(): AddressLookup | undefined {
