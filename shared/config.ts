@@ -186,8 +186,7 @@ export interface Config {
   readonly identity: { readonly issuer: string; readonly audience: string };
   /** The workforce issuer (the council's Entra ID); absent, no one is staff. */
   readonly workforceIdentity:
-    | { readonly issuer: string; readonly audience: string; readonly tenantId: string }
-    | undefined;
+    { readonly issuer: string; readonly audience: string; readonly tenantId: string } | undefined;
   readonly dependencyTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -329,7 +328,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 function workforceIssues(p: z.infer<typeof plainSettings>): string[] {
   const set = [p.WORKFORCE_OIDC_ISSUER, p.WORKFORCE_OIDC_AUDIENCE, p.WORKFORCE_OIDC_TENANT_ID].filter(Boolean).length;
   if (set === 0) return [];
-  if (set < 3) return ['WORKFORCE_OIDC_ISSUER, WORKFORCE_OIDC_AUDIENCE and WORKFORCE_OIDC_TENANT_ID: set all three or none.'];
+  if (set < 3)
+    return ['WORKFORCE_OIDC_ISSUER, WORKFORCE_OIDC_AUDIENCE and WORKFORCE_OIDC_TENANT_ID: set all three or none.'];
   const issuer = p.WORKFORCE_OIDC_ISSUER ?? '';
   const problems: string[] = [];
   // One directory for both would let the resident directory's role claims make staff.
