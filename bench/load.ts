@@ -31,7 +31,7 @@ const host = await startBenchHost(stack);
 const issuer = stack.endpoints.identity.issuer;
 const residents = Array.from({ length: 40 }, (_, i) => `load-${runTag}-${i}`);
 const tokens = await Promise.all(residents.map((sub) => requestDevToken(issuer, sub, ['resident'])));
-const staffToken = await requestDevToken(issuer, 'sam', ['staff']);
+const staffToken = await requestDevToken(stack.endpoints.workforceIdentity.issuer, 'sam', ['staff']);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
 const report = () =>
   JSON.stringify({

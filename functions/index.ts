@@ -442,6 +442,32 @@ app.timer('retention', {
   ),
 });
 
+// The platform operator: dead-lettered messages (decision 1002).
+http(
+  'operator-dead-letter-counts',
+  ['GET'],
+  'operator/dead-letters',
+  lazyHttp(() => import('./dead-letters.js'), 'getDeadLetterCounts'),
+);
+http(
+  'operator-dead-letters',
+  ['GET'],
+  'operator/dead-letters/messages',
+  lazyHttp(() => import('./dead-letters.js'), 'getDeadLetters'),
+);
+http(
+  'operator-dead-letter-replay',
+  ['POST'],
+  'operator/dead-letters/messages/{sequenceNumber}/replay',
+  lazyHttp(() => import('./dead-letters.js'), 'postDeadLetterReplay'),
+);
+http(
+  'operator-dead-letter-discard',
+  ['DELETE'],
+  'operator/dead-letters/messages/{sequenceNumber}',
+  lazyHttp(() => import('./dead-letters.js'), 'deleteDeadLetter'),
+);
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

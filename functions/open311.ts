@@ -155,6 +155,8 @@ export const updatesCreate = open311(async (request, format) => {
 /** Staff moderators choose what the public view shows of a report (If-Match required). */
 export async function moderateRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'moderator');
   const deps = await depsFor.open311();
   const ifMatch = requireIfMatch(request);
   const change = await parseJson(request, moderationSchema, 32 * 1024);

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { badRequest, validationFailed } from '../shared/errors.js';
-import { authenticate } from '../shared/identity/principal.js';
+import { authenticate, requireRole } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, readBody } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
@@ -70,6 +70,8 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
 
 export async function createRefund(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'finance');
   const deps = await depsFor.payments();
   const key = idempotencyKey(request);
   if (!key) throw badRequest('Send an Idempotency-Key header with every refund.');
@@ -88,6 +90,8 @@ export async function createRefund(request: HttpRequest): Promise<HttpResponseIn
 
 export async function approveRefund(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'finance');
   const deps = await depsFor.payments();
   const body = await parseJson(request, refundDecisionSchema, 4 * 1024);
   const { payment, refund } = await decideRefund(

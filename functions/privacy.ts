@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@a
 import { z } from 'zod';
 import { parseJson, validate } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
-import { authenticate } from '../shared/identity/principal.js';
+import { authenticate, requireRole } from '../shared/identity/principal.js';
 import { logEvent } from '../shared/observability/log.js';
 import { depsFor } from '../shared/platform/deps.js';
 import {
@@ -34,6 +34,8 @@ export async function deleteMe(request: HttpRequest): Promise<HttpResponseInit> 
 
 export async function eraseResident(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'admin');
   const deps = { erasure: await depsFor.erasure(), exports: await depsFor.exports() };
   const { residentId } = validate(residentIdParam, { ...request.params });
   const input = await parseJson(request, staffErasureSchema, 4 * 1024);
@@ -63,6 +65,8 @@ export async function getMyExport(request: HttpRequest): Promise<HttpResponseIni
 
 export async function postResidentExport(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'admin');
   const deps = { erasure: await depsFor.erasure(), exports: await depsFor.exports() };
   const { residentId } = validate(residentIdParam, { ...request.params });
   const input = await parseJson(request, staffExportSchema, 4 * 1024);

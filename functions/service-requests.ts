@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { dispatchOf } from '../shared/dispatch/dispatch.js';
 import { toDispatchView } from '../shared/dispatch/model.js';
-import { authenticate, isStaff } from '../shared/identity/principal.js';
+import { authenticate, isStaff, requireRole } from '../shared/identity/principal.js';
 import { idempotencyKey, parseJson, parseQuery, requireIfMatch } from '../shared/http/request.js';
 import { json, publicJson } from '../shared/http/response.js';
 import { depsFor } from '../shared/platform/deps.js';
@@ -84,6 +84,8 @@ export async function getStaffRequests(request: HttpRequest): Promise<HttpRespon
 
 export async function patchStaffRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the body: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'staff');
   const ifMatch = requireIfMatch(request);
   const update = await parseJson(request, staffUpdateSchema, 16 * 1024);
   const saved = await updateByStaff(

@@ -42,6 +42,14 @@ export const infraConfigSchema = z.object({
   instanceMemoryMB: z.enum(['512', '2048', '4096']).transform(Number).default(2048),
   oidcIssuer: z.url(),
   oidcAudience: z.string().min(1),
+  /**
+   * The council's workforce directory (Entra ID) that signs staff in (decision 1000): its v2.0
+   * issuer, the API app registration's client id (the `aud` of v2.0 tokens) and the tenant id.
+   * All three or none; none, and no one is staff.
+   */
+  workforceOidcIssuer: z.url().optional(),
+  workforceOidcAudience: z.string().min(1).optional(),
+  workforceTenantId: z.uuid().optional(),
   councilName: z.string().min(1),
   councilBoundary: z.string().min(7),
   alertEmail: z.email(),

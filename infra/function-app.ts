@@ -48,6 +48,13 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     GOVUK_NOTIFY_TEMPLATES: cfg.notifyTemplates,
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
+    ...(cfg.workforceOidcIssuer && cfg.workforceOidcAudience && cfg.workforceTenantId
+      ? {
+          WORKFORCE_OIDC_ISSUER: cfg.workforceOidcIssuer,
+          WORKFORCE_OIDC_AUDIENCE: cfg.workforceOidcAudience,
+          WORKFORCE_OIDC_TENANT_ID: cfg.workforceTenantId,
+        }
+      : {}),
     COUNCIL_NAME: cfg.councilName,
     COUNCIL_BOUNDARY: cfg.councilBoundary,
     ADDRESS_LOOKUP: cfg.addressLookup,

@@ -8,6 +8,7 @@
  * | Blob Storage               | Azurite (child process, in memory)          |
  * | Service Bus                | Doorstep's AMQP emulator (in process)       |
  * | Entra External ID          | `oidc-provider` (in process)                |
+ * | Entra ID (the workforce)   | a second `oidc-provider` on its own port    |
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { cosmosContainers } from '../shared/data/cosmos-containers.js';
@@ -17,7 +18,7 @@ import { topology } from '../shared/messaging/topology.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
 import { startGovUkPay, type GovUkPayStandIn } from './govuk-pay/server.js';
-import { startIdentityProvider, type IdentityProvider } from './identity/provider.js';
+import { localTenants, startIdentityProvider, type IdentityProvider } from './identity/provider.js';
 import { startGovUkNotify, type GovUkNotifyStandIn } from './govuk-notify/server.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from './service-bus/amqp-server.js';
 
@@ -28,6 +29,7 @@ export interface StackPorts {
   readonly identity: number;
   readonly govukPay: number;
   readonly govukNotify: number;
+  readonly workforceIdentity: number;
 }
 
 export interface LocalEndpoints {
@@ -35,6 +37,13 @@ export interface LocalEndpoints {
   readonly blob: { readonly endpoint: string; readonly connectionString: string };
   readonly serviceBus: { readonly connectionString: string; readonly port: number };
   readonly identity: { readonly issuer: string; readonly audience: string; readonly discovery: string };
+  /** The staff directory: its own issuer, audience and tenant (decision 1000). */
+  readonly workforceIdentity: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly tenantId: string;
+    readonly discovery: string;
+  };
 }
 
 export type OutageComponent = 'cosmos' | 'blob' | 'serviceBus' | 'identity';
@@ -79,9 +88,20 @@ export const defaultPorts: StackPorts = {
   identity: 7072,
   govukPay: 7073,
   govukNotify: 7074,
+  workforceIdentity: 7075,
 };
 /** Every component on a free port the OS picks (tests and benchmarks). */
-export const freePorts: StackPorts = { cosmos: 0, blob: 0, serviceBus: 0, identity: 0, govukPay: 0, govukNotify: 0 };
+export const freePorts: StackPorts = {
+  cosmos: 0,
+  blob: 0,
+  serviceBus: 0,
+  identity: 0,
+  govukPay: 0,
+  govukNotify: 0,
+  workforceIdentity: 0,
+};
+/** The workforce API audience locally; in Azure, the API app registration's client id. */
+export const localWorkforceAudience = 'api://doorstep-staff';
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
   const ports = { ...defaultPorts, ...options.ports };
@@ -114,6 +134,14 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     started.push(govukPay);
     const govukNotify = closeOnce(await startGovUkNotify({ port: ports.govukNotify }));
     started.push(govukNotify);
+    const workforce = closeOnce(
+      await startIdentityProvider({
+        port: ports.workforceIdentity,
+        audience: localWorkforceAudience,
+        population: 'workforce',
+      }),
+    );
+    started.push(workforce);
 
     await provisionCosmos(cosmos.endpoint, database, cosmosContainers);
     if (options.sweepTtl !== false)
@@ -131,6 +159,12 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       blob: { endpoint: azurite.blobEndpoint, connectionString: azurite.connectionString },
       serviceBus: { connectionString: serviceBus.connectionString, port: serviceBus.port },
       identity: { issuer: identity.issuer, audience, discovery: `${identity.issuer}/.well-known/openid-configuration` },
+      workforceIdentity: {
+        issuer: workforce.issuer,
+        audience: localWorkforceAudience,
+        tenantId: localTenants.workforce,
+        discovery: `${workforce.issuer}/.well-known/openid-configuration`,
+      },
     };
     const appSettings = {
       CosmosDb: cosmos.connectionString,
@@ -139,6 +173,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ServiceBus: serviceBus.connectionString,
       OIDC_ISSUER: identity.issuer,
       OIDC_AUDIENCE: audience,
+      WORKFORCE_OIDC_ISSUER: workforce.issuer,
+      WORKFORCE_OIDC_AUDIENCE: localWorkforceAudience,
+      WORKFORCE_OIDC_TENANT_ID: localTenants.workforce,
       COUNCIL_NAME: 'Doorstep Borough Council',
       // A bounding box around Bristol stands in for a council boundary locally.
       COUNCIL_BOUNDARY: localCouncilBoundary,
@@ -172,7 +209,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       suspend: (component) => ({ cosmos, blob: azurite, serviceBus, identity })[component].suspend(),
       resume: (component) => ({ cosmos, blob: azurite, serviceBus, identity })[component].resume(),
       async stop(component) {
-        await { cosmos, blob: azurite, serviceBus, identity, govukPay, govukNotify }[component].close();
+        await { cosmos, blob: azurite, serviceBus, identity, govukPay, govukNotify, workforceIdentity: workforce }[
+          component
+        ].close();
       },
       async close() {
         for (const s of started.reverse()) await s.close();

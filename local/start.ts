@@ -2,13 +2,15 @@
  * `npm start`: the whole platform on the embedded stack, on loopback.
  * Ports: DOORSTEP_PORT_FUNCTIONS (7071), DOORSTEP_PORT_COSMOS (8081),
  * DOORSTEP_PORT_BLOB (10000), DOORSTEP_PORT_SERVICEBUS (5672), DOORSTEP_PORT_IDENTITY (7072),
- * DOORSTEP_PORT_GOVUKPAY (7073), DOORSTEP_PORT_WEB (3000, the resident website).
+ * DOORSTEP_PORT_GOVUKPAY (7073), DOORSTEP_PORT_WEB (3000, the resident website),
+ * DOORSTEP_PORT_WORKFORCE_IDENTITY (7075, the staff directory's issuer).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeTriggerClients, startFunctionsHost } from './host/functions-host.js';
-import { devAccounts } from './identity/dev-accounts.js';
+import { devAccounts, populationFor } from './identity/dev-accounts.js';
+import { staffWebClient } from './identity/provider.js';
 import { defaultPorts, startLocalStack } from './stack.js';
 import { seedLocalData } from './seed.js';
 import { testCards } from './govuk-pay/server.js';
@@ -32,6 +34,7 @@ const stack = await startLocalStack({
     identity: port('IDENTITY', defaultPorts.identity),
     govukPay: port('GOVUKPAY', defaultPorts.govukPay),
     govukNotify: port('GOVUKNOTIFY', defaultPorts.govukNotify),
+    workforceIdentity: port('WORKFORCE_IDENTITY', defaultPorts.workforceIdentity),
   },
 });
 // The app reads its configuration from the environment, as in Azure.
@@ -65,7 +68,8 @@ Doorstep is running locally (${Date.now() - started} ms).
 
   Website        ${website.url}   (sign in as alice, any password)
   API            ${host.url}/api   (health: ${host.url}/api/health)
-  Sign-in (OIDC) ${stack.endpoints.identity.issuer}   discovery: ${stack.endpoints.identity.discovery}
+  Sign-in (OIDC) residents: ${stack.endpoints.identity.issuer}   discovery: ${stack.endpoints.identity.discovery}
+                 staff:     ${stack.endpoints.workforceIdentity.issuer}   audience ${stack.endpoints.workforceIdentity.audience}, client ${staffWebClient.id} (secret ${staffWebClient.secret})
   Cosmos DB      ${stack.endpoints.cosmos.endpoint}   database: ${stack.endpoints.cosmos.database}
   Blob Storage   ${stack.endpoints.blob.endpoint}
   Service Bus    127.0.0.1:${stack.endpoints.serviceBus.port} (AMQP, UseDevelopmentEmulator)
@@ -74,8 +78,15 @@ Doorstep is running locally (${Date.now() - started} ms).
 
   Functions:     ${host.functions.map((f) => f.name).join(', ')}
   Seeded:        ${seeded.join('; ') || 'nothing'}
-  Dev accounts:  ${devAccounts.map((a) => `${a.sub} (${a.roles.join('+')})`).join(', ')}; any other name is a resident
-  A token:       npm run token -- --sub alice --role resident
+  Residents:     ${devAccounts
+    .filter((a) => populationFor(a.roles) === 'resident')
+    .map((a) => a.sub)
+    .join(', ')}; any other name is a resident
+  Staff:         ${devAccounts
+    .filter((a) => populationFor(a.roles) === 'workforce')
+    .map((a) => `${a.sub} (${a.roles.join('+')})`)
+    .join(', ')}
+  A token:       npm run token -- --sub alice   (or --sub sam: staff tokens come from the staff issuer)
 
 Endpoints and connection strings: .local/endpoints.json. Ctrl-C stops everything.
 `);

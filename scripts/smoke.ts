@@ -9,7 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Role } from '../local/identity/dev-accounts.js';
 import { connect } from './service-bus-connection.js';
 import { runSmoke } from './smoke/flow.js';
 import { smokePhoto } from './smoke/photo.js';
@@ -38,13 +37,16 @@ if (!values.api) {
 /** Against the local stack: its issuer mints tokens, and its Notify stand-in takes the app's key. */
 async function local() {
   const file = join(import.meta.dirname, '../.local/endpoints.json');
-  const endpoints = JSON.parse(await readFile(file, 'utf8')) as { identity: { issuer: string } };
+  const endpoints = JSON.parse(await readFile(file, 'utf8')) as {
+    identity: { issuer: string };
+    workforceIdentity: { issuer: string };
+  };
   const { requestDevToken } = await import('../local/identity/provider.js');
-  const token = (sub: string, roles: Role[]) => () => requestDevToken(endpoints.identity.issuer, sub, roles);
   return {
     issuer: endpoints.identity.issuer,
-    resident: token('smoke-resident', ['resident']),
-    staff: token('sam', ['staff']),
+    resident: () => requestDevToken(endpoints.identity.issuer, 'smoke-resident', ['resident']),
+    // Staff sign in through the workforce directory (decision 1000).
+    staff: () => requestDevToken(endpoints.workforceIdentity.issuer, 'sam', ['staff']),
   };
 }
 

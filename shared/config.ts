@@ -124,6 +124,12 @@ const plainSettings = z.object({
   COUNCIL_BOUNDARY: z.string().min(7).max(200_000),
   OIDC_ISSUER: secureUrl(),
   OIDC_AUDIENCE: z.string().min(1),
+  /** The council's workforce directory (Entra ID), whose app roles make staff; all three or none (decision 1000). */
+  WORKFORCE_OIDC_ISSUER: secureUrl().optional(),
+  /** In Entra v2.0 access tokens `aud` is the API app registration's client id. */
+  WORKFORCE_OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The workforce tenant's id: every workforce token's `tid` must be this. */
+  WORKFORCE_OIDC_TENANT_ID: z.uuid().optional(),
   /** Bound on each dependency probe and on waiting for a dependency on a request path. */
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** The most an HTTP call may take before it is answered 503 (the work may still finish; retries are safe). */
@@ -176,7 +182,11 @@ export interface Config {
   readonly cosmos: Connection<'cosmos'> & { readonly database: string };
   readonly serviceBus: Connection<'serviceBus'>;
   readonly blob: Connection<'blob'>;
+  /** The resident issuer (Entra External ID). */
   readonly identity: { readonly issuer: string; readonly audience: string };
+  /** The workforce issuer (the council's Entra ID); absent, no one is staff. */
+  readonly workforceIdentity:
+    { readonly issuer: string; readonly audience: string; readonly tenantId: string } | undefined;
   readonly dependencyTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -255,6 +265,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     issues.push('ADDRESS_LOOKUP=local-gazetteer is for the local stack only: its addresses are made up.');
   if (plain.success && plain.data.ADDRESS_LOOKUP === 'os-places' && !plain.data.OS_PLACES_API_KEY)
     issues.push('OS_PLACES_API_KEY: required with ADDRESS_LOOKUP=os-places (a Key Vault reference in Azure).');
+  if (plain.success) issues.push(...workforceIssues(plain.data));
   if (!plain.success || !cosmos || !serviceBus || !blob) throw new ConfigError(issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const p = plain.data;
@@ -279,6 +290,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     serviceBus: Object.freeze(serviceBus),
     blob: Object.freeze(blob),
     identity: Object.freeze({ issuer: p.OIDC_ISSUER, audience: p.OIDC_AUDIENCE }),
+    workforceIdentity:
+      p.WORKFORCE_OIDC_ISSUER && p.WORKFORCE_OIDC_AUDIENCE && p.WORKFORCE_OIDC_TENANT_ID
+        ? Object.freeze({
+            issuer: p.WORKFORCE_OIDC_ISSUER,
+            audience: p.WORKFORCE_OIDC_AUDIENCE,
+            tenantId: p.WORKFORCE_OIDC_TENANT_ID,
+          })
+        : undefined,
     dependencyTimeoutMs: p.DEPENDENCY_TIMEOUT_MS,
     requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
@@ -303,6 +322,26 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       secondApprovalAbovePence: p.REFUND_SECOND_APPROVAL_ABOVE_PENCE,
     }),
   });
+}
+
+/** The workforce settings come together, and never name the resident directory. */
+function workforceIssues(p: z.infer<typeof plainSettings>): string[] {
+  const set = [p.WORKFORCE_OIDC_ISSUER, p.WORKFORCE_OIDC_AUDIENCE, p.WORKFORCE_OIDC_TENANT_ID].filter(Boolean).length;
+  if (set === 0) return [];
+  if (set < 3)
+    return ['WORKFORCE_OIDC_ISSUER, WORKFORCE_OIDC_AUDIENCE and WORKFORCE_OIDC_TENANT_ID: set all three or none.'];
+  const issuer = p.WORKFORCE_OIDC_ISSUER ?? '';
+  const problems: string[] = [];
+  // One directory for both would let the resident directory's role claims make staff.
+  if (issuer.replace(/\/$/, '') === p.OIDC_ISSUER.replace(/\/$/, ''))
+    problems.push('WORKFORCE_OIDC_ISSUER must not be the resident issuer (OIDC_ISSUER).');
+  // Entra's v2.0 issuer names its tenant: https://login.microsoftonline.com/{tid}/v2.0.
+  const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/i.exec(issuer);
+  if (new URL(issuer).hostname.toLowerCase() === 'login.microsoftonline.com' && !entra)
+    problems.push('WORKFORCE_OIDC_ISSUER must be the v2.0 issuer https://login.microsoftonline.com/<tenant id>/v2.0.');
+  if (entra && entra[1]?.toLowerCase() !== p.WORKFORCE_OIDC_TENANT_ID?.toLowerCase())
+    problems.push('WORKFORCE_OIDC_TENANT_ID must be the tenant named in WORKFORCE_OIDC_ISSUER.');
+  return problems;
 }
 
 let loaded: Config | undefined;

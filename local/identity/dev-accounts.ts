@@ -1,8 +1,9 @@
 /**
  * Who can sign in locally. Any other name signs in as a resident, so a tester
- * can invent residents freely; staff and admins must be one of these.
+ * can invent residents freely; staff and admins must be one of these. Residents sign in
+ * at the resident issuer, everyone with another role at the workforce issuer (decision 1000).
  */
-export type Role = 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
+export type Role = 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator';
 
 export interface DevAccount {
   readonly sub: string;
@@ -19,7 +20,13 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'mo', name: 'Mo Moderator (staff)', email: 'mo.moderator@council.example', roles: ['staff', 'moderator'] },
   { sub: 'fin', name: 'Fin Ance (finance)', email: 'fin.ance@council.example', roles: ['staff', 'finance'] },
   { sub: 'fay', name: 'Fay Ledger (finance)', email: 'fay.ledger@council.example', roles: ['staff', 'finance'] },
+  { sub: 'cllr', name: 'Cllr Chris Ward', email: 'chris.ward@council.example', roles: ['councillor'] },
+  { sub: 'ops', name: 'Oli Ops (platform operator)', email: 'oli.ops@council.example', roles: ['operator'] },
 ];
+
+/** Which local issuer a token for these roles comes from: any role but resident is the workforce's. */
+export const populationFor = (roles: readonly Role[]): 'resident' | 'workforce' =>
+  roles.some((r) => r !== 'resident') ? 'workforce' : 'resident';
 
 export function devAccount(sub: string): DevAccount {
   return devAccounts.find((a) => a.sub === sub) ?? { sub, name: sub, email: `${sub}@example.com`, roles: ['resident'] };

@@ -1,8 +1,10 @@
 /**
- * A real OpenID Connect provider (`oidc-provider`) standing in for Entra External
- * ID: discovery, JWKS, authorization code + PKCE with a dev sign-in page for
- * residents and staff, and RS256 JWT access tokens for the Doorstep API carrying
- * a `roles` claim, as Entra's app roles do.
+ * A real OpenID Connect provider (`oidc-provider`) standing in for one of the two
+ * directories (decision 1000): Entra External ID for residents, or the council's Entra ID
+ * for staff (`population: 'workforce'`). The local stack runs one of each, on their own
+ * ports. Each serves discovery, JWKS, authorization code + PKCE with a dev sign-in page,
+ * and RS256 JWT access tokens for the Doorstep API shaped as Entra's v2.0 ones: `oid`
+ * (the subject Doorstep reads), `tid`, and a `roles` claim as app roles are.
  *
  * For scripts and tests it also accepts a local-only grant type,
  * `urn:doorstep:params:grant-type:dev-token`, that issues the same access token
@@ -12,18 +14,27 @@
 import { generateKeyPair, exportJWK } from 'jose';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
 import { devAccount, type Role } from './dev-accounts.js';
 import { suspendableServer, type Suspendable } from '../outage.js';
 
 export const devTokenGrantType = 'urn:doorstep:params:grant-type:dev-token';
 export const devCliClient = { id: 'doorstep-dev-cli', secret: 'local-only-not-a-secret' } as const;
 export const webSiteClient = { id: 'doorstep-web-site', secret: 'local-only-web-site-secret' } as const;
+/** The staff pages' sign-in at the workforce issuer: a confidential client, as its Entra app registration is. */
+export const staffWebClient = { id: 'doorstep-staff-web', secret: 'local-only-staff-web-secret' } as const;
+/** The local directories' tenant ids (made up; Entra's are GUIDs like these). */
+export const localTenants = {
+  resident: '3f0c2a91-7d4e-4b6a-9c1f-5e8d2b7a0c41',
+  workforce: '8b2e6d40-1c9a-4f37-a5d2-0e6f4b9c7a13',
+} as const;
 
 export interface IdentityProviderOptions {
   readonly port?: number;
   readonly host?: string;
   readonly audience: string;
+  /** Which directory this stands in for (default resident). */
+  readonly population?: 'resident' | 'workforce';
   /** Where the dev web client may return after sign-in. */
   readonly redirectUris?: readonly string[];
 }
@@ -34,10 +45,12 @@ export interface IdentityProvider extends Suspendable {
   close(): Promise<void>;
 }
 
-const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator', 'finance']);
+const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator', 'finance', 'councillor', 'operator']);
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
   const host = options.host ?? '127.0.0.1';
+  const population = options.population ?? 'resident';
+  const tenantId = localTenants[population];
   // Listen first so the issuer URL carries the real port.
   const { createServer } = await import('node:http');
   const ready: {
@@ -69,37 +82,60 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     jwt: { sign: { alg: 'RS256' as const } },
   };
 
+  const devCli: ClientMetadata = {
+    client_id: devCliClient.id,
+    client_secret: devCliClient.secret,
+    grant_types: [devTokenGrantType],
+    redirect_uris: [],
+    response_types: [],
+  };
+  const workforceClients: ClientMetadata[] = [
+    {
+      // The staff pages of the website (web/staff): their own app registration in the workforce tenant.
+      client_id: staffWebClient.id,
+      client_secret: staffWebClient.secret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      // "native" only so that any loopback port matches (RFC 8252 §7.3): tests run the site on a free port.
+      application_type: 'native',
+      redirect_uris: ['127.0.0.1', 'localhost'].flatMap((h) =>
+        ['/staff/auth/callback', '/staff/callback', '/staff/sign-in/callback'].map((path) => `http://${h}${path}`),
+      ),
+      post_logout_redirect_uris: ['127.0.0.1', 'localhost'].flatMap((h) =>
+        ['/staff/signed-out', '/staff/sign-in', '/signed-out'].map((path) => `http://${h}${path}`),
+      ),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
+    devCli,
+  ];
   const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'doorstep-web',
-        token_endpoint_auth_method: 'none',
-        redirect_uris: [
-          ...(options.redirectUris ?? ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback']),
-        ],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
-      {
-        // The resident website (web/): a confidential client, as its Entra app registration is.
-        client_id: webSiteClient.id,
-        client_secret: webSiteClient.secret,
-        token_endpoint_auth_method: 'client_secret_basic',
-        // "native" only so that any loopback port matches (RFC 8252 §7.3): tests run the site on a free port.
-        application_type: 'native',
-        redirect_uris: ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'],
-        post_logout_redirect_uris: ['http://127.0.0.1/signed-out', 'http://localhost/signed-out'],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-      {
-        client_id: devCliClient.id,
-        client_secret: devCliClient.secret,
-        grant_types: [devTokenGrantType],
-        redirect_uris: [],
-        response_types: [],
-      },
-    ],
+    clients:
+      population === 'workforce'
+        ? workforceClients
+        : [
+            {
+              client_id: 'doorstep-web',
+              token_endpoint_auth_method: 'none',
+              redirect_uris: [
+                ...(options.redirectUris ?? ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback']),
+              ],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+            },
+            {
+              // The resident website (web/): a confidential client, as its Entra app registration is.
+              client_id: webSiteClient.id,
+              client_secret: webSiteClient.secret,
+              token_endpoint_auth_method: 'client_secret_basic',
+              // "native" only so that any loopback port matches (RFC 8252 §7.3): tests run the site on a free port.
+              application_type: 'native',
+              redirect_uris: ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'],
+              post_logout_redirect_uris: ['http://127.0.0.1/signed-out', 'http://localhost/signed-out'],
+              grant_types: ['authorization_code'],
+              response_types: ['code'],
+            },
+            devCli,
+          ],
     jwks: { keys: [signingKey] },
     // Access tokens shaped as Entra's v2.0 ones, so the API is tested against what it will
     // meet: header `typ: JWT` (not RFC 9068's at+jwt), the client as `azp`, delegated
@@ -140,9 +176,13 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     },
     extraTokenClaims: (_ctx, token) => {
       const accountId = (token as { accountId?: string }).accountId;
-      const extra = (token as { extra?: { roles?: Role[] } }).extra;
+      const extra = (token as { extra?: { roles?: Role[]; tid?: string } }).extra;
       if (!accountId) return undefined;
-      return { roles: extra?.roles ?? [...devAccount(accountId).roles] };
+      // The workforce directory assigns no `resident` role: a person without app roles has none.
+      const roles =
+        extra?.roles ?? devAccount(accountId).roles.filter((r) => population === 'resident' || r !== 'resident');
+      // `oid` is the account name locally, so a dev account is the same person in every token.
+      return { oid: accountId, tid: extra?.tid ?? tenantId, roles };
     },
     // Resident sessions are short; the dev page is for humans trying the API by hand.
     ttl: {
@@ -159,24 +199,32 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   provider.registerGrantType(
     devTokenGrantType,
     async (ctx: KoaContextWithOIDC) => {
-      const params = ctx.oidc.params as { sub?: string; roles?: string; resource?: string };
+      const params = ctx.oidc.params as { sub?: string; roles?: string; tid?: string; aud?: string; resource?: string };
       const sub = params.sub?.trim();
       if (!sub || !/^[A-Za-z0-9._@-]{1,128}$/.test(sub))
         throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
       const requested = (params.roles ?? '').split(/[ ,]+/).filter(Boolean);
       if (requested.some((r) => !roleSet.has(r as Role)))
-        throw new errors.InvalidRequest('roles must be resident, staff, admin, moderator or finance');
-      const roles = requested.length > 0 ? (requested as Role[]) : [...devAccount(sub).roles];
+        throw new errors.InvalidRequest(`roles must be among ${[...roleSet].join(', ')}`);
+      // Tests ask for another tenant to prove it is refused; nothing else should.
+      if (params.tid !== undefined && !/^[0-9a-f-]{36}$/.test(params.tid))
+        throw new errors.InvalidRequest('tid must be a GUID');
+      const roles =
+        requested.length > 0
+          ? (requested as Role[])
+          : devAccount(sub).roles.filter((r) => population === 'resident' || r !== 'resident');
       const token = new ctx.oidc.provider.AccessToken({
         accountId: sub,
         client: ctx.oidc.client,
         gty: 'dev-token',
         scope: 'doorstep',
-        extra: { roles },
+        extra: { roles, ...(params.tid ? { tid: params.tid } : {}) },
       } as never);
+      // Likewise another audience (`aud`), to prove a token for another API is refused.
+      const audience = params.aud ?? options.audience;
       (token as unknown as { resourceServer: unknown }).resourceServer = new ctx.oidc.provider.ResourceServer(
-        options.audience,
-        resourceServer,
+        audience,
+        { ...resourceServer, audience },
       );
       const value = await token.save();
       ctx.body = {
@@ -186,7 +234,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         scope: 'doorstep',
       };
     },
-    ['sub', 'roles', 'resource'],
+    ['sub', 'roles', 'tid', 'aud', 'resource'],
   );
   provider.on('server_error', (_ctx, error) => {
     console.error(`[identity] server error: ${error.message}`);
@@ -211,8 +259,20 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
 }
 
 /** Asks the local provider for an access token, over HTTP, as `npm run token` does. */
-export async function requestDevToken(issuer: string, sub: string, roles: readonly Role[] = []): Promise<string> {
-  const body = new URLSearchParams({ grant_type: devTokenGrantType, sub, roles: roles.join(' ') });
+export async function requestDevToken(
+  issuer: string,
+  sub: string,
+  roles: readonly Role[] = [],
+  /** Local-only overrides for tests that prove a wrong tenant or audience is refused. */
+  options: { readonly tid?: string; readonly aud?: string } = {},
+): Promise<string> {
+  const body = new URLSearchParams({
+    grant_type: devTokenGrantType,
+    sub,
+    roles: roles.join(' '),
+    ...(options.tid ? { tid: options.tid } : {}),
+    ...(options.aud ? { aud: options.aud } : {}),
+  });
   const response = await fetch(new URL('token', issuer.replace(/\/?$/, '/')), {
     method: 'POST',
     headers: {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { addressSearchQuery } from '../addresses/addresses.js';
+import { deadLetterListQuery, deadLetterTargetQuery } from '../operations/dead-letters.js';
 import { serviceDefinitionSchema } from '../catalogue/service-definition.js';
 import { dispatchListQuery } from '../dispatch/model.js';
 import { newClientSchema } from '../open311/clients.js';
@@ -23,7 +24,9 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator';
+/** The workforce roles an operation may need (decision 1000: only workforce tokens carry them). */
+const workforceAuth: ReadonlySet<Auth> = new Set(['staff', 'admin', 'moderator', 'finance', 'councillor', 'operator']);
 
 interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -393,10 +396,58 @@ const operations: readonly Operation[] = [
     body: staffExportSchema,
     success: 202,
   },
+  {
+    method: 'get',
+    path: '/operator/dead-letters',
+    summary:
+      'How many dead-lettered messages each queue and subscription holds (platform operator; `atLeast` past 1000)',
+    auth: 'operator',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/operator/dead-letters/messages',
+    summary:
+      'An entity’s dead-lettered messages, oldest first: sequence number, subject, when, reason and description; never the body',
+    auth: 'operator',
+    query: deadLetterListQuery,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/operator/dead-letters/messages/{sequenceNumber}/replay',
+    summary:
+      'Send a dead-lettered message back to its queue (a new message id) and remove the dead letter; 409 for a subscription, whose topic would deliver it to all',
+    auth: 'operator',
+    pathParams: ['sequenceNumber'],
+    query: deadLetterTargetQuery,
+    success: 200,
+    conflicts: true,
+  },
+  {
+    method: 'delete',
+    path: '/operator/dead-letters/messages/{sequenceNumber}',
+    summary: 'Discard a dead-lettered message',
+    auth: 'operator',
+    pathParams: ['sequenceNumber'],
+    query: deadLetterTargetQuery,
+    success: 204,
+  },
 ];
+
+/** Every route `functions/index.ts` serves];
 
 /** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
 export const describedRoutes = () => operations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
+
+/** Who may call each operation, so tests can prove role separation for every route, later ones included. */
+export const describedAuth = () =>
+  operations.map((o) => ({
+    method: o.method.toUpperCase(),
+    path: o.path,
+    auth: o.auth,
+    workforce: workforceAuth.has(o.auth),
+  }));
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
 
@@ -434,8 +485,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '503': problem,
     };
     if (op.auth !== 'public') responses['401'] = problem;
-    if (op.auth === 'staff' || op.auth === 'admin' || op.auth === 'moderator' || op.auth === 'finance')
-      responses['403'] = problem;
+    if (workforceAuth.has(op.auth)) responses['403'] = problem;
     if (op.pathParams) responses['404'] = problem;
     if (op.conflicts) responses['409'] = problem;
     if (op.headers?.some((h) => h.name === 'If-Match')) responses['412'] = problem;

@@ -1,16 +1,29 @@
 /**
  * Who is calling: the resident or member of staff behind a verified token.
+ *
+ * Two populations sign in through two directories (decision 1000): residents through the
+ * resident issuer (Entra External ID), council staff through the workforce issuer (the
+ * council's Entra ID). Roles are read only from a workforce token: a resident-issuer token is
+ * always just a resident, whatever claims it carries, so no resident directory, however
+ * configured, can hand out staff power.
  */
 import type { HttpRequest } from '@azure/functions';
 import { forbidden } from '../errors.js';
 import { enforceSubjectLimits } from '../http/caller-limits.js';
-import { unauthorized, type TokenVerifier } from './token-verifier.js';
+import { unauthorized, type Population, type TokenVerifier } from './token-verifier.js';
 
-export const roles = ['resident', 'staff', 'admin', 'moderator', 'finance'] as const;
+export type { Population } from './token-verifier.js';
+
+export const roles = ['resident', 'staff', 'admin', 'moderator', 'finance', 'councillor', 'operator'] as const;
 export type Role = (typeof roles)[number];
+/** The roles the workforce directory assigns (app roles); `resident` is never assigned, it is who residents are. */
+export type WorkforceRole = Exclude<Role, 'resident'>;
+export const workforceRoles = roles.filter((r): r is WorkforceRole => r !== 'resident');
 
 export interface Principal {
+  /** The stable subject: the directory object id (`oid`) in Azure, see decision 1001. */
   readonly sub: string;
+  readonly issuer: Population;
   readonly roles: ReadonlySet<Role>;
 }
 
@@ -24,15 +37,30 @@ export async function authenticate(request: HttpRequest, verify: TokenVerifier):
     throw unauthorized('The Authorization header must be "Bearer <token>".');
   const token = await verify(match[1]);
   enforceSubjectLimits(request, token.sub);
-  const granted = new Set(token.roles.filter((r): r is Role => (roles as readonly string[]).includes(r)));
-  // A signed-in person with no app role is a resident: residents are not assigned roles.
-  if (granted.size === 0) granted.add('resident');
-  return { sub: token.sub, roles: granted };
+  return principalFor(token.issuer, token.sub, token.roles);
+}
+
+/** What a verified token grants: app roles from the workforce issuer only; a resident is a resident. */
+export function principalFor(issuer: Population, sub: string, claimed: readonly string[]): Principal {
+  if (issuer === 'resident') return { sub, issuer, roles: new Set<Role>(['resident']) };
+  const granted = new Set<Role>(
+    claimed.filter((r): r is WorkforceRole => (workforceRoles as readonly string[]).includes(r)),
+  );
+  return { sub, issuer, roles: granted };
 }
 
 export const isStaff = (p: Principal) => p.roles.has('staff') || p.roles.has('admin');
 
-export function requireRole(principal: Principal, role: 'staff' | 'admin'): void {
-  const ok = role === 'staff' ? isStaff(principal) : principal.roles.has('admin');
-  if (!ok) throw forbidden(role === 'admin' ? 'This needs the admin role.' : 'This needs a council staff role.');
+const needs: Record<WorkforceRole, string> = {
+  staff: 'This needs a council staff role.',
+  admin: 'This needs the admin role.',
+  moderator: 'This needs the moderator role.',
+  finance: 'This needs the finance role.',
+  councillor: 'This needs the councillor role.',
+  operator: 'This needs the platform operator role.',
+};
+
+export function requireRole(principal: Principal, role: WorkforceRole): void {
+  const ok = role === 'staff' ? isStaff(principal) : principal.roles.has(role);
+  if (!ok) throw forbidden(needs[role]);
 }

@@ -6,7 +6,7 @@
  * for this API, not an ID token (see `accessTokenProblem`).
  */
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { AppError, dependencyUnavailable } from '../errors.js';
 
@@ -14,7 +14,12 @@ import { AppError, dependencyUnavailable } from '../errors.js';
 export const allowedAlgorithms = ['RS256', 'PS256', 'ES256'] as const;
 const clockToleranceSeconds = 60;
 
+/** Which directory a token came from (decision 1000). */
+export type Population = 'resident' | 'workforce';
+
 export interface VerifiedToken {
+  readonly issuer: Population;
+  /** The stable subject, read from the verifier's `subjectClaim`. */
   readonly sub: string;
   readonly roles: readonly string[];
   readonly payload: JWTPayload;
@@ -36,6 +41,16 @@ export interface VerifierOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly timeoutMs: number;
+  /** Which population this issuer signs in (default resident). */
+  readonly population?: Population;
+  /**
+   * The claim that names the person (default `sub`). Entra's `sub` is pairwise per
+   * application while `oid` is the same across every application of the tenant, so
+   * Doorstep reads `oid` in Azure (decision 1001); a token without it is refused.
+   */
+  readonly subjectClaim?: 'sub' | 'oid';
+  /** When set, the token's `tid` must be exactly this tenant (the workforce directory). */
+  readonly tenantId?: string;
   readonly fetch?: typeof fetch;
   /** Milliseconds since the epoch; tests pass a controllable clock. */
   readonly now?: () => number;
@@ -167,9 +182,35 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     const { payload, protectedHeader } = result;
     const problem = accessTokenProblem(protectedHeader, payload);
     if (problem) throw unauthorized(problem);
+    if (options.tenantId !== undefined && payload.tid !== options.tenantId)
+      throw unauthorized('The access token is from another tenant.');
+    const subject = payload[options.subjectClaim ?? 'sub'];
+    // Entra adds `oid` to a user's token when the client asks for the profile scope.
+    if (typeof subject !== 'string' || subject.length === 0)
+      throw unauthorized(`The access token names no ${options.subjectClaim ?? 'sub'}: ask for the profile scope.`);
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { sub: payload.sub as string, roles, payload };
+    return { issuer: options.population ?? 'resident', sub: subject, roles, payload };
   }
+}
+
+/**
+ * One verifier per trusted issuer, chosen by the token's (as yet unverified) `iss`, which the
+ * chosen verifier then checks exactly along with everything else. An issuer that is neither is
+ * refused before any key is fetched, so a stranger's token costs no call to anyone.
+ */
+export function createIssuersVerifier(verifiers: Readonly<Record<string, TokenVerifier>>): TokenVerifier {
+  const byIssuer = new Map(Object.entries(verifiers));
+  return async (token) => {
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw unauthorized('The access token is malformed.');
+    }
+    const verify = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
+    if (!verify) throw unauthorized('The access token was issued by an issuer this API does not trust.');
+    return verify(token);
+  };
 }
 
 function describe(error: unknown): string {

@@ -370,7 +370,7 @@ export async function postRequest(form: URLSearchParams, deps: Open311Deps): Pro
   const name = [form.get('first_name'), form.get('last_name')].filter(Boolean).join(' ').slice(0, 200);
   const email = form.get('email')?.slice(0, 254);
   const phone = form.get('phone')?.slice(0, 30);
-  const principal: Principal = { sub: clientSubject(client), roles: new Set(['resident']) };
+  const principal: Principal = { sub: clientSubject(client), issuer: 'resident', roles: new Set(['resident']) };
   // Open311 has no idempotency key: the same form from the same client within a day is one report.
   const fields = [...form].filter(([k]) => k !== 'api_key').sort(([a], [b]) => a.localeCompare(b));
   const key = createHash('sha256').update(JSON.stringify(fields)).digest('base64url');

@@ -19,7 +19,8 @@ import { cosmosDispatchStore } from '../dispatch/store.js';
 import { cosmosMarkSent, type PublisherDeps } from '../events/publisher.js';
 import type { HealthDeps } from '../health/check-health.js';
 import { cosmosIdempotencyStore } from '../idempotency/idempotency.js';
-import { createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
+import { serviceBusDeadLetters, type DeadLetterDeps } from '../operations/dead-letters.js';
+import { createIssuersVerifier, createTokenVerifier, type TokenVerifier } from '../identity/token-verifier.js';
 import { partnerInboundQueue } from '../messaging/topology.js';
 import {
   cosmosSubjects,
@@ -157,17 +158,31 @@ function notifyClient(): NotifyPort {
 export const depsFor = {
   /** Verifies bearer tokens for `authenticate` (one verifier: its JWKS and token caches are per process). */
   tokens(): TokenVerifier {
-    const { identity, dependencyTimeoutMs } = config();
-    // Residents' sign-ins are noted (at most daily) so that unused accounts can be closed (rule account-activity).
-    verifier ??= recordingLastSeen(
-      createTokenVerifier({
-        issuer: identity.issuer,
-        audience: identity.audience,
-        timeoutMs: dependencyTimeoutMs,
-      }),
-      { note: async (residentId, day) => (await stores()).lastSeen.note(residentId, day) },
-      now,
-    );
+    const { identity, workforceIdentity, dependencyTimeoutMs } = config();
+    // Both populations are named by `oid`, the same in every app of a tenant (decision 1001).
+    verifier ??= createIssuersVerifier({
+      // Residents' sign-ins are noted (at most daily) so that unused accounts can be closed (rule account-activity).
+      [identity.issuer]: recordingLastSeen(
+        createTokenVerifier({
+          ...identity,
+          population: 'resident',
+          subjectClaim: 'oid',
+          timeoutMs: dependencyTimeoutMs,
+        }),
+        { note: async (residentId, day) => (await stores()).lastSeen.note(residentId, day) },
+        now,
+      ),
+      ...(workforceIdentity
+        ? {
+            [workforceIdentity.issuer]: createTokenVerifier({
+              ...workforceIdentity,
+              population: 'workforce',
+              subjectClaim: 'oid',
+              timeoutMs: dependencyTimeoutMs,
+            }),
+          }
+        : {}),
+    });
     return verifier;
   },
 
@@ -348,6 +363,24 @@ export const depsFor = {
     const p = platform();
     return { probes: platformProbes(p), timeoutMs: p.config.dependencyTimeoutMs };
   },
+
+  /**
+   * The operator's dead letters, through a Service Bus connection of their own per operation:
+   * the SDK remembers where a peek stopped per connection, and the app's is long-lived.
+   */
+  deadLetters: once(async (): Promise<DeadLetterDeps> => {
+    const p = platform();
+    const s = p.config.serviceBus;
+    const { ServiceBusClient } = await import('@azure/service-bus');
+    const retryOptions = { maxRetries: 2, timeoutInMs: p.config.dependencyTimeoutMs, retryDelayInMs: 200 };
+    return {
+      deadLetters: serviceBusDeadLetters(async () =>
+        s.kind === 'identity'
+          ? new ServiceBusClient(s.endpoint, await p.credential(), { retryOptions })
+          : new ServiceBusClient(s.connectionString, { retryOptions }),
+      ),
+    };
+  }),
 
   /** The configured address service, or undefined when none is (the API then says so rather than invent addresses). */
   addresses(): AddressLookup | undefined {

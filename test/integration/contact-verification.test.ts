@@ -272,7 +272,7 @@ describe('codes against a controllable clock (real Cosmos DB and GOV.UK Notify s
     ),
     now: () => new Date(clock),
   });
-  const principal = (sub: string) => ({ sub, roles: new Set(['resident'] as const) });
+  const principal = (sub: string) => ({ sub, issuer: 'resident' as const, roles: new Set(['resident'] as const) });
   const refusal = async (run: Promise<unknown>) => {
     try {
       await run;

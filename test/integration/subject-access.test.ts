@@ -228,7 +228,7 @@ describe('subject access export', () => {
       now: () => new Date(now),
       leaseMs: 60_000,
     };
-    const principal = { sub: who, roles: new Set(['resident'] as const) };
+    const principal = { sub: who, issuer: 'resident' as const, roles: new Set(['resident'] as const) };
     await waitFor(
       async () => {
         await sweepExports(deps);
@@ -283,7 +283,7 @@ describe('subject access export', () => {
 
     // Nothing listens on port 9 here: Notify is unreachable, with no switch another test file shares.
     const job = await exportMine(
-      { sub: who, roles: new Set(['resident'] as const) },
+      { sub: who, issuer: 'resident', roles: new Set(['resident'] as const) },
       deps(noticesAt('http://127.0.0.1:9')),
     );
     expect(job.state).toBe('ready');

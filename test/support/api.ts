@@ -3,16 +3,34 @@
  * fetch against the local host.
  */
 import { inject } from 'vitest';
-import type { Role } from '../../local/identity/dev-accounts.js';
+import { populationFor, type Role } from '../../local/identity/dev-accounts.js';
 import { requestDevToken } from '../../local/identity/provider.js';
 
 const tokens = new Map<string, Promise<string>>();
 
+/**
+ * A real token for `sub` with these roles, from the issuer that would sign that person in
+ * (decision 1000): the workforce issuer when any role but `resident` is asked, else the
+ * resident issuer.
+ */
 export function tokenFor(sub: string, roles: readonly Role[] = ['resident']): Promise<string> {
-  const key = `${sub}|${roles.join(',')}`;
+  const population = populationFor(roles);
+  return tokenFrom(population, sub, roles);
+}
+
+/** A token from one issuer whatever the roles: e.g. a resident-issuer token claiming staff roles. */
+export function tokenFrom(
+  population: 'resident' | 'workforce',
+  sub: string,
+  roles: readonly Role[],
+  options: { readonly tid?: string; readonly aud?: string } = {},
+): Promise<string> {
+  const key = `${population}|${sub}|${roles.join(',')}|${options.tid ?? ''}|${options.aud ?? ''}`;
   let token = tokens.get(key);
   if (!token) {
-    token = requestDevToken(inject('appSettings').OIDC_ISSUER ?? '', sub, roles);
+    const settings = inject('appSettings');
+    const issuer = population === 'workforce' ? settings.WORKFORCE_OIDC_ISSUER : settings.OIDC_ISSUER;
+    token = requestDevToken(issuer ?? '', sub, roles, options);
     tokens.set(key, token);
   }
   return token;

@@ -4,7 +4,7 @@ import { accessReason, cosmosAccessLog, recordStaffAccess } from '../../shared/a
 import { AppError } from '../../shared/errors.js';
 import type { Principal } from '../../shared/identity/principal.js';
 
-const sam: Principal = { sub: 'sam', roles: new Set(['staff']) };
+const sam: Principal = { sub: 'sam', issuer: 'workforce' as const, roles: new Set(['staff']) };
 
 function fakeAudit(create: (item: unknown) => Promise<unknown>) {
   const created: unknown[] = [];

@@ -62,7 +62,7 @@ function fakes() {
   return { deps, sent, challenges, tick: (ms: number) => (clock += ms) };
 }
 
-const alice = { sub: 'alice', roles: new Set(['resident'] as const) };
+const alice = { sub: 'alice', issuer: 'resident' as const, roles: new Set(['resident'] as const) };
 const failure = async (run: Promise<unknown>) => {
   try {
     await run;

@@ -12,7 +12,8 @@ import type { ProfileDoc } from '../../shared/residents/profile.js';
 import type { ServiceRequestDoc } from '../../shared/service-requests/model.js';
 
 const requestId = '2b0f6c4e-3a1d-4e5f-8a9b-0c1d2e3f4a5b';
-const resident = (sub: string): Principal => ({ sub, roles: new Set(['resident']) }) as unknown as Principal;
+const resident = (sub: string): Principal =>
+  ({ sub, issuer: 'resident' as const, roles: new Set(['resident']) }) as unknown as Principal;
 
 function fakeStore(docs: FollowingDoc[]): FollowingStore {
   return {

@@ -165,7 +165,7 @@ describe('a request timeline that partners filled', () => {
     }));
   const staffDeps = (h: ReturnType<typeof harness>): ServiceRequestDeps =>
     ({ requests: h.deps.requests, now: h.deps.now }) as unknown as ServiceRequestDeps;
-  const sam: Principal = { sub: 'sam', roles: new Set(['staff'] as const) };
+  const sam: Principal = { sub: 'sam', issuer: 'workforce' as const, roles: new Set(['staff'] as const) };
 
   it('when 500 partner updates fill the timeline, then staff can still post an update (it used to freeze the request)', async () => {
     const h = harness(

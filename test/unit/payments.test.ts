@@ -24,7 +24,7 @@ import {
 import { reconcileRefunds, unansweredRefundMs } from '../../shared/payments/refunds.js';
 import type { PaymentStore } from '../../shared/payments/store.js';
 
-const resident: Principal = { sub: 'alice', roles: new Set(['resident']) };
+const resident: Principal = { sub: 'alice', issuer: 'resident' as const, roles: new Set(['resident']) };
 const coolOffMs = 3_000;
 const searchSettleMs = 60_000;
 

@@ -31,7 +31,7 @@ let reportId = '';
 
 beforeAll(async () => {
   browser = await launch(inject('chromium'));
-  const admin = await requestDevToken(inject('issuer'), 'ada', ['staff', 'admin']);
+  const admin = await requestDevToken(inject('appSettings').WORKFORCE_OIDC_ISSUER ?? '', 'ada', ['staff', 'admin']);
   const put = await fetch(`${api}/api/admin/services/${lamp.code}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },

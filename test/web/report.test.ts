@@ -52,7 +52,7 @@ const everyQuestion = {
 
 beforeAll(async () => {
   browser = await launch(inject('chromium'));
-  const admin = await requestDevToken(inject('issuer'), 'ada', ['staff', 'admin']);
+  const admin = await requestDevToken(inject('appSettings').WORKFORCE_OIDC_ISSUER ?? '', 'ada', ['staff', 'admin']);
   const response = await fetch(`${inject('apiUrl')}/api/admin/services/${everyQuestion.code}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
