@@ -47,7 +47,16 @@ export interface DocumentDoc {
   readonly createdAt: string;
   readonly uploadExpiresAt: string;
   readonly checkedAt?: string;
+  /** Set by the records system: while held, no retention or erasure step deletes the file. */
+  readonly legalHold?: LegalHold;
   readonly _etag?: string;
+}
+
+/** A legal hold placed by the council's records system (who, when, and its case reference). */
+export interface LegalHold {
+  readonly by: string;
+  readonly at: string;
+  readonly reference: string;
 }
 
 /** The owner's My Account entry for the document (residents container, pk = resident). */
