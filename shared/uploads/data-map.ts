@@ -29,6 +29,7 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
     createdAt: { class: 'none' },
     uploadExpiresAt: { class: 'none' },
     checkedAt: { class: 'none' },
+    legalHold: { class: 'none', note: 'the records system’s id, a time and its case reference' },
     _etag: { class: 'none' },
   },
 };
