@@ -434,6 +434,27 @@ app.timer('privacy-jobs', {
   ),
 });
 
+// The records system (decision 1100): fetches what it files with its own identity; answers on its own queue.
+http(
+  'records-document',
+  ['GET'],
+  'records/documents/{id}',
+  lazyHttp(() => import('./records.js'), 'getRecordsDocument'),
+);
+http(
+  'records-document-content',
+  ['GET'],
+  'records/documents/{id}/content',
+  lazyHttp(() => import('./records.js'), 'getRecordsDocumentContent'),
+);
+app.timer('records-inbound', {
+  schedule: '*/10 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./records.js'), 'drainRecordsInbound'>(
+    () => import('./records.js'),
+    'drainRecordsInbound',
+  ),
+});
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

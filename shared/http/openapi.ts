@@ -23,7 +23,7 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'records-system';
 
 interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -188,6 +188,24 @@ const operations: readonly Operation[] = [
     auth: 'resident',
     pathParams: ['id'],
     success: 302,
+  },
+  {
+    method: 'get',
+    path: '/records/documents/{id}',
+    summary: 'For the records system only (its own identity): a checked document’s metadata and case, the read recorded',
+    auth: 'records-system',
+    pathParams: ['id'],
+    success: 200,
+    conflicts: true,
+  },
+  {
+    method: 'get',
+    path: '/records/documents/{id}/content',
+    summary: 'For the records system only: a read link valid for a minute (302), minted now, the read recorded',
+    auth: 'records-system',
+    pathParams: ['id'],
+    success: 302,
+    conflicts: true,
   },
   {
     method: 'get',

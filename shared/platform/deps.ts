@@ -58,6 +58,9 @@ const now = () => new Date();
 import type { ErasureDeps } from '../privacy/erasure.js';
 import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
 import type { ExportDeps } from '../privacy/export.js';
+import type { RecordsDeps } from '../records/records.js';
+import { cosmosRequestsWithPhoto } from '../records/store.js';
+import { recordsSystemId } from '../catalogue/partners.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -329,4 +332,18 @@ export const depsFor = {
       });
     return gazetteer;
   },
+  /** The records system's hand-off: its fetches (audited) and the drain of its own queue. */
+  records: once(async (): Promise<RecordsDeps & { receiver(): Promise<ServiceBusReceiver> }> => {
+    const s = await stores();
+    const uploads = await depsFor.uploads();
+    return {
+      documents: s.documents,
+      blobs: uploads.blobs,
+      accessLog: s.accessLog,
+      requestsWithPhoto: cosmosRequestsWithPhoto(s.containers.requests),
+      recordsPrincipal: config().recordsSystemPrincipal,
+      now,
+      receiver: async () => (await platform().serviceBus()).createReceiver(partnerInboundQueue(recordsSystemId)),
+    };
+  }),
 };

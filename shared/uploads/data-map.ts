@@ -29,6 +29,7 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
     createdAt: { class: 'none' },
     uploadExpiresAt: { class: 'none' },
     checkedAt: { class: 'none' },
+    records: { class: 'none', note: 'the records system’s own document id and when it filed the file' },
     legalHold: { class: 'none', note: 'the records system’s id, a time and its case reference' },
     _etag: { class: 'none' },
   },
@@ -92,6 +93,10 @@ export interface DocumentEventData {
   readonly purpose: string;
   readonly status: string;
   readonly reason?: string;
+  readonly contentType?: string;
+  readonly size?: number;
+  readonly sha256?: string;
+  readonly links?: { readonly metadata: string; readonly content: string };
 }
 
 export const documentEventDataMap: RecordMap<DocumentEventData> = {
@@ -107,5 +112,9 @@ export const documentEventDataMap: RecordMap<DocumentEventData> = {
     purpose: { class: 'none' },
     status: { class: 'none' },
     reason: { class: 'none', note: 'a rejection code' },
+    contentType: { class: 'none' },
+    size: { class: 'none' },
+    sha256: { class: 'none' },
+    links: { class: 'none', note: 'API paths the records system fetches with its own token (no credential)' },
   },
 };
