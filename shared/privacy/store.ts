@@ -16,6 +16,7 @@ import { residentErasedType, type ResidentErasedEvent } from './erased-event.js'
 import type { PaymentDoc } from '../payments/model.js';
 import type { ProfileDoc } from '../residents/profile.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
+import { isOnLegalHold } from '../uploads/legal-hold.js';
 import type { DocumentDoc } from '../uploads/model.js';
 import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
 import type { ExportJob, ExportStores } from './export.js';
@@ -172,6 +173,8 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       const doc = await read<DocumentDoc>(c.documents, id);
       // Only ever the subject's own: an id that reached the list by mistake deletes nothing of anyone else's.
       if (doc?.type === 'document' && doc.ownerId !== residentId) return 0;
+      // Held by the records system (a legal case): kept whole, file and record, until the hold is released.
+      if (doc?.type === 'document' && isOnLegalHold(doc)) return 0;
       let n = 0;
       if (doc?.type === 'document') {
         if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);

@@ -4,13 +4,13 @@ import type { DocumentDoc, MyDocumentEntry } from './model.js';
 
 export const documentDataMap: RecordMap<DocumentDoc> = {
   record: 'document',
-  retention: ['document-photo', 'document-evidence'],
+  retention: ['document-photo', 'document-evidence', 'records-document-id', 'document-legal-hold'],
   title: 'Uploaded document or photo (its record)',
   kind: 'cosmos',
   where: 'Cosmos DB `documents` (type `document`, pk = document id)',
   purpose: 'Take evidence for applications and photos of reported problems, checked for malware before use.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff'],
+  recipients: ['resident', 'staff', 'records-system'],
   fields: {
     id: { class: 'none' },
     pk: { class: 'none' },
@@ -71,7 +71,7 @@ export const photoBlobDataMap: RecordMap<StoredFile> = {
   where: 'Blob Storage `documents/photos/` (and `quarantine/` until checked)',
   purpose: 'Show the problem to staff, the back office doing the job and (unless a moderator hides it) the public.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff', 'work-orders', 'open311-public'],
+  recipients: ['resident', 'staff', 'work-orders', 'open311-public', 'records-system'],
   fields: fileFields,
 };
 
@@ -81,9 +81,9 @@ export const evidenceBlobDataMap: RecordMap<StoredFile> = {
   title: 'Evidence file',
   kind: 'blob',
   where: 'Blob Storage `documents/evidence/` (and `quarantine/` until checked)',
-  purpose: 'Evidence for an application (blue badge, council tax): read by the resident and staff only.',
+  purpose: 'Evidence for an application (blue badge, council tax): read by the resident, staff and the council’s records system.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff'],
+  recipients: ['resident', 'staff', 'records-system'],
   fields: fileFields,
 };
 
