@@ -168,7 +168,9 @@ describe('the records system hand-off', () => {
     const record = await filed(id);
     expect(failing.get(id)).toBe(0);
     expect(filingLog.filter((l) => l.startsWith(`${id} not filed`))).toHaveLength(2);
-    expect(filingLog).toContain(`${id} filed as ${record.recordsDocumentId} (delivery 3)`);
+    // Delivered again by Service Bus, not sent again: a later delivery of the same message (its count says so).
+    const done = filingLog.find((l) => l.startsWith(`${id} filed as ${record.recordsDocumentId}`));
+    expect(Number(/\(delivery (\d+)\)/.exec(done ?? '')?.[1])).toBeGreaterThanOrEqual(2);
     await staffSees(id, (v) => v.recordsDocumentId === record.recordsDocumentId);
   });
 
