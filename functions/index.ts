@@ -455,6 +455,32 @@ app.timer('records-inbound', {
   ),
 });
 
+// Care partners by consent (decision 1102): residents give and withdraw it in My Account.
+http(
+  'me-consents-list',
+  ['GET'],
+  'me/consents',
+  lazyHttp(() => import('./consents.js'), 'getMyConsents'),
+);
+http(
+  'me-consents-get',
+  ['GET'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'getMyConsent'),
+);
+http(
+  'me-consents-put',
+  ['PUT'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'putMyConsent'),
+);
+http(
+  'me-consents-delete',
+  ['DELETE'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'deleteMyConsent'),
+);
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

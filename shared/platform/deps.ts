@@ -7,7 +7,7 @@
  * To add a slice: build its store in `stores()` if it has one, then add one small
  * function below returning the slice's own deps interface.
  */
-import type { ServiceBusReceiver } from '@azure/service-bus';
+import type { ServiceBusMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { AddressLookup } from '../addresses/addresses.js';
 import { localGazetteer } from '../addresses/addresses.js';
 import { osPlaces } from '../addresses/os-places.js';
@@ -61,6 +61,9 @@ import type { ExportDeps } from '../privacy/export.js';
 import type { RecordsDeps } from '../records/records.js';
 import { cosmosRequestsWithPhoto } from '../records/store.js';
 import { recordsSystemId } from '../catalogue/partners.js';
+import { careCopies } from '../consents/care.js';
+import type { ConsentDeps } from '../consents/consents.js';
+import { cosmosConsentStore } from '../consents/store.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -123,8 +126,22 @@ export interface NotificationSendingDeps {
 
 const publisherFor = (container: OutboxContainer) =>
   once(async (): Promise<PublisherDeps> => {
-    const markSent = (await stores()).markSent[container];
-    return { send: async (messages) => (await platform().sender('events')).sendMessages(messages), markSent };
+    const s = await stores();
+    const markSent = s.markSent[container];
+    const send = async (messages: ServiceBusMessage[]) => (await platform().sender('events')).sendMessages(messages);
+    if (container !== 'requests') return { send, markSent };
+    const careDeps = {
+      residentOf: async (id: string) => (await s.requests.get(id))?.residentId,
+      consents: cosmosConsentStore(s.containers.residents),
+    };
+    return {
+      send,
+      markSent,
+      care: {
+        copies: (pending) => careCopies(pending, careDeps),
+        send: async (messages) => (await platform().sender('care-events')).sendMessages(messages),
+      },
+    };
   });
 const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
   requests: publisherFor('requests'),
@@ -346,4 +363,8 @@ export const depsFor = {
       receiver: async () => (await platform().serviceBus()).createReceiver(partnerInboundQueue(recordsSystemId)),
     };
   }),
+  /** A resident's consents to share care events (My Account). */
+  consents: once(
+    async (): Promise<ConsentDeps> => ({ consents: cosmosConsentStore((await stores()).containers.residents), now }),
+  ),
 };

@@ -93,7 +93,7 @@ async function deadLettered(messageId: string): Promise<boolean> {
   }
 }
 
-describe('the records system hand-off', () => {
+describe('the records system hand-off', { timeout: 120_000 }, () => {
   it('when a photo on a report becomes available, then the records system fetches it with its own identity, files it against the report, and staff see its records id', async () => {
     const who = resident();
     let requestId = '';
