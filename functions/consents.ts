@@ -23,7 +23,11 @@ export async function getMyConsent(request: HttpRequest): Promise<HttpResponseIn
   const principal = await authenticate(request, depsFor.tokens());
   const partnerId = partnerOf(request);
   const all = await listConsents(principal, await depsFor.consents());
-  return json(200, all.find((c) => c.partnerId === partnerId), noStore);
+  return json(
+    200,
+    all.find((c) => c.partnerId === partnerId),
+    noStore,
+  );
 }
 
 export async function putMyConsent(request: HttpRequest): Promise<HttpResponseInit> {

@@ -321,8 +321,7 @@ export const starterServices: readonly ServiceInput[] = [
   {
     code: 'assisted-collection',
     name: 'Ask for an assisted bin collection',
-    description:
-      'If nobody at home can put the bins out, the crew collects them from your property and returns them.',
+    description: 'If nobody at home can put the bins out, the crew collects them from your property and returns them.',
     group: 'waste',
     keywords: ['assisted', 'bin', 'disabled', 'elderly', 'help'],
     agencyResponsible: 'Waste and Recycling',

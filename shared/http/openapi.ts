@@ -192,7 +192,8 @@ const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/records/documents/{id}',
-    summary: 'For the records system only (its own identity): a checked document’s metadata and case, the read recorded',
+    summary:
+      'For the records system only (its own identity): a checked document’s metadata and case, the read recorded',
     auth: 'records-system',
     pathParams: ['id'],
     success: 200,
@@ -233,7 +234,8 @@ const operations: readonly Operation[] = [
   {
     method: 'delete',
     path: '/me/consents/{partnerId}',
-    summary: 'Withdraw consent: no further care event goes to that partner (idempotent; the record is kept as withdrawn)',
+    summary:
+      'Withdraw consent: no further care event goes to that partner (idempotent; the record is kept as withdrawn)',
     auth: 'resident',
     pathParams: ['partnerId'],
     success: 200,

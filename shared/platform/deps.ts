@@ -364,7 +364,8 @@ export const depsFor = {
     };
   }),
   /** A resident's consents to share care events (My Account). */
-  consents: once(
-    async (): Promise<ConsentDeps> => ({ consents: cosmosConsentStore((await stores()).containers.residents), now }),
-  ),
+  consents: once(async (): Promise<ConsentDeps> => ({
+    consents: cosmosConsentStore((await stores()).containers.residents),
+    now,
+  })),
 };

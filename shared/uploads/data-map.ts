@@ -81,7 +81,8 @@ export const evidenceBlobDataMap: RecordMap<StoredFile> = {
   title: 'Evidence file',
   kind: 'blob',
   where: 'Blob Storage `documents/evidence/` (and `quarantine/` until checked)',
-  purpose: 'Evidence for an application (blue badge, council tax): read by the resident, staff and the council’s records system.',
+  purpose:
+    'Evidence for an application (blue badge, council tax): read by the resident, staff and the council’s records system.',
   basis: ['public-task'],
   recipients: ['resident', 'staff', 'records-system'],
   fields: fileFields,
