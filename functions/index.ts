@@ -468,6 +468,53 @@ http(
   lazyHttp(() => import('./dead-letters.js'), 'deleteDeadLetter'),
 );
 
+// The records system (decision 1100): fetches what it files with its own identity; answers on its own queue.
+http(
+  'records-document',
+  ['GET'],
+  'records/documents/{id}',
+  lazyHttp(() => import('./records.js'), 'getRecordsDocument'),
+);
+http(
+  'records-document-content',
+  ['GET'],
+  'records/documents/{id}/content',
+  lazyHttp(() => import('./records.js'), 'getRecordsDocumentContent'),
+);
+app.timer('records-inbound', {
+  schedule: '*/10 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./records.js'), 'drainRecordsInbound'>(
+    () => import('./records.js'),
+    'drainRecordsInbound',
+  ),
+});
+
+// Care partners by consent (decision 1102): residents give and withdraw it in My Account.
+http(
+  'me-consents-list',
+  ['GET'],
+  'me/consents',
+  lazyHttp(() => import('./consents.js'), 'getMyConsents'),
+);
+http(
+  'me-consents-get',
+  ['GET'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'getMyConsent'),
+);
+http(
+  'me-consents-put',
+  ['PUT'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'putMyConsent'),
+);
+http(
+  'me-consents-delete',
+  ['DELETE'],
+  'me/consents/{partnerId}',
+  lazyHttp(() => import('./consents.js'), 'deleteMyConsent'),
+);
+
 // Last in precedence: problem+json for anything else.
 http(
   'not-found',

@@ -1,5 +1,5 @@
 import type { EventGridEvent, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import { authenticate } from '../shared/identity/principal.js';
+import { authenticate, isStaff } from '../shared/identity/principal.js';
 import { parseJson, parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
@@ -57,7 +57,8 @@ async function readDocument(request: HttpRequest, purpose: 'document.read' | 'do
 }
 
 export async function getOneDocument(request: HttpRequest): Promise<HttpResponseInit> {
-  return json(200, toDocumentView((await readDocument(request, 'document.read')).doc));
+  const { doc, principal } = await readDocument(request, 'document.read');
+  return json(200, toDocumentView(doc, isStaff(principal)));
 }
 
 export async function getDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {

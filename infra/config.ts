@@ -4,7 +4,7 @@
  * live in Key Vault and the app reads them through Key Vault references.
  */
 import { z } from 'zod';
-import { backOfficeIds } from '../shared/catalogue/back-offices.js';
+import { partnerIds } from '../shared/catalogue/partners.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -107,7 +107,7 @@ export const infraConfigSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.partialRecord(z.enum(backOfficeIds), z.uuid())),
+    .pipe(z.partialRecord(z.enum(partnerIds), z.uuid())),
 });
 
 export type InfraConfig = z.output<typeof infraConfigSchema>;

@@ -8,7 +8,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as servicebus from '@pulumi/azure-native/servicebus/index.js';
-import type { BackOfficeId } from '../shared/catalogue/back-offices.js';
+import type { PartnerId } from '../shared/catalogue/partners.js';
 import { topology, type SubscriptionFilter } from '../shared/messaging/topology.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
@@ -47,7 +47,7 @@ const partnerRoles = { send: 'serviceBusDataSender', receive: 'serviceBusDataRec
 function grantPartner(
   cfg: InfraConfig,
   name: string,
-  office: BackOfficeId | undefined,
+  office: PartnerId | undefined,
   access: keyof typeof partnerRoles,
   scope: pulumi.Input<string>,
   subscriptionId: pulumi.Input<string>,

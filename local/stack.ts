@@ -195,6 +195,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       GOVUK_NOTIFY_TEMPLATES: JSON.stringify(govukNotify.templates),
       MY_ACCOUNT_URL: 'http://127.0.0.1:3000/my-account',
       WEB_ORIGINS: webOrigins.join(','),
+      // The local records system (npm run records) signs in as this subject.
+      RECORDS_SYSTEM_PRINCIPAL: 'records-system',
     };
     return {
       endpoints,

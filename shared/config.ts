@@ -174,6 +174,12 @@ const plainSettings = z.object({
    * `off` (benchmarks and fault tests, which measure throughput rather than limits).
    */
   RATE_LIMITS: z.enum(['app', 'gateway', 'off']).default('gateway'),
+  /**
+   * The records system's own identity: the `sub` of its tokens (in Entra, its service
+   * principal's object id, the same one infra grants its Service Bus rights). Unset: no
+   * caller may fetch documents as the records system (decision 1100).
+   */
+  RECORDS_SYSTEM_PRINCIPAL: z.string().min(1).max(200).optional(),
 });
 
 export interface Config {
@@ -194,6 +200,7 @@ export interface Config {
   readonly addressLookup: 'none' | 'local-gazetteer' | 'os-places';
   readonly osPlaces: { readonly baseUrl: string; readonly apiKey: string | undefined };
   readonly rateLimits: 'app' | 'gateway' | 'off';
+  readonly recordsSystemPrincipal: string | undefined;
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -305,6 +312,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     addressLookup: p.ADDRESS_LOOKUP,
     osPlaces: Object.freeze({ baseUrl: p.OS_PLACES_BASE_URL, apiKey: p.OS_PLACES_API_KEY }),
     rateLimits: p.RATE_LIMITS,
+    recordsSystemPrincipal: p.RECORDS_SYSTEM_PRINCIPAL,
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

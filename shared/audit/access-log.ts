@@ -83,6 +83,8 @@ export const accessPurposes = {
   'document.download': 'Opening a document a resident uploaded',
   'payment.read': 'Reading a payment for finance case work',
   'payment.refund': 'Refunding a payment',
+  'records.metadata': 'Filing the document in the council’s records system (its metadata and case)',
+  'records.content': 'Filing the document in the council’s records system (the file)',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 

@@ -318,4 +318,28 @@ export const starterServices: readonly ServiceInput[] = [
     expectedDays: 28,
     attributes: [],
   },
+  {
+    code: 'assisted-collection',
+    name: 'Ask for an assisted bin collection',
+    description: 'If nobody at home can put the bins out, the crew collects them from your property and returns them.',
+    group: 'waste',
+    keywords: ['assisted', 'bin', 'disabled', 'elderly', 'help'],
+    agencyResponsible: 'Waste and Recycling',
+    expectedDays: 10,
+    // The place is the resident's home: never shown to the public.
+    public: false,
+    attributes: [],
+  },
+  {
+    code: 'missed-assisted-collection',
+    name: 'Missed assisted bin collection',
+    description: 'Your assisted collection did not happen: the bins were not collected from your property.',
+    group: 'waste',
+    keywords: ['assisted', 'bin', 'missed', 'collection'],
+    agencyResponsible: 'Waste and Recycling',
+    // Someone who cannot move their bins is left with them: the next working day.
+    expectedDays: 1,
+    public: false,
+    attributes: [],
+  },
 ];

@@ -43,6 +43,10 @@ export const recipients = {
   'open311-public': 'anyone, through Open311 and public pages (moderated, anonymous)',
   'open311-client': 'the Open311 client (e.g. FixMyStreet) that sent the report, for its own reports',
   logs: 'Application Insights logs (ids, codes and counts only)',
+  'records-system':
+    'the council’s records system (EDRMS), which files documents and photos against the case: fetched with its own identity, each read in the access audit',
+  'care-partners':
+    'a health or social care partner the resident consented to, on its own `care-events` subscription, only while the consent stands',
 } as const;
 export type Recipient = keyof typeof recipients;
 

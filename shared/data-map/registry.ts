@@ -17,6 +17,7 @@ import {
 } from '../payments/data-map.js';
 import { contactChallengeDataMap, profileDataMap } from '../residents/data-map.js';
 import { followingDataMap } from '../following/data-map.js';
+import { careEventDataMap, consentDataMap } from '../consents/data-map.js';
 import {
   erasureJobDataMap,
   exportArchiveDataMap,
@@ -76,6 +77,8 @@ export const dataMap: readonly AnyRecordMap[] = [
   exportArchiveDataMap,
   residentErasedEventDataMap,
   accountActivityDataMap,
+  consentDataMap,
+  careEventDataMap,
 ];
 
 /**

@@ -59,6 +59,9 @@ export const recordTypes = [
   'erasure-record',
   'open311-client',
   'account-activity',
+  'records-document-id',
+  'document-legal-hold',
+  'consent',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -234,6 +237,27 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     enforcedBy: ['erasure-only', 'retention-timer'],
     reason:
       'The day a resident last used their account (written at most once a day) and when they were warned it would close: what makes closing inactive accounts possible, so it lives and goes with the account.',
+  },
+  'records-document-id': {
+    keepFor: { days: 6 * year, from: 'created' },
+    onErasure: 'delete',
+    enforcedBy: ['retention-timer'],
+    reason:
+      'The records system’s own id for a filed document, on the document’s record: kept and deleted with it, so staff can find the filed copy. The filed copy itself is the records system’s, under the council’s retention schedule.',
+  },
+  'document-legal-hold': {
+    keepFor: 'until-used',
+    onErasure: 'keep',
+    enforcedBy: ['erasure-only'],
+    reason:
+      'A legal hold the records system placed (litigation, an inquiry, an Ombudsman complaint): while it stands, the document and its file are kept whatever their own rule says, erasure included (UK GDPR Art. 17(3)(e): legal claims); released by the records system, the document’s own rule applies again.',
+  },
+  consent: {
+    keepFor: 'while-account-active',
+    onErasure: 'delete',
+    enforcedBy: ['erasure-only'],
+    reason:
+      'A resident’s consent to share care events with a named health or social care partner (UK GDPR Art. 6(1)(a), 9(2)(a)); kept while it stands or as withdrawn, to show what was shared and when (Art. 7(1)); deleted with the account.',
   },
 };
 

@@ -13,6 +13,11 @@ import { isCosmosStatus } from '../data/cosmos-errors.js';
 export interface PublisherDeps {
   send(messages: ServiceBusMessage[]): Promise<void>;
   markSent(entry: OutboxDoc & { _etag?: string }): Promise<void>;
+  /** Care copies by consent (shared/consents/care.ts), for the outboxes that have care events. */
+  readonly care?: {
+    copies(pending: readonly OutboxDoc[]): Promise<ServiceBusMessage[]>;
+    send(messages: ServiceBusMessage[]): Promise<void>;
+  };
 }
 
 /** Sent entries expire after a week: long enough to investigate, short enough to stay small. */
@@ -47,6 +52,9 @@ export async function publishOutbox(changed: readonly unknown[], deps: Publisher
   const pending = changed.filter(isPendingOutbox);
   if (pending.length === 0) return 0;
   await deps.send(pending.map(toMessage));
+  // Before marking sent: if this fails, the batch comes again and duplicate detection drops the repeats.
+  const copies = deps.care ? await deps.care.copies(pending) : [];
+  if (copies.length > 0) await deps.care?.send(copies);
   for (const entry of pending) await deps.markSent(entry);
   return pending.length;
 }

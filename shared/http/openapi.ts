@@ -24,7 +24,7 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator';
+type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator' | 'records-system';
 /** The workforce roles an operation may need (decision 1000: only workforce tokens carry them). */
 const workforceAuth: ReadonlySet<Auth> = new Set(['staff', 'admin', 'moderator', 'finance', 'councillor', 'operator']);
 
@@ -191,6 +191,57 @@ const operations: readonly Operation[] = [
     auth: 'resident',
     pathParams: ['id'],
     success: 302,
+  },
+  {
+    method: 'get',
+    path: '/records/documents/{id}',
+    summary:
+      'For the records system only (its own identity): a checked document’s metadata and case, the read recorded',
+    auth: 'records-system',
+    pathParams: ['id'],
+    success: 200,
+    conflicts: true,
+  },
+  {
+    method: 'get',
+    path: '/records/documents/{id}/content',
+    summary: 'For the records system only: a read link valid for a minute (302), minted now, the read recorded',
+    auth: 'records-system',
+    pathParams: ['id'],
+    success: 302,
+    conflicts: true,
+  },
+  {
+    method: 'get',
+    path: '/me/consents',
+    summary: 'The care partners the resident may share care events with, and their consent for each',
+    auth: 'resident',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/me/consents/{partnerId}',
+    summary: 'The resident’s consent for one care partner',
+    auth: 'resident',
+    pathParams: ['partnerId'],
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/me/consents/{partnerId}',
+    summary: 'Give consent to share care events (e.g. a missed assisted collection) with a care partner (idempotent)',
+    auth: 'resident',
+    pathParams: ['partnerId'],
+    success: 200,
+  },
+  {
+    method: 'delete',
+    path: '/me/consents/{partnerId}',
+    summary:
+      'Withdraw consent: no further care event goes to that partner (idempotent; the record is kept as withdrawn)',
+    auth: 'resident',
+    pathParams: ['partnerId'],
+    success: 200,
   },
   {
     method: 'get',

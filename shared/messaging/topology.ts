@@ -5,7 +5,8 @@
  * provisions exactly these entities, so local and Azure cannot drift apart.
  */
 
-import { backOffices, backOfficeIds, type BackOfficeId } from '../catalogue/back-offices.js';
+import { backOffices, backOfficeIds } from '../catalogue/back-offices.js';
+import { carePartnerIds, carePartners, recordsSystemId, type PartnerId } from '../catalogue/partners.js';
 
 /** ISO 8601 durations are what Azure takes; the emulator converts them. */
 export type IsoDuration = `P${string}`;
@@ -41,7 +42,7 @@ export interface QueueDefinition extends EntitySettings {
   /** Who may use it: drives least-privilege role assignments in infra. */
   readonly appAccess: readonly ('send' | 'receive')[];
   /** The back office that sends to it: infra grants that partner's principal send here, and nowhere else. */
-  readonly partnerSends?: BackOfficeId;
+  readonly partnerSends?: PartnerId;
   readonly description: string;
 }
 
@@ -51,7 +52,7 @@ export interface SubscriptionDefinition extends EntitySettings {
   /** True when the function app itself consumes this subscription. */
   readonly appReceives: boolean;
   /** The back office that reads it: infra grants that partner's principal receive here. */
-  readonly partnerReceives?: BackOfficeId;
+  readonly partnerReceives?: PartnerId;
   readonly description: string;
 }
 
@@ -82,7 +83,7 @@ const standard: EntitySettings = {
  * message is the entity it arrived on (only that partner holds send rights on
  * it), never a field of its body.
  */
-export const partnerInboundQueue = (id: BackOfficeId): string => `partner-inbound-${id}`;
+export const partnerInboundQueue = (id: PartnerId): string => `partner-inbound-${id}`;
 
 export const topology: Topology = {
   queues: [
@@ -95,6 +96,15 @@ export const topology: Topology = {
       appAccess: ['receive'],
       partnerSends: id,
     })),
+    {
+      ...standard,
+      name: partnerInboundQueue(recordsSystemId),
+      description: 'Filing receipts (the records system’s own document id) and legal holds from the records system.',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      appAccess: ['receive'],
+      partnerSends: recordsSystemId,
+    },
     {
       ...standard,
       name: 'notifications',
@@ -165,7 +175,32 @@ export const topology: Topology = {
           filter: { kind: 'correlation', applicationProperties: { eventFamily: 'payment' } },
           appReceives: false,
         },
+        {
+          ...standard,
+          name: recordsSystemId,
+          description: 'Documents and photos once checked and available, for the council’s records system to file.',
+          filter: { kind: 'correlation', subject: 'uk.gov.doorstep.document.available' },
+          appReceives: false,
+          partnerReceives: recordsSystemId,
+        },
       ],
+    },
+    {
+      name: 'care-events',
+      description:
+        'Events that matter for care, one copy per care partner the resident consented to (decision 1102), addressed with `to`.',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'P1D',
+      defaultMessageTimeToLive: 'P14D',
+      appAccess: ['send'],
+      subscriptions: carePartnerIds.map((id) => ({
+        ...standard,
+        name: id,
+        description: `Care events about residents who consented to share with ${carePartners[id].name.toLowerCase()}.`,
+        filter: { kind: 'correlation', to: id },
+        appReceives: false,
+        partnerReceives: id,
+      })),
     },
   ],
 };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { backOfficeIds } from '../catalogue/back-offices.js';
 import { workOrderSchema, workOrderSchemaId } from '../dispatch/work-order.js';
 import { residentErasedJsonSchema } from '../privacy/erased-event.js';
+import { recordsContracts } from '../records/contract.js';
 
 export { workOrderSchema, workOrderSchemaId, type WorkOrder } from '../dispatch/work-order.js';
 
@@ -97,6 +98,7 @@ export function publishedContracts(): Record<string, Record<string, unknown>> {
         'Sent on the work-orders topic with `to` set to the back office and messageId work-order:<workOrderId>. Acknowledge it on your own queue (replyTo: partner-inbound-<backOffice>) with your own reference.',
     },
     'resident-erased.v1.schema.json': residentErasedJsonSchema(),
+    ...recordsContracts(),
   };
 }
 

@@ -7,7 +7,7 @@
  * To add a slice: build its store in `stores()` if it has one, then add one small
  * function below returning the slice's own deps interface.
  */
-import type { ServiceBusReceiver } from '@azure/service-bus';
+import type { ServiceBusMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { AddressLookup } from '../addresses/addresses.js';
 import { localGazetteer } from '../addresses/addresses.js';
 import { osPlaces } from '../addresses/os-places.js';
@@ -63,6 +63,12 @@ import { cosmosLastSeen, recordingLastSeen } from '../privacy/last-seen.js';
 import { notifyPrivacyNotices, type PrivacyNotices } from '../privacy/notices.js';
 import { cosmosRetentionStores } from '../privacy/retention-store.js';
 import type { RetentionDeps } from '../privacy/retention-sweep.js';
+import type { RecordsDeps } from '../records/records.js';
+import { cosmosRequestsWithPhoto } from '../records/store.js';
+import { recordsSystemId } from '../catalogue/partners.js';
+import { careCopies } from '../consents/care.js';
+import type { ConsentDeps } from '../consents/consents.js';
+import { cosmosConsentStore } from '../consents/store.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -136,8 +142,22 @@ export interface NotificationSendingDeps {
 
 const publisherFor = (container: OutboxContainer) =>
   once(async (): Promise<PublisherDeps> => {
-    const markSent = (await stores()).markSent[container];
-    return { send: async (messages) => (await platform().sender('events')).sendMessages(messages), markSent };
+    const s = await stores();
+    const markSent = s.markSent[container];
+    const send = async (messages: ServiceBusMessage[]) => (await platform().sender('events')).sendMessages(messages);
+    if (container !== 'requests') return { send, markSent };
+    const careDeps = {
+      residentOf: async (id: string) => (await s.requests.get(id))?.residentId,
+      consents: cosmosConsentStore(s.containers.residents),
+    };
+    return {
+      send,
+      markSent,
+      care: {
+        copies: (pending) => careCopies(pending, careDeps),
+        send: async (messages) => (await platform().sender('care-events')).sendMessages(messages),
+      },
+    };
   });
 const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
   requests: publisherFor('requests'),
@@ -394,4 +414,23 @@ export const depsFor = {
       });
     return gazetteer;
   },
+  /** The records system's hand-off: its fetches (audited) and the drain of its own queue. */
+  records: once(async (): Promise<RecordsDeps & { receiver(): Promise<ServiceBusReceiver> }> => {
+    const s = await stores();
+    const uploads = await depsFor.uploads();
+    return {
+      documents: s.documents,
+      blobs: uploads.blobs,
+      accessLog: s.accessLog,
+      requestsWithPhoto: cosmosRequestsWithPhoto(s.containers.requests),
+      recordsPrincipal: config().recordsSystemPrincipal,
+      now,
+      receiver: async () => (await platform().serviceBus()).createReceiver(partnerInboundQueue(recordsSystemId)),
+    };
+  }),
+  /** A resident's consents to share care events (My Account). */
+  consents: once(async (): Promise<ConsentDeps> => ({
+    consents: cosmosConsentStore((await stores()).containers.residents),
+    now,
+  })),
 };

@@ -16,11 +16,11 @@ import { residentErasedType, type ResidentErasedEvent } from './erased-event.js'
 import type { PaymentDoc } from '../payments/model.js';
 import type { ProfileDoc } from '../residents/profile.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
+import { isOnLegalHold } from '../uploads/legal-hold.js';
 import type { DocumentDoc } from '../uploads/model.js';
 import type { ErasureFound, ErasureJob, ErasureStores, ErasureSubject } from './erasure.js';
 import type { ExportJob, ExportStores } from './export.js';
 import { azureUploadBlobs } from '../uploads/blob-store.js';
-import { isOnLegalHold, type LegalHold } from '../uploads/legal-hold.js';
 import type { AccountActivity } from './retention-sweep.js';
 
 export interface PrivacyContainers {
@@ -214,7 +214,8 @@ export function cosmosErasureStores(c: PrivacyContainers, blobs: BlobServiceClie
       const doc = await read<DocumentDoc>(c.documents, id);
       // Only ever the subject's own: an id that reached the list by mistake deletes nothing of anyone else's.
       if (doc?.type === 'document' && doc.ownerId !== residentId) return 0;
-      if (doc && isOnLegalHold(doc as DocumentDoc & { legalHold?: LegalHold })) return 'held';
+      // Held by the records system (a legal case): kept whole, file and record, until the hold is released.
+      if (doc?.type === 'document' && isOnLegalHold(doc)) return 'held';
       let n = 0;
       if (doc?.type === 'document') {
         if (doc.blobName) n += await deleteBlobEverywhere(documentsBlobs, doc.blobName);

@@ -5,13 +5,13 @@ import { myAccountEntryDataMap } from '../residents/my-account-entry.js';
 
 export const documentDataMap: RecordMap<DocumentDoc> = {
   record: 'document',
-  retention: ['document-photo', 'document-evidence'],
+  retention: ['document-photo', 'document-evidence', 'records-document-id', 'document-legal-hold'],
   title: 'Uploaded document or photo (its record)',
   kind: 'cosmos',
   where: 'Cosmos DB `documents` (type `document`, pk = document id)',
   purpose: 'Take evidence for applications and photos of reported problems, checked for malware before use.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff'],
+  recipients: ['resident', 'staff', 'records-system'],
   fields: {
     id: { class: 'none' },
     pk: { class: 'none' },
@@ -30,6 +30,8 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
     createdAt: { class: 'none' },
     uploadExpiresAt: { class: 'none' },
     checkedAt: { class: 'none' },
+    records: { class: 'none', note: 'the records system’s own document id and when it filed the file' },
+    legalHold: { class: 'none', note: 'the records system’s id, a time and its case reference' },
     _etag: { class: 'none' },
   },
 };
@@ -61,7 +63,7 @@ export const photoBlobDataMap: RecordMap<StoredFile> = {
   where: 'Blob Storage `documents/photos/` (and `quarantine/` until checked)',
   purpose: 'Show the problem to staff, the back office doing the job and (unless a moderator hides it) the public.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff', 'work-orders', 'open311-public'],
+  recipients: ['resident', 'staff', 'work-orders', 'open311-public', 'records-system'],
   fields: fileFields,
 };
 
@@ -71,9 +73,10 @@ export const evidenceBlobDataMap: RecordMap<StoredFile> = {
   title: 'Evidence file',
   kind: 'blob',
   where: 'Blob Storage `documents/evidence/` (and `quarantine/` until checked)',
-  purpose: 'Evidence for an application (blue badge, council tax): read by the resident and staff only.',
+  purpose:
+    'Evidence for an application (blue badge, council tax): read by the resident, staff and the council’s records system.',
   basis: ['public-task'],
-  recipients: ['resident', 'staff'],
+  recipients: ['resident', 'staff', 'records-system'],
   fields: fileFields,
 };
 
@@ -83,6 +86,10 @@ export interface DocumentEventData {
   readonly purpose: string;
   readonly status: string;
   readonly reason?: string;
+  readonly contentType?: string;
+  readonly size?: number;
+  readonly sha256?: string;
+  readonly links?: { readonly metadata: string; readonly content: string };
 }
 
 export const documentEventDataMap: RecordMap<DocumentEventData> = {
@@ -98,5 +105,9 @@ export const documentEventDataMap: RecordMap<DocumentEventData> = {
     purpose: { class: 'none' },
     status: { class: 'none' },
     reason: { class: 'none', note: 'a rejection code' },
+    contentType: { class: 'none' },
+    size: { class: 'none' },
+    sha256: { class: 'none' },
+    links: { class: 'none', note: 'API paths the records system fetches with its own token (no credential)' },
   },
 };

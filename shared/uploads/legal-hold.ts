@@ -1,15 +1,12 @@
 /**
- * Legal hold (agreed contract with records-care, who owns the feature): a document
- * record may carry `legalHold`, set by staff when litigation, an inquiry or an
- * ombudsman case needs it kept. While it is there no retention or erasure step
- * deletes the document or its file; the hold names who set it and why, so lifting
- * it is an accountable act too.
+ * Legal holds: the council's records system can hold a document (litigation, an
+ * inquiry, a complaint to the Ombudsman); while held, retention and erasure keep its
+ * file whatever their own rules say. Every step that deletes a document's file asks here.
  */
-export interface LegalHold {
-  readonly by: string;
-  readonly at: string;
-  readonly reference: string;
-}
+import type { DocumentDoc, LegalHold } from './model.js';
 
-export const isOnLegalHold = (doc: { readonly legalHold?: LegalHold | null }): boolean =>
-  doc.legalHold !== undefined && doc.legalHold !== null;
+/** True while the document is under a legal hold, so its file must not be deleted. */
+export const isOnLegalHold = (doc: { readonly legalHold?: LegalHold | undefined }): boolean =>
+  doc.legalHold !== undefined;
+
+export type { DocumentDoc, LegalHold };

@@ -47,7 +47,18 @@ export interface DocumentDoc {
   readonly createdAt: string;
   readonly uploadExpiresAt: string;
   readonly checkedAt?: string;
+  /** The records system's own id for the filed copy, once it says it filed it (shown to staff). */
+  readonly records?: { readonly documentId: string; readonly filedAt: string };
+  /** Set by the records system: while held, no retention or erasure step deletes the file. */
+  readonly legalHold?: LegalHold;
   readonly _etag?: string;
+}
+
+/** A legal hold placed by the council's records system (who, when, and its case reference). */
+export interface LegalHold {
+  readonly by: string;
+  readonly at: string;
+  readonly reference: string;
 }
 
 /** The owner's My Account entry for the document (residents container, pk = resident). */
@@ -83,7 +94,7 @@ export const newUploadSchema = z.strictObject({
 });
 export type NewUpload = z.output<typeof newUploadSchema>;
 
-export const toDocumentView = (d: DocumentDoc) => ({
+export const toDocumentView = (d: DocumentDoc, forStaff = false) => ({
   id: d.id,
   purpose: d.purpose,
   fileName: d.fileName,
@@ -93,4 +104,7 @@ export const toDocumentView = (d: DocumentDoc) => ({
   size: d.size ?? d.declaredSize,
   createdAt: d.createdAt,
   checkedAt: d.checkedAt ?? null,
+  // Where staff find the filed copy, and why it cannot be deleted: the records system's business, not the resident's.
+  ...(forStaff && d.records ? { recordsDocumentId: d.records.documentId } : {}),
+  ...(forStaff && d.legalHold ? { legalHold: { reference: d.legalHold.reference, at: d.legalHold.at } } : {}),
 });

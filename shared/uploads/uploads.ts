@@ -20,6 +20,7 @@ import type { DocumentStore } from './store.js';
 import { stripJpeg, stripPng, UnreadableImageError } from './strip-metadata.js';
 import { isUuid } from '../data/ids.js';
 import { myAccountEntry } from '../residents/my-account-entry.js';
+import { recordsLinks } from '../records/links.js';
 
 export interface UploadDeps {
   readonly documents: DocumentStore;
@@ -160,6 +161,10 @@ async function finish(doc: DocumentDoc, change: Partial<DocumentDoc>, deps: Uplo
       purpose: doc.purpose,
       status: next.status,
       ...(next.rejection ? { reason: next.rejection } : {}),
+      // What the records system needs to fetch and check it (contracts/document-available.v1.schema.json).
+      ...(next.status === 'available' && next.size !== undefined && next.sha256
+        ? { contentType: doc.declaredType, size: next.size, sha256: next.sha256, links: recordsLinks(doc.id) }
+        : {}),
     },
   });
   const saved = await deps.documents.replace(next, doc._etag ?? '', [event]);

@@ -77,6 +77,7 @@ describe("partners' access to Service Bus", () => {
       'partner-inbound-highways-contractor',
       'partner-inbound-waste-contractor',
       'partner-inbound-council-crm',
+      'partner-inbound-records-system',
     ]);
     for (const q of inbound) expect(q.appAccess).toEqual(['receive']);
   });
