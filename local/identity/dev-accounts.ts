@@ -2,7 +2,7 @@
  * Who can sign in locally. Any other name signs in as a resident, so a tester
  * can invent residents freely; staff and admins must be one of these.
  */
-export type Role = 'resident' | 'staff' | 'admin' | 'moderator' | 'finance';
+export type Role = 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor';
 
 export interface DevAccount {
   readonly sub: string;
@@ -19,6 +19,7 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'mo', name: 'Mo Moderator (staff)', email: 'mo.moderator@council.example', roles: ['staff', 'moderator'] },
   { sub: 'fin', name: 'Fin Ance (finance)', email: 'fin.ance@council.example', roles: ['staff', 'finance'] },
   { sub: 'fay', name: 'Fay Ledger (finance)', email: 'fay.ledger@council.example', roles: ['staff', 'finance'] },
+  { sub: 'cllr', name: 'Cllr Chris Ward', email: 'chris.ward@council.example', roles: ['councillor'] },
 ];
 
 export function devAccount(sub: string): DevAccount {

@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 
 export type AccessActorKind = 'staff' | 'partner';
-export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export';
+export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export' | 'enquiry';
 
 export interface AccessEntry {
   readonly id: string;
@@ -83,6 +83,7 @@ export const accessPurposes = {
   'document.download': 'Opening a document a resident uploaded',
   'payment.read': 'Reading a payment for finance case work',
   'payment.refund': 'Refunding a payment',
+  'enquiry.read': 'Answering a councillor’s enquiry (the resident it is for, and their consent)',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 

@@ -58,6 +58,9 @@ export const recordTypes = [
   'privacy-job',
   'erasure-record',
   'open311-client',
+  'councillor-enquiry',
+  'councillor-wards',
+  'report-bucket',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -224,6 +227,26 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     onErasure: 'keep',
     enforcedBy: ['erasure-only'],
     reason: 'An Open311 client (an organisation’s system) and its key’s hash; nothing about a resident.',
+  },
+  'councillor-enquiry': {
+    keepFor: { days: 2 * year, from: 'created' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'A councillor’s enquiry for a resident (their name and contact details, and how and when they consented) is kept 2 years, as members’ casework correspondence commonly is, to answer follow-ups and complaints; the resident has no account here, so erasing an account never finds it: a request to the council’s data protection officer does.',
+  },
+  'councillor-wards': {
+    keepFor: 'while-account-active',
+    onErasure: 'keep',
+    enforcedBy: ['erasure-only'],
+    reason: 'Which wards an elected member serves: public information, replaced at each election or boundary review.',
+  },
+  'report-bucket': {
+    keepFor: { days: 6 * year, from: 'created' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'Managers’ reporting index: request ids and times per service, ward and day, no personal data; kept as long as the requests it counts.',
   },
 };
 

@@ -6,7 +6,7 @@ import { forbidden } from '../errors.js';
 import { enforceSubjectLimits } from '../http/caller-limits.js';
 import { unauthorized, type TokenVerifier } from './token-verifier.js';
 
-export const roles = ['resident', 'staff', 'admin', 'moderator', 'finance'] as const;
+export const roles = ['resident', 'staff', 'admin', 'moderator', 'finance', 'councillor'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {
@@ -31,6 +31,11 @@ export async function authenticate(request: HttpRequest, verify: TokenVerifier):
 }
 
 export const isStaff = (p: Principal) => p.roles.has('staff') || p.roles.has('admin');
+
+/** An elected member: raises enquiries for residents and sees their wards' requests, never the staff routes. */
+export function requireCouncillor(principal: Principal): void {
+  if (!principal.roles.has('councillor')) throw forbidden('This needs the councillor role.');
+}
 
 export function requireRole(principal: Principal, role: 'staff' | 'admin'): void {
   const ok = role === 'staff' ? isStaff(principal) : principal.roles.has('admin');

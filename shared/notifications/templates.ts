@@ -16,7 +16,7 @@ export type NotificationKind = (typeof notificationKinds)[number];
 export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notificationEvents)[number] =>
   (notificationEvents as readonly string[]).includes(kind);
 /** Every template Doorstep sends: the notification kinds, and the security code that confirms a contact. */
-export const templateKinds = [...notificationKinds, 'contact-code'] as const;
+export const templateKinds = [...notificationKinds, 'contact-code', 'enquiry-reminder'] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
@@ -29,6 +29,8 @@ export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   'document-checked': ['file_purpose', 'outcome', 'link'],
   'contact-code': ['code', 'minutes'],
   'followed-report': ['service_name', 'reference', 'status', 'update', 'link'],
+  // To the casework team's mailbox, not a resident: ids and the deadline only.
+  'enquiry-reminder': ['reference', 'request', 'service_code', 'councillor', 'respond_by'],
 };
 
 const templateId = z.uuid();
