@@ -28,8 +28,8 @@ import { etagOf, toResidentView } from '../shared/service-requests/views.js';
 import { toWardView } from '../shared/wards/ward-set.js';
 import { wards } from '../shared/wards/wards.js';
 
-export async function getWards(): Promise<HttpResponseInit> {
-  return publicJson({ items: wards().map(toWardView) }, 3600);
+export function getWards(): Promise<HttpResponseInit> {
+  return Promise.resolve(publicJson({ items: wards().map(toWardView) }, 3600));
 }
 
 export async function postEnquiry(request: HttpRequest): Promise<HttpResponseInit> {

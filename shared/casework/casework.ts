@@ -274,8 +274,8 @@ export async function sendEnquiryReminders(
     } catch (error) {
       const current = await deps.casework.findEnquiry(enquiry.id);
       if (current?.reminder?.sentAt === claimed.reminder.sentAt) {
-        const { reminder: _dropped, ...unclaimed } = current;
-        void _dropped;
+        const unclaimed: EnquiryDoc = { ...current };
+        delete (unclaimed as { reminder?: unknown }).reminder;
         await deps.casework.replaceIfUnchanged(unclaimed);
       }
       throw error;

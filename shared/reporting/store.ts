@@ -54,7 +54,7 @@ export function cosmosReportIndex(reports: Container): ReportIndex {
       while (iterator.hasMoreResults()) {
         const page = await iterator.fetchNext();
         buckets.push(...page.resources);
-        requestCharge += page.requestCharge ?? 0;
+        requestCharge += page.requestCharge;
       }
       return { buckets, itemsRead: buckets.length, requestCharge };
     },
