@@ -34,7 +34,7 @@ export interface IdentityProvider extends Suspendable {
   close(): Promise<void>;
 }
 
-const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator', 'finance']);
+const roleSet = new Set<Role>(['resident', 'staff', 'admin', 'moderator', 'finance', 'councillor']);
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
   const host = options.host ?? '127.0.0.1';
@@ -165,7 +165,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
       const requested = (params.roles ?? '').split(/[ ,]+/).filter(Boolean);
       if (requested.some((r) => !roleSet.has(r as Role)))
-        throw new errors.InvalidRequest('roles must be resident, staff, admin, moderator or finance');
+        throw new errors.InvalidRequest('roles must be resident, staff, admin, moderator, finance or councillor');
       const roles = requested.length > 0 ? (requested as Role[]) : [...devAccount(sub).roles];
       const token = new ctx.oidc.provider.AccessToken({
         accountId: sub,
