@@ -5,7 +5,7 @@ import { indexRequests, median, reportFor } from '../../shared/reporting/reporti
 import type { ReportIndex } from '../../shared/reporting/store.js';
 import type { StoredService } from '../../shared/catalogue/catalogue.js';
 
-const staff: Principal = { sub: 'sam', roles: new Set(['staff']) } as Principal;
+const staff: Principal = { sub: 'sam', roles: new Set(['staff']) };
 
 function memoryIndex(): ReportIndex & { buckets: Map<string, ReportBucket> } {
   const buckets = new Map<string, ReportBucket>();
