@@ -522,3 +522,75 @@ http(
   '{*path}',
   lazyHttp(() => import('./not-found.js'), 'unmatched'),
 );
+
+// Wards, councillors' casework and managers' reports (decisions 1040-1044).
+http(
+  'wards',
+  ['GET'],
+  'wards',
+  lazyHttp(() => import('./casework.js'), 'getWards'),
+);
+http(
+  'councillor-enquiries-create',
+  ['POST'],
+  'councillor/enquiries',
+  lazyHttp(() => import('./casework.js'), 'postEnquiry'),
+);
+http(
+  'councillor-enquiries-list',
+  ['GET'],
+  'councillor/enquiries',
+  lazyHttp(() => import('./casework.js'), 'getMyEnquiries'),
+);
+http(
+  'councillor-enquiries-get',
+  ['GET'],
+  'councillor/enquiries/{id}',
+  lazyHttp(() => import('./casework.js'), 'getOneEnquiry'),
+);
+http(
+  'councillor-requests',
+  ['GET'],
+  'councillor/requests',
+  lazyHttp(() => import('./casework.js'), 'getWardRequests'),
+);
+http(
+  'admin-councillor-wards',
+  ['PUT'],
+  'admin/councillors/{sub}/wards',
+  lazyHttp(() => import('./casework.js'), 'putCouncillorWards'),
+);
+http(
+  'staff-enquiries-list',
+  ['GET'],
+  'staff/enquiries',
+  lazyHttp(() => import('./casework.js'), 'getStaffEnquiries'),
+);
+http(
+  'staff-enquiries-get',
+  ['GET'],
+  'staff/enquiries/{id}',
+  lazyHttp(() => import('./casework.js'), 'getOneEnquiry'),
+);
+http(
+  'staff-reports',
+  ['GET'],
+  'staff/reports',
+  lazyHttp(() => import('./casework.js'), 'getReports'),
+);
+app.timer('casework-reminders', {
+  schedule: '0 */15 * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./casework.js'), 'remindEnquiries'>(
+    () => import('./casework.js'),
+    'remindEnquiries',
+  ),
+});
+// The reporting index, kept from the requests' change feed (its own leases).
+changeFeed(
+  'reports-requests',
+  'requests',
+  lazy<[unknown[], InvocationContext], typeof import('./casework.js'), 'indexRequestsForReports'>(
+    () => import('./casework.js'),
+    'indexRequestsForReports',
+  ),
+);

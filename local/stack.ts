@@ -15,6 +15,7 @@ import { cosmosContainers } from '../shared/data/cosmos-containers.js';
 import { documentContainers } from '../shared/data/blob-containers.js';
 import { documentsCorsRule, parseWebOrigins } from '../shared/uploads/browser-access.js';
 import { topology } from '../shared/messaging/topology.js';
+import { localWards } from '../shared/wards/local-wards.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { provisionCosmos, startCosmos, startTtlSweeper, type CosmosEmulator } from './cosmos.js';
 import { startGovUkPay, type GovUkPayStandIn } from './govuk-pay/server.js';
@@ -179,6 +180,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       COUNCIL_NAME: 'Doorstep Borough Council',
       // A bounding box around Bristol stands in for a council boundary locally.
       COUNCIL_BOUNDARY: localCouncilBoundary,
+      // Six made-up wards tiling it (shared/wards/local-wards.ts).
+      WARD_BOUNDARIES: JSON.stringify(localWards),
+      CASEWORK_MAILBOX: 'casework-team@council.example',
       // Defender for Storage does not run locally: a signature scanner (EICAR at least) stands in.
       UPLOAD_SCANNER: 'signatures',
       ADDRESS_LOOKUP: 'local-gazetteer',

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseBoundary, type Boundary } from './geo/area.js';
+import { parseWards, type Ward } from './wards/ward-set.js';
 import { notifyTemplatesSchema, type NotifyTemplates } from './notifications/templates.js';
 
 export type Connection<Kind extends string> =
@@ -180,6 +181,13 @@ const plainSettings = z.object({
    * caller may fetch documents as the records system (decision 1100).
    */
   RECORDS_SYSTEM_PRINCIPAL: z.string().min(1).max(200).optional(),
+  /** GeoJSON FeatureCollection of the council's wards (decision 1040); unset: requests carry no ward. */
+  WARD_BOUNDARIES: z.string().min(2).max(2_000_000).optional(),
+  /** Working days staff have to answer a councillor's enquiry, and how many before that they are reminded. */
+  ENQUIRY_RESPONSE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  ENQUIRY_REMINDER_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(2),
+  /** The team mailbox that hears of councillors' enquiries about to miss their deadline. */
+  CASEWORK_MAILBOX: z.email().optional(),
 });
 
 export interface Config {
@@ -201,6 +209,12 @@ export interface Config {
   readonly osPlaces: { readonly baseUrl: string; readonly apiKey: string | undefined };
   readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly recordsSystemPrincipal: string | undefined;
+  readonly wards: readonly Ward[];
+  readonly casework: {
+    readonly responseWorkingDays: number;
+    readonly reminderWorkingDays: number;
+    readonly mailbox: string | undefined;
+  };
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -290,6 +304,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   } catch (error) {
     throw new ConfigError([`COUNCIL_BOUNDARY: ${error instanceof Error ? error.message : 'invalid'}`]);
   }
+  let wards: readonly Ward[] = [];
+  try {
+    if (p.WARD_BOUNDARIES) wards = parseWards(p.WARD_BOUNDARIES);
+  } catch (error) {
+    throw new ConfigError([`WARD_BOUNDARIES: ${error instanceof Error ? error.message : 'invalid'}`]);
+  }
   return Object.freeze({
     councilName: p.COUNCIL_NAME,
     boundary,
@@ -313,6 +333,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     osPlaces: Object.freeze({ baseUrl: p.OS_PLACES_BASE_URL, apiKey: p.OS_PLACES_API_KEY }),
     rateLimits: p.RATE_LIMITS,
     recordsSystemPrincipal: p.RECORDS_SYSTEM_PRINCIPAL,
+    wards,
+    casework: Object.freeze({
+      responseWorkingDays: p.ENQUIRY_RESPONSE_WORKING_DAYS,
+      reminderWorkingDays: p.ENQUIRY_REMINDER_WORKING_DAYS,
+      mailbox: p.CASEWORK_MAILBOX,
+    }),
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

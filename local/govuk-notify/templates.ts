@@ -138,4 +138,12 @@ export const localTemplates: readonly LocalTemplate[] = [
     'Your account will close (text)',
     'Your council account has not been used for nearly 3 years and will close on ((closes_on)). Sign in to keep it: ((link))',
   ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b17',
+    'enquiry-reminder',
+    'email',
+    'Councillor enquiry due (email)',
+    'A councillor’s enquiry (reference ((reference))) about request ((request)) (((service_code))) from ((councillor)) has had no response and is due by the end of ((respond_by)).',
+    'Councillor enquiry due by ((respond_by))',
+  ),
 ];

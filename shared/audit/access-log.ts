@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 
 export type AccessActorKind = 'staff' | 'partner';
-export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export';
+export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export' | 'enquiry';
 
 export interface AccessEntry {
   readonly id: string;
@@ -85,6 +85,7 @@ export const accessPurposes = {
   'payment.refund': 'Refunding a payment',
   'records.metadata': 'Filing the document in the council’s records system (its metadata and case)',
   'records.content': 'Filing the document in the council’s records system (the file)',
+  'enquiry.read': 'Answering a councillor’s enquiry (the resident it is for, and their consent)',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 

@@ -39,6 +39,7 @@ import {
   photoBlobDataMap,
 } from '../uploads/data-map.js';
 import type { RecordMap } from './classification.js';
+import { councillorWardsDataMap, enquiryDataMap, reportBucketDataMap } from '../casework/data-map.js';
 
 // Each map is typed by its own record; here they are read as plain field lists.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -79,6 +80,9 @@ export const dataMap: readonly AnyRecordMap[] = [
   accountActivityDataMap,
   consentDataMap,
   careEventDataMap,
+  enquiryDataMap,
+  councillorWardsDataMap,
+  reportBucketDataMap,
 ];
 
 /**

@@ -116,6 +116,23 @@ export const cosmosContainers = [
     compositeIndexes: [],
     description: 'Erasure and export jobs (pk = job id): their progress, so a crashed job resumes.',
   },
+  {
+    name: 'casework',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: -1,
+    excludedPaths: ['/resident/*', '/consent/*'],
+    compositeIndexes: [],
+    description: "Councillors' enquiries for residents and the wards each councillor serves (pk = councillor id).",
+  },
+  {
+    // Managers' reports read only this (decision 1044): never the requests themselves.
+    name: 'reports',
+    partitionKeyPath: '/pk',
+    defaultTtlSeconds: ttlSecondsOf('report-bucket'),
+    excludedPaths: ['/requests/*'],
+    compositeIndexes: [],
+    description: 'The reporting index: requests by service (pk), ward and day opened, kept from the change feed.',
+  },
 ] as const satisfies readonly ContainerDefinition[];
 
 export type ContainerName = (typeof cosmosContainers)[number]['name'];

@@ -62,6 +62,9 @@ export const recordTypes = [
   'records-document-id',
   'document-legal-hold',
   'consent',
+  'councillor-enquiry',
+  'councillor-wards',
+  'report-bucket',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -258,6 +261,26 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     enforcedBy: ['erasure-only'],
     reason:
       'A resident’s consent to share care events with a named health or social care partner (UK GDPR Art. 6(1)(a), 9(2)(a)); kept while it stands or as withdrawn, to show what was shared and when (Art. 7(1)); deleted with the account.',
+  },
+  'councillor-enquiry': {
+    keepFor: { days: 2 * year, from: 'created' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'A councillor’s enquiry for a resident (their name and contact details, and how and when they consented) is kept 2 years, as members’ casework correspondence commonly is, to answer follow-ups and complaints; the resident has no account here, so erasing an account never finds it: a request to the council’s data protection officer does.',
+  },
+  'councillor-wards': {
+    keepFor: 'while-account-active',
+    onErasure: 'keep',
+    enforcedBy: ['erasure-only'],
+    reason: 'Which wards an elected member serves: public information, replaced at each election or boundary review.',
+  },
+  'report-bucket': {
+    keepFor: { days: 6 * year, from: 'created' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'Managers’ reporting index: request ids and times per service, ward and day, no personal data; kept as long as the requests it counts.',
   },
 };
 

@@ -16,6 +16,8 @@ import { listFollowingQuery } from '../following/model.js';
 import { staffErasureSchema } from '../privacy/erasure.js';
 import { staffExportSchema } from '../privacy/export.js';
 import { newUploadSchema } from '../uploads/model.js';
+import { councillorWardsSchema, newEnquirySchema, wardRequestsQuery } from '../casework/model.js';
+import { reportQuery } from '../reporting/model.js';
 import {
   listMineQuery,
   nearbyQuery,
@@ -24,7 +26,8 @@ import {
   staffUpdateSchema,
 } from '../service-requests/schemas.js';
 
-type Auth = 'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator' | 'records-system';
+type Auth =
+  'public' | 'resident' | 'staff' | 'admin' | 'moderator' | 'finance' | 'councillor' | 'operator' | 'records-system';
 /** The workforce roles an operation may need (decision 1000: only workforce tokens carry them). */
 const workforceAuth: ReadonlySet<Auth> = new Set(['staff', 'admin', 'moderator', 'finance', 'councillor', 'operator']);
 
@@ -41,6 +44,84 @@ interface Operation {
   /** Answers 409 when the current state forbids it. */
   readonly conflicts?: boolean;
 }
+
+/** Wards, councillors' casework and managers' reports (decisions 1040-1044). */
+const caseworkOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/wards',
+    summary: 'The council’s wards, with their boundaries (GeoJSON)',
+    auth: 'public',
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/councillor/enquiries',
+    summary:
+      'Raise an enquiry for a resident, with their consent: a service request flagged as the enquiry, answered within the configured working days',
+    auth: 'councillor',
+    body: newEnquirySchema,
+    headers: [{ name: 'Idempotency-Key', required: false, description: 'Makes a retried enquiry safe' }],
+    success: 201,
+  },
+  {
+    method: 'get',
+    path: '/councillor/enquiries',
+    summary: 'My enquiries, newest first',
+    auth: 'councillor',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/councillor/enquiries/{id}',
+    summary: 'One of my enquiries, with the resident and their consent',
+    auth: 'councillor',
+    pathParams: ['id'],
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/councillor/requests',
+    summary: 'Requests in my wards (or one of them), newest first: service, status and dates, never who reported them',
+    auth: 'councillor',
+    query: wardRequestsQuery,
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/admin/councillors/{sub}/wards',
+    summary: 'Which wards a councillor serves',
+    auth: 'admin',
+    pathParams: ['sub'],
+    body: councillorWardsSchema,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/enquiries',
+    summary: 'Councillors’ enquiries awaiting a response, soonest deadline first (no resident details)',
+    auth: 'staff',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/enquiries/{id}',
+    summary: 'One councillor’s enquiry with the resident and their consent (recorded in the access audit)',
+    auth: 'staff',
+    pathParams: ['id'],
+    headers: [{ name: 'Access-Reason', required: false, description: 'Why you are reading it (added to the audit)' }],
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/reports',
+    summary:
+      'Per service and ward, of the requests opened in the period: opened, still open, overdue, closed, median hours to close; read from the reporting index only',
+    auth: 'staff',
+    query: reportQuery,
+    success: 200,
+  },
+];
 
 const operations: readonly Operation[] = [
   { method: 'get', path: '/health', summary: 'Whether each dependency answers', auth: 'public', success: 200 },
@@ -484,6 +565,7 @@ const operations: readonly Operation[] = [
     query: deadLetterTargetQuery,
     success: 204,
   },
+  ...caseworkOperations,
 ];
 
 /** Every route `functions/index.ts` serves];

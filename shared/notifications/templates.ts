@@ -22,7 +22,13 @@ export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notif
  * contact, and the privacy notices (an export is ready; an unused account will close), which
  * go to a confirmed contact whatever the resident's event preferences, as service messages.
  */
-export const templateKinds = [...notificationKinds, 'contact-code', 'export-ready', 'account-closing'] as const;
+export const templateKinds = [
+  ...notificationKinds,
+  'contact-code',
+  'export-ready',
+  'account-closing',
+  'enquiry-reminder',
+] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 export const channels = ['email', 'sms'] as const;
 export type Channel = (typeof channels)[number];
@@ -38,6 +44,8 @@ export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   // No personal data: a link to the site's page for the export (never the archive's own link) and a date.
   'export-ready': ['link', 'available_until'],
   'account-closing': ['closes_on', 'link'],
+  // To the casework team's mailbox, not a resident: ids and the deadline only.
+  'enquiry-reminder': ['reference', 'request', 'service_code', 'councillor', 'respond_by'],
 };
 
 const templateId = z.uuid();

@@ -69,6 +69,10 @@ import { recordsSystemId } from '../catalogue/partners.js';
 import { careCopies } from '../consents/care.js';
 import type { ConsentDeps } from '../consents/consents.js';
 import { cosmosConsentStore } from '../consents/store.js';
+import type { CaseworkDeps, ReminderDeps } from '../casework/casework.js';
+import { cosmosCaseworkStore, type CaseworkStore } from '../casework/store.js';
+import type { ReportingDeps } from '../reporting/reporting.js';
+import { cosmosReportIndex } from '../reporting/store.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -120,6 +124,11 @@ const privacyNotices = once(async (): Promise<PrivacyNotices> =>
     myAccountUrl: config().notifications.myAccountUrl,
   }),
 );
+const caseworkStore = once(async (): Promise<CaseworkStore> => {
+  const p = platform();
+  const [casework, requests] = await Promise.all([p.container('casework'), p.container('requests')]);
+  return cosmosCaseworkStore(casework, requests);
+});
 
 /** The outbox containers: each one's change feed is published to the `events` topic. */
 export type OutboxContainer = 'requests' | 'payments' | 'documents';
@@ -219,6 +228,7 @@ export const depsFor = {
       documents: s.documents,
       boundary: config().boundary,
       now,
+      wards: config().wards,
     };
   }),
 
@@ -403,6 +413,40 @@ export const depsFor = {
   }),
 
   /** The configured address service, or undefined when none is (the API then says so rather than invent addresses). */
+  /** Councillors' enquiries and wards (decision 1042). */
+  casework: once(async (): Promise<CaseworkDeps> => {
+    const { casework } = config();
+    return {
+      casework: await caseworkStore(),
+      serviceRequests: await depsFor.serviceRequests(),
+      accessLog: (await stores()).accessLog,
+      wards: config().wards,
+      responseWorkingDays: casework.responseWorkingDays,
+      reminderWorkingDays: casework.reminderWorkingDays,
+      now,
+    };
+  }),
+
+  /** The enquiry reminder timer: staff told through GOV.UK Notify before a deadline is missed. */
+  enquiryReminders: once(async (): Promise<ReminderDeps> => {
+    const s = await stores();
+    const c = config();
+    return {
+      casework: await caseworkStore(),
+      getRequest: (id) => s.requests.get(id),
+      notify: notifyClient(),
+      templateId: c.notifications.templates['enquiry-reminder']?.email,
+      mailbox: c.casework.mailbox,
+      now,
+    };
+  }),
+
+  /** Managers' reports and the index they read (decision 1044). */
+  reporting: once(async (): Promise<ReportingDeps> => {
+    const reports = await platform().container('reports');
+    return { reports: cosmosReportIndex(reports), catalogue: (await stores()).catalogue, now };
+  }),
+
   addresses(): AddressLookup | undefined {
     const c = config();
     if (c.addressLookup === 'local-gazetteer') gazetteer ??= localGazetteer();

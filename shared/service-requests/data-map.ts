@@ -52,6 +52,8 @@ export const requestDataMap: RecordMap<ServiceRequestDoc> = {
     createdAt: none,
     updatedAt: none,
     expectedAt: none,
+    ward: none,
+    enquiry: personal('the councillor’s enquiry it answers: the councillor’s staff id and the deadline'),
     _etag: none,
   },
 };

@@ -97,6 +97,10 @@ export interface ServiceRequestDoc {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly expectedAt?: string;
+  /** The ward (its code) the request's place is in, set when it is made (shared/wards/). */
+  readonly ward?: string;
+  /** Set when a councillor raised it for a resident (shared/casework/). */
+  readonly enquiry?: { readonly id: string; readonly councillor: string; readonly respondBy: string };
   readonly _etag?: string;
 }
 

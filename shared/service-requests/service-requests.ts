@@ -28,6 +28,7 @@ import { compactPartnerEntries, externalUpdateIdsKept } from './timeline.js';
 import type { Page, RequestStore } from './store.js';
 import { isUuid } from '../data/ids.js';
 import { myAccountEntry } from '../residents/my-account-entry.js';
+import { wardIn, type Ward } from '../wards/ward-set.js';
 
 export interface ServiceRequestDeps {
   readonly requests: RequestStore;
@@ -36,6 +37,8 @@ export interface ServiceRequestDeps {
   readonly boundary: Boundary;
   readonly documents: DocumentStore;
   readonly now: () => Date;
+  /** The council's wards: each new request is placed in one (none configured: no ward). */
+  readonly wards?: readonly Ward[];
 }
 
 const requestEvent = (
@@ -103,6 +106,8 @@ export async function submitServiceRequest(
     readonly reporter?: ServiceRequestDoc['reporter'];
     readonly mediaUrls?: readonly string[];
     readonly descriptionTruncated?: boolean;
+    /** A councillor's enquiry this request answers (shared/casework/). */
+    readonly enquiry?: ServiceRequestDoc['enquiry'];
   },
   principal: Principal,
   deps: ServiceRequestDeps,
@@ -140,6 +145,7 @@ export async function submitServiceRequest(
 
   const now = deps.now();
   const at = now.toISOString();
+  const ward = lat !== undefined && long !== undefined ? wardIn(deps.wards ?? [], { lat, long }) : undefined;
   const doc: ServiceRequestDoc = {
     id: resourceId,
     pk: resourceId,
@@ -166,6 +172,8 @@ export async function submitServiceRequest(
     ...(service.expectedDays !== undefined
       ? { expectedAt: new Date(now.getTime() + service.expectedDays * 86_400_000).toISOString() }
       : {}),
+    ...(ward ? { ward: ward.code } : {}),
+    ...(input.enquiry ? { enquiry: input.enquiry } : {}),
   };
   const created = await deps.requests.create(
     doc,

@@ -51,5 +51,8 @@ export function toStaffView(r: ServiceRequestDoc) {
     // What the public sees (Open311): see shared/open311/moderation.ts.
     moderation: r.moderation ?? {},
     moderationLog: r.moderationLog ?? [],
+    ward: r.ward ?? null,
+    // A councillor's enquiry, with the date staff must answer it by (shared/casework/).
+    enquiry: r.enquiry ?? null,
   };
 }

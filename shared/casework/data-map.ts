@@ -1,0 +1,81 @@
+/** The data map of councillors' casework and the reporting index (see shared/data-map/classification.ts). */
+import type { FieldClass, RecordMap } from '../data-map/classification.js';
+import type { BucketEntry, ReportBucket } from '../reporting/model.js';
+import type { CouncillorWardsDoc, EnquiryDoc } from './model.js';
+
+const none: FieldClass = { class: 'none' };
+const personal = (note: string): FieldClass => ({ class: 'personal', note });
+
+export const enquiryDataMap: RecordMap<EnquiryDoc> = {
+  record: 'councillor-enquiry',
+  retention: ['councillor-enquiry'],
+  title: 'Councillor’s enquiry for a resident',
+  kind: 'cosmos',
+  where: 'Cosmos DB `casework` (kind `enquiry`, pk = councillor id)',
+  purpose:
+    'A councillor takes up a resident’s problem with the council, with the resident’s consent; staff answer it by a deadline.',
+  basis: ['public-task', 'consent'],
+  recipients: ['staff'],
+  fields: {
+    id: none,
+    pk: { class: 'none', note: 'the councillor (an elected member’s staff id), not a resident' },
+    kind: none,
+    councillor: { class: 'none', note: 'the councillor (an elected member’s staff id), not a resident' },
+    requestId: none,
+    serviceCode: none,
+    ward: none,
+    resident: personal('the resident’s name and the contact details and address they gave the councillor'),
+    consent: personal('how and when the resident consented, recorded by the councillor'),
+    raisedAt: none,
+    respondBy: none,
+    remindOn: none,
+    state: none,
+    respondedAt: none,
+    reminder: none,
+    ttl: none,
+    _etag: none,
+  },
+};
+
+export const councillorWardsDataMap: RecordMap<CouncillorWardsDoc> = {
+  record: 'councillor-wards',
+  retention: ['councillor-wards'],
+  title: 'Wards a councillor serves',
+  kind: 'cosmos',
+  where: 'Cosmos DB `casework` (id `wards`, pk = councillor id)',
+  purpose: 'Show councillors the requests in their wards.',
+  basis: ['public-task'],
+  recipients: ['staff'],
+  fields: {
+    id: none,
+    pk: { class: 'none', note: 'the councillor (public office), not a resident' },
+    kind: none,
+    councillor: { class: 'none', note: 'the councillor (public office), not a resident' },
+    wards: none,
+    updatedAt: none,
+    updatedBy: { class: 'none', note: 'the admin who set it (a staff id)' },
+    _etag: none,
+  },
+};
+
+const entry: Readonly<Record<keyof BucketEntry, FieldClass>> = { createdAt: none, closedAt: none, seen: none };
+
+export const reportBucketDataMap: RecordMap<ReportBucket> = {
+  record: 'report-bucket',
+  retention: ['report-bucket'],
+  title: 'Reporting index bucket',
+  kind: 'cosmos',
+  where: 'Cosmos DB `reports` (pk = service code, id = ward and day)',
+  purpose: 'Managers’ reports per service and ward without reading the requests.',
+  basis: ['public-task'],
+  recipients: ['staff'],
+  fields: {
+    id: none,
+    pk: none,
+    kind: none,
+    ward: none,
+    day: none,
+    requests: { class: 'none', note: `request ids with ${Object.keys(entry).join(', ')}: times only` },
+    _etag: none,
+  },
+};
