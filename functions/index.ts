@@ -333,6 +333,15 @@ changeFeed(
     'dispatchRequests',
   ),
 );
+// Open data: the same change feed, on its own lease, written as Parquet and CSV to the data lake (decision 1120).
+changeFeed(
+  'open-data-requests',
+  'requests',
+  lazy<[unknown[], InvocationContext], typeof import('./open-data.js'), 'exportOpenData'>(
+    () => import('./open-data.js'),
+    'exportOpenData',
+  ),
+);
 app.timer('dispatch-retry', {
   schedule: '0 * * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./dispatch.js'), 'retryDispatches'>(

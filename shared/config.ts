@@ -168,6 +168,12 @@ const plainSettings = z.object({
    * `off` (benchmarks and fault tests, which measure throughput rather than limits).
    */
   RATE_LIMITS: z.enum(['app', 'gateway', 'off']).default('gateway'),
+  /** The open data lake's blob endpoint (ADLS Gen2, managed identity); unset locally: the Storage account is used. */
+  OPEN_DATA_LAKE_URL: secureUrl().optional(),
+  OPEN_DATA_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
+    .default('open-data'),
 });
 
 export interface Config {
@@ -184,6 +190,7 @@ export interface Config {
   readonly addressLookup: 'none' | 'local-gazetteer' | 'os-places';
   readonly osPlaces: { readonly baseUrl: string; readonly apiKey: string | undefined };
   readonly rateLimits: 'app' | 'gateway' | 'off';
+  readonly openData: { readonly lakeUrl: string | undefined; readonly container: string };
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -286,6 +293,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     addressLookup: p.ADDRESS_LOOKUP,
     osPlaces: Object.freeze({ baseUrl: p.OS_PLACES_BASE_URL, apiKey: p.OS_PLACES_API_KEY }),
     rateLimits: p.RATE_LIMITS,
+    openData: Object.freeze({ lakeUrl: p.OPEN_DATA_LAKE_URL, container: p.OPEN_DATA_CONTAINER }),
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

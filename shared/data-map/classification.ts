@@ -43,6 +43,7 @@ export const recipients = {
   'open311-public': 'anyone, through Open311 and public pages (moderated, anonymous)',
   'open311-client': 'the Open311 client (e.g. FixMyStreet) that sent the report, for its own reports',
   logs: 'Application Insights logs (ids, codes and counts only)',
+  'open-data': 'anyone: the open data set (Parquet and CSV in the data lake) and reports made from it',
 } as const;
 export type Recipient = keyof typeof recipients;
 
@@ -55,7 +56,16 @@ export interface FieldClass {
 /** Every key of T (optional ones too) must be classified, and nothing else. */
 export type FieldMap<T> = { readonly [K in keyof T]-?: FieldClass };
 
-export type RecordKind = 'cosmos' | 'blob' | 'queue' | 'event' | 'work-order' | 'notify' | 'pay' | 'open311';
+export type RecordKind =
+  | 'cosmos'
+  | 'blob'
+  | 'queue'
+  | 'event'
+  | 'work-order'
+  | 'notify'
+  | 'pay'
+  | 'open311'
+  | 'open-data';
 
 export interface RecordMap<T> {
   /** The record type retention rules are keyed by (shared/data/retention.ts). */

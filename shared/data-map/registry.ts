@@ -37,6 +37,7 @@ import {
   photoBlobDataMap,
 } from '../uploads/data-map.js';
 import type { RecordMap } from './classification.js';
+import { openDataRowDataMap } from '../open-data/data-map.js';
 
 // Each map is typed by its own record; here they are read as plain field lists.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,6 +75,7 @@ export const dataMap: readonly AnyRecordMap[] = [
   exportJobDataMap,
   exportArchiveDataMap,
   residentErasedEventDataMap,
+  openDataRowDataMap,
 ];
 
 /**

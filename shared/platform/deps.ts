@@ -58,6 +58,8 @@ const now = () => new Date();
 import type { ErasureDeps } from '../privacy/erasure.js';
 import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
 import type { ExportDeps } from '../privacy/export.js';
+import type { OpenDataDeps } from '../open-data/export.js';
+import { blobDataLake } from '../open-data/lake.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -316,6 +318,22 @@ export const depsFor = {
     const p = platform();
     return { probes: platformProbes(p), timeoutMs: p.config.dependencyTimeoutMs };
   },
+
+  /** The open data export: the data lake (its own ADLS Gen2 account in Azure) and the catalogue (decision 1120). */
+  openData: once(async (): Promise<OpenDataDeps> => {
+    const p = platform();
+    const { openData, councilName } = p.config;
+    let lake;
+    if (openData.lakeUrl) {
+      const { BlobServiceClient } = await import('@azure/storage-blob');
+      lake = new BlobServiceClient(openData.lakeUrl, await p.credential());
+    } else lake = await p.blobService();
+    return {
+      lake: blobDataLake(lake.getContainerClient(openData.container)),
+      catalogue: (await stores()).catalogue,
+      publisher: councilName,
+    };
+  }),
 
   /** The configured address service, or undefined when none is (the API then says so rather than invent addresses). */
   addresses(): AddressLookup | undefined {
