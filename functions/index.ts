@@ -371,6 +371,15 @@ app.timer('partner-inbound', {
   ),
 });
 
+// Sensors: readings IoT Hub routes to `device-readings`, drained with the SDK so a refused reading is dead-lettered with its reason.
+app.timer('sensor-readings', {
+  schedule: '*/5 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./sensors.js'), 'drainDeviceReadings'>(
+    () => import('./sensors.js'),
+    'drainDeviceReadings',
+  ),
+});
+
 // Resident notifications: events → jobs per channel → GOV.UK Notify.
 app.serviceBusTopic('notify-residents', {
   connection: 'ServiceBus',

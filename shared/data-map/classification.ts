@@ -57,15 +57,7 @@ export interface FieldClass {
 export type FieldMap<T> = { readonly [K in keyof T]-?: FieldClass };
 
 export type RecordKind =
-  | 'cosmos'
-  | 'blob'
-  | 'queue'
-  | 'event'
-  | 'work-order'
-  | 'notify'
-  | 'pay'
-  | 'open311'
-  | 'open-data';
+  'cosmos' | 'blob' | 'queue' | 'event' | 'work-order' | 'notify' | 'pay' | 'open311' | 'open-data';
 
 export interface RecordMap<T> {
   /** The record type retention rules are keyed by (shared/data/retention.ts). */

@@ -38,6 +38,7 @@ import {
 } from '../uploads/data-map.js';
 import type { RecordMap } from './classification.js';
 import { openDataRowDataMap } from '../open-data/data-map.js';
+import { deviceDataMap, deviceReadingDataMap, deviceStateDataMap } from '../sensors/data-map.js';
 
 // Each map is typed by its own record; here they are read as plain field lists.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -76,6 +77,9 @@ export const dataMap: readonly AnyRecordMap[] = [
   exportArchiveDataMap,
   residentErasedEventDataMap,
   openDataRowDataMap,
+  deviceDataMap,
+  deviceStateDataMap,
+  deviceReadingDataMap,
 ];
 
 /**

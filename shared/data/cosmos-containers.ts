@@ -116,6 +116,13 @@ export const cosmosContainers = [
     compositeIndexes: [],
     description: 'Erasure and export jobs (pk = job id): their progress, so a crashed job resumes.',
   },
+  {
+    name: 'sensors',
+    partitionKeyPath: '/deviceId',
+    excludedPaths: ['/recentMessageIds/*'],
+    compositeIndexes: [],
+    description: 'Each sensor’s incident state (pk = device id): one request per incident (decision 1125).',
+  },
 ] as const satisfies readonly ContainerDefinition[];
 
 export type ContainerName = (typeof cosmosContainers)[number]['name'];

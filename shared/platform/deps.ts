@@ -60,6 +60,8 @@ import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
 import type { ExportDeps } from '../privacy/export.js';
 import type { OpenDataDeps } from '../open-data/export.js';
 import { blobDataLake } from '../open-data/lake.js';
+import type { SensorDeps } from '../sensors/sensors.js';
+import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../sensors/store.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -130,6 +132,11 @@ const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
   payments: publisherFor('payments'),
   documents: publisherFor('documents'),
 };
+
+/** Applying sensor readings, and a receiver on the `device-readings` queue (the caller closes it). */
+export interface SensorDrainDeps extends SensorDeps {
+  receiver(): Promise<ServiceBusReceiver>;
+}
 
 let verifier: TokenVerifier | undefined;
 let gazetteer: AddressLookup | undefined;
@@ -332,6 +339,18 @@ export const depsFor = {
       lake: blobDataLake(lake.getContainerClient(openData.container)),
       catalogue: (await stores()).catalogue,
       publisher: councilName,
+    };
+  }),
+
+  /** Sensors: the device registry, each device's incident state, the create use case, and the readings queue (decision 1125). */
+  sensors: once(async (): Promise<SensorDrainDeps> => {
+    const p = platform();
+    const [catalogue, sensors] = await Promise.all([p.container('catalogue'), p.container('sensors')]);
+    return {
+      devices: cosmosDeviceRegistry(catalogue),
+      states: cosmosDeviceStateStore(sensors),
+      requests: await depsFor.serviceRequests(),
+      receiver: async () => (await p.serviceBus()).createReceiver('device-readings'),
     };
   }),
 
