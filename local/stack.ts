@@ -121,7 +121,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const name of Object.values(documentContainers))
       await blobService.getContainerClient(name).createIfNotExists();
-    for (const name of Object.values(dataLakeContainers)) await blobService.getContainerClient(name).createIfNotExists();
+    for (const name of Object.values(dataLakeContainers))
+      await blobService.getContainerClient(name).createIfNotExists();
     // The documents account's CORS, as infra/ sets it in Azure, so a browser can PUT to an upload link.
     const webOrigins =
       options.webOrigins ?? parseWebOrigins(process.env.WEB_ORIGINS ?? 'http://127.0.0.1:3000,http://localhost:3000');
