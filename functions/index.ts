@@ -333,6 +333,15 @@ changeFeed(
     'dispatchRequests',
   ),
 );
+// Open data: the same change feed, on its own lease, written as Parquet and CSV to the data lake (decision 1120).
+changeFeed(
+  'open-data-requests',
+  'requests',
+  lazy<[unknown[], InvocationContext], typeof import('./open-data.js'), 'exportOpenData'>(
+    () => import('./open-data.js'),
+    'exportOpenData',
+  ),
+);
 app.timer('dispatch-retry', {
   schedule: '0 * * * * *',
   handler: lazy<[Timer, InvocationContext], typeof import('./dispatch.js'), 'retryDispatches'>(
@@ -359,6 +368,15 @@ app.timer('partner-inbound', {
   handler: lazy<[Timer, InvocationContext], typeof import('./partner-inbound.js'), 'drainPartnerInbound'>(
     () => import('./partner-inbound.js'),
     'drainPartnerInbound',
+  ),
+});
+
+// Sensors: readings IoT Hub routes to `device-readings`, drained with the SDK so a refused reading is dead-lettered with its reason.
+app.timer('sensor-readings', {
+  schedule: '*/5 * * * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./sensors.js'), 'drainDeviceReadings'>(
+    () => import('./sensors.js'),
+    'drainDeviceReadings',
   ),
 });
 

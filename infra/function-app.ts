@@ -20,6 +20,8 @@ export interface AppInputs {
   readonly documentsBlobEndpoint: pulumi.Input<string>;
   readonly appInsightsConnectionString: pulumi.Input<string>;
   readonly secretReferences: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The open data lake's blob endpoint (infra/open-data-sensors.ts). */
+  readonly openDataLakeUrl?: pulumi.Input<string>;
 }
 
 /** The app settings, by name: what `shared/config.ts` and the host read. */
@@ -42,6 +44,7 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     APPLICATIONINSIGHTS_CONNECTION_STRING: i.appInsightsConnectionString,
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: pulumi.interpolate`ClientId=${i.identity.clientId};Authorization=AAD`,
     UPLOAD_SCANNER: 'defender',
+    ...(i.openDataLakeUrl ? { OPEN_DATA_LAKE_URL: i.openDataLakeUrl } : {}),
     GOVUK_PAY_BASE_URL: cfg.govukPayBaseUrl,
     PAYMENT_RETURN_URL: cfg.paymentReturnUrl,
     MY_ACCOUNT_URL: cfg.myAccountUrl,

@@ -20,6 +20,7 @@ import { grant } from './roles.js';
 import { createScanResultsTopic, subscribeScanUpload } from './scan-events.js';
 import { createKeyVault } from './secrets.js';
 import { createWebApp, webSiteOrigin } from './web-app.js';
+import { createDataLake, createIotHub } from './open-data-sensors.js';
 
 /** Cosmos DB Built-in Data Contributor (data plane: items, queries, change feed; no account control). */
 export const cosmosDataContributor = '00000000-0000-0000-0000-000000000002';
@@ -66,6 +67,9 @@ export function createPlatform(stackConfig: InfraConfig) {
   const store = createStorage(cfg, rg, net, scanResults.id);
   const messaging = createMessaging(cfg, rg, net, app);
   const kv = createKeyVault(cfg, rg, client.tenantId, net, app);
+  // Open data lake and sensors' IoT Hub (decisions 1120, 1125).
+  const lake = createDataLake(cfg, rg, app);
+  createIotHub(cfg, rg, messaging, client.subscriptionId);
 
   // Every container but `audit`: Data Contributor, one assignment per container. Cosmos DB's
   // data-plane RBAC has no notDataActions and assignments add up, so a database-wide grant
@@ -145,6 +149,7 @@ export function createPlatform(stackConfig: InfraConfig) {
     documentsBlobEndpoint: store.documentsAccount.primaryEndpoints.blob,
     appInsightsConnectionString: monitoring.appInsights.connectionString,
     secretReferences: kv.references,
+    openDataLakeUrl: lake.url,
   });
   if (cfg.uploadEvents)
     subscribeScanUpload(rg, {
@@ -177,6 +182,11 @@ export function createPlatform(stackConfig: InfraConfig) {
     pulumi.interpolate`${store.documentsAccount.id}/blobServices/default`,
   );
   monitoring.diagnostics('sb', 'Microsoft.ServiceBus/namespaces', messaging.namespace.id);
+  monitoring.diagnostics(
+    'st-lake-blob',
+    'Microsoft.Storage/storageAccounts/blobServices',
+    pulumi.interpolate`${lake.account.id}/blobServices/default`,
+  );
   monitoring.diagnostics('kv', 'Microsoft.KeyVault/vaults', kv.vault.id);
   monitoring.diagnostics('func', 'Microsoft.Web/sites', functions.app.id);
   monitoring.diagnostics('func-web', 'Microsoft.Web/sites', website.app.id);

@@ -7,6 +7,8 @@ import { cosmosCatalogueStore } from '../shared/catalogue/catalogue.js';
 import { serviceDefinitionSchema } from '../shared/catalogue/service-definition.js';
 import { starterServices } from '../shared/catalogue/starter-services.js';
 import { payableItemSchema, starterPayableItems, starterPenaltyNotices } from '../shared/payments/payable-items.js';
+import { cosmosDeviceRegistry } from '../shared/sensors/store.js';
+import { starterDevices } from '../shared/sensors/starter-devices.js';
 import { emulatorKey } from './cosmos.js';
 import type { LocalStack } from './stack.js';
 
@@ -47,7 +49,22 @@ const payables: Seeder = async (stack) => {
   }
 };
 
-const seeders: Seeder[] = [serviceCatalogue, payables];
+const devices: Seeder = async (stack) => {
+  const client = new CosmosClient({
+    endpoint: stack.endpoints.cosmos.endpoint,
+    key: emulatorKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  try {
+    const registry = cosmosDeviceRegistry(client.database(stack.endpoints.cosmos.database).container('catalogue'));
+    for (const device of starterDevices) await registry.put(device);
+    return `${starterDevices.length} sensors in the device registry`;
+  } finally {
+    client.dispose();
+  }
+};
+
+const seeders: Seeder[] = [serviceCatalogue, payables, devices];
 
 /** Runs every seeder; returns one line per seeder saying what it seeded. */
 export async function seedLocalData(stack: LocalStack): Promise<string[]> {

@@ -12,7 +12,7 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { cosmosContainers } from '../shared/data/cosmos-containers.js';
-import { documentContainers } from '../shared/data/blob-containers.js';
+import { dataLakeContainers, documentContainers } from '../shared/data/blob-containers.js';
 import { documentsCorsRule, parseWebOrigins } from '../shared/uploads/browser-access.js';
 import { topology } from '../shared/messaging/topology.js';
 import { localWards } from '../shared/wards/local-wards.js';
@@ -149,6 +149,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       started.push({ close: startTtlSweeper(cosmos.endpoint, database, cosmosContainers) });
     const blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const name of Object.values(documentContainers))
+      await blobService.getContainerClient(name).createIfNotExists();
+    for (const name of Object.values(dataLakeContainers))
       await blobService.getContainerClient(name).createIfNotExists();
     // The documents account's CORS, as infra/ sets it in Azure, so a browser can PUT to an upload link.
     const webOrigins =

@@ -188,6 +188,12 @@ const plainSettings = z.object({
   ENQUIRY_REMINDER_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** The team mailbox that hears of councillors' enquiries about to miss their deadline. */
   CASEWORK_MAILBOX: z.email().optional(),
+  /** The open data lake's blob endpoint (ADLS Gen2, managed identity); unset locally: the Storage account is used. */
+  OPEN_DATA_LAKE_URL: secureUrl().optional(),
+  OPEN_DATA_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
+    .default('open-data'),
 });
 
 export interface Config {
@@ -215,6 +221,7 @@ export interface Config {
     readonly reminderWorkingDays: number;
     readonly mailbox: string | undefined;
   };
+  readonly openData: { readonly lakeUrl: string | undefined; readonly container: string };
   readonly notifications: {
     readonly baseUrl: string;
     readonly apiKey: string;
@@ -339,6 +346,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       reminderWorkingDays: p.ENQUIRY_REMINDER_WORKING_DAYS,
       mailbox: p.CASEWORK_MAILBOX,
     }),
+    openData: Object.freeze({ lakeUrl: p.OPEN_DATA_LAKE_URL, container: p.OPEN_DATA_CONTAINER }),
     notifications: Object.freeze({
       baseUrl: p.GOVUK_NOTIFY_BASE_URL,
       apiKey: p.GOVUK_NOTIFY_API_KEY,

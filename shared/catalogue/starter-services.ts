@@ -342,4 +342,27 @@ export const starterServices: readonly ServiceInput[] = [
     public: false,
     attributes: [],
   },
+  // Raised by sensors as well as people (shared/sensors, decision 1125).
+  {
+    code: 'litter-bin-full',
+    name: 'Full or overflowing litter bin',
+    description: 'A street litter bin that is full or overflowing.',
+    group: 'street-cleansing',
+    keywords: ['litter', 'bin', 'overflowing', 'rubbish'],
+    agencyResponsible: 'Street Cleansing',
+    expectedDays: 1,
+    attributes: [],
+  },
+  {
+    code: 'damp-and-mould',
+    name: 'Damp or mould in a council home',
+    description: 'Damp, condensation or mould in a home the council lets.',
+    group: 'environmental-health',
+    keywords: ['damp', 'mould', 'condensation', 'housing repair'],
+    agencyResponsible: 'Housing Repairs',
+    expectedDays: 14,
+    // The place is a tenant's home: never shown to the public.
+    public: false,
+    attributes: [],
+  },
 ];

@@ -47,6 +47,7 @@ export const recipients = {
     'the council’s records system (EDRMS), which files documents and photos against the case: fetched with its own identity, each read in the access audit',
   'care-partners':
     'a health or social care partner the resident consented to, on its own `care-events` subscription, only while the consent stands',
+  'open-data': 'anyone: the open data set (Parquet and CSV in the data lake) and reports made from it',
 } as const;
 export type Recipient = keyof typeof recipients;
 
@@ -59,7 +60,8 @@ export interface FieldClass {
 /** Every key of T (optional ones too) must be classified, and nothing else. */
 export type FieldMap<T> = { readonly [K in keyof T]-?: FieldClass };
 
-export type RecordKind = 'cosmos' | 'blob' | 'queue' | 'event' | 'work-order' | 'notify' | 'pay' | 'open311';
+export type RecordKind =
+  'cosmos' | 'blob' | 'queue' | 'event' | 'work-order' | 'notify' | 'pay' | 'open311' | 'open-data';
 
 export interface RecordMap<T> {
   /** The record type retention rules are keyed by (shared/data/retention.ts). */

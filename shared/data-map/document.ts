@@ -15,6 +15,7 @@ const kinds: Readonly<Record<AnyRecordMap['kind'], string>> = {
   notify: 'Sent: GOV.UK Notify',
   pay: 'Sent: GOV.UK Pay',
   open311: 'Published: Open311 and public pages',
+  'open-data': 'Published: open data files',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

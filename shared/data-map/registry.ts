@@ -40,6 +40,8 @@ import {
 } from '../uploads/data-map.js';
 import type { RecordMap } from './classification.js';
 import { councillorWardsDataMap, enquiryDataMap, reportBucketDataMap } from '../casework/data-map.js';
+import { openDataRowDataMap } from '../open-data/data-map.js';
+import { deviceDataMap, deviceReadingDataMap, deviceStateDataMap } from '../sensors/data-map.js';
 
 // Each map is typed by its own record; here they are read as plain field lists.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -83,6 +85,10 @@ export const dataMap: readonly AnyRecordMap[] = [
   enquiryDataMap,
   councillorWardsDataMap,
   reportBucketDataMap,
+  openDataRowDataMap,
+  deviceDataMap,
+  deviceStateDataMap,
+  deviceReadingDataMap,
 ];
 
 /**

@@ -7,3 +7,9 @@ export const documentContainers = {
   /** Subject access exports: private, served only through short-lived read links, deleted after a week. */
   exports: 'exports',
 } as const;
+
+/** The data lake's containers (a separate ADLS Gen2 account in Azure; Azurite locally). */
+export const dataLakeContainers = {
+  /** The open data set: anonymous, public by design (decision 1120). */
+  openData: 'open-data',
+} as const;

@@ -133,6 +133,13 @@ export const cosmosContainers = [
     compositeIndexes: [],
     description: 'The reporting index: requests by service (pk), ward and day opened, kept from the change feed.',
   },
+  {
+    name: 'sensors',
+    partitionKeyPath: '/deviceId',
+    excludedPaths: ['/recentMessageIds/*'],
+    compositeIndexes: [],
+    description: 'Each sensor’s incident state (pk = device id): one request per incident (decision 1125).',
+  },
 ] as const satisfies readonly ContainerDefinition[];
 
 export type ContainerName = (typeof cosmosContainers)[number]['name'];

@@ -65,6 +65,10 @@ export const recordTypes = [
   'councillor-enquiry',
   'councillor-wards',
   'report-bucket',
+  'open-data',
+  'device',
+  'device-state',
+  'device-reading',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -281,6 +285,34 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     enforcedBy: ['cosmos-ttl'],
     reason:
       'Managers’ reporting index: request ids and times per service, ward and day, no personal data; kept as long as the requests it counts.',
+  },
+  'open-data': {
+    keepFor: { days: 6 * year, from: 'created' },
+    onErasure: 'keep',
+    enforcedBy: ['blob-lifecycle'],
+    reason:
+      'Published, anonymous service-request data (decision 1120): nothing in it relates to a person, so erasure has nothing to remove; kept as long as the requests it describes.',
+  },
+  device: {
+    keepFor: 'until-used',
+    onErasure: 'keep',
+    enforcedBy: ['erasure-only'],
+    reason:
+      'A registered sensor (decision 1125): its type, where it is and the service it reports to, kept while it is deployed. A device in a council home is at that home, so its place is a home; it names no person.',
+  },
+  'device-state': {
+    keepFor: 'until-used',
+    onErasure: 'keep',
+    enforcedBy: ['erasure-only'],
+    reason:
+      'Whether a sensor’s incident is open and which request it raised, to raise one request per incident; replaced with each reading and removed with the device. Only the latest reading is kept, never a history.',
+  },
+  'device-reading': {
+    keepFor: { days: 1 * day, from: 'sent' },
+    onErasure: 'delete',
+    enforcedBy: ['queue-ttl'],
+    reason:
+      'A reading waits on the device-readings queue only until applied (a day at most); readings inside a home describe the household’s home, so none is stored.',
   },
 };
 

@@ -114,6 +114,16 @@ export const topology: Topology = {
       duplicateDetectionHistoryTimeWindow: 'P1D',
       appAccess: ['send', 'receive'],
     },
+    {
+      ...standard,
+      // IoT Hub's route to Service Bus delivers here (infra/sensors.ts); the local stack stands in for IoT Hub.
+      name: 'device-readings',
+      description: 'Sensor readings routed from IoT Hub, applied against the device rules (decision 1125).',
+      defaultMessageTimeToLive: 'P1D',
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'PT1H',
+      appAccess: ['receive'],
+    },
   ],
   topics: [
     {

@@ -74,6 +74,10 @@ import { cosmosCaseworkStore, type CaseworkStore } from '../casework/store.js';
 import type { ReportingDeps } from '../reporting/reporting.js';
 import { cosmosReportIndex } from '../reporting/store.js';
 
+import type { OpenDataDeps } from '../open-data/export.js';
+import { blobDataLake } from '../open-data/lake.js';
+import type { SensorDeps } from '../sensors/sensors.js';
+import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../sensors/store.js';
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
   const p = platform();
@@ -173,6 +177,11 @@ const publishers: Record<OutboxContainer, () => Promise<PublisherDeps>> = {
   payments: publisherFor('payments'),
   documents: publisherFor('documents'),
 };
+
+/** Applying sensor readings, and a receiver on the `device-readings` queue (the caller closes it). */
+export interface SensorDrainDeps extends SensorDeps {
+  receiver(): Promise<ServiceBusReceiver>;
+}
 
 let verifier: TokenVerifier | undefined;
 let gazetteer: AddressLookup | undefined;
@@ -409,6 +418,34 @@ export const depsFor = {
           ? new ServiceBusClient(s.endpoint, await p.credential(), { retryOptions })
           : new ServiceBusClient(s.connectionString, { retryOptions }),
       ),
+    };
+  }),
+
+  /** The open data export: the data lake (its own ADLS Gen2 account in Azure) and the catalogue (decision 1120). */
+  openData: once(async (): Promise<OpenDataDeps> => {
+    const p = platform();
+    const { openData, councilName } = p.config;
+    let lake;
+    if (openData.lakeUrl) {
+      const { BlobServiceClient } = await import('@azure/storage-blob');
+      lake = new BlobServiceClient(openData.lakeUrl, await p.credential());
+    } else lake = await p.blobService();
+    return {
+      lake: blobDataLake(lake.getContainerClient(openData.container)),
+      catalogue: (await stores()).catalogue,
+      publisher: councilName,
+    };
+  }),
+
+  /** Sensors: the device registry, each device's incident state, the create use case, and the readings queue (decision 1125). */
+  sensors: once(async (): Promise<SensorDrainDeps> => {
+    const p = platform();
+    const [catalogue, sensors] = await Promise.all([p.container('catalogue'), p.container('sensors')]);
+    return {
+      devices: cosmosDeviceRegistry(catalogue),
+      states: cosmosDeviceStateStore(sensors),
+      requests: await depsFor.serviceRequests(),
+      receiver: async () => (await p.serviceBus()).createReceiver('device-readings'),
     };
   }),
 

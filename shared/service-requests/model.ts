@@ -73,7 +73,8 @@ export interface ServiceRequestDoc {
   readonly photos: readonly string[];
   /** The reporting resident's `sub`; never shown outside owner and staff views. */
   readonly residentId: string;
-  readonly source: 'api' | 'open311';
+  /** `sensor`: raised by a registered device's reading (shared/sensors). */
+  readonly source: 'api' | 'open311' | 'sensor';
   /** Contact details an Open311 client sent with the report: staff-only. */
   readonly reporter?: {
     readonly name?: string;

@@ -102,7 +102,7 @@ export async function submitServiceRequest(
   input: {
     readonly body: NewServiceRequest;
     readonly idempotencyKey: string | undefined;
-    readonly source?: 'api' | 'open311';
+    readonly source?: 'api' | 'open311' | 'sensor';
     readonly reporter?: ServiceRequestDoc['reporter'];
     readonly mediaUrls?: readonly string[];
     readonly descriptionTruncated?: boolean;

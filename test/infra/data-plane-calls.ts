@@ -16,7 +16,8 @@ import { topology } from '../../shared/messaging/topology.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
 
 /** Who makes the call: the stack's identities (by Pulumi name), the operators' group, a back office. */
-export type Caller = 'id-app' | 'id-web' | 'id-deploy' | 'egt-scan-results' | 'operators' | `partner:${string}`;
+export type Caller =
+  'id-app' | 'id-web' | 'id-deploy' | 'egt-scan-results' | 'id-iothub' | 'operators' | `partner:${string}`;
 
 export interface DataPlaneCall {
   readonly call: string;
@@ -189,6 +190,22 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     caller: 'egt-scan-results',
     permission: data(blob('write')),
     on: 'st-host-scan-results-deadletter',
+  },
+  // The open data export (shared/open-data/lake.ts) writes and lists its files in the lake's container.
+  ...[blob('write'), blob('read')].map((action) => ({
+    call: 'the open data export writes Parquet, CSV and datapackage.json, and lists the files',
+    where: { file: 'shared/open-data/lake.ts', symbol: 'blobDataLake' },
+    caller: 'id-app' as const,
+    permission: data(action),
+    on: 'st-lake-open-data',
+  })),
+  // IoT Hub's route to Service Bus (infra/open-data-sensors.ts), with the hub's own identity.
+  {
+    call: 'IoT Hub routes device messages to the device-readings queue',
+    where: 'platform',
+    caller: 'id-iothub',
+    permission: sbSend,
+    on: 'sbq-device-readings',
   },
   // The resident website (infra/web-app.ts): the platform's needs only, in its own account and vault.
   {

@@ -43,7 +43,8 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       expect(one('servicebus:Namespace').inputs.disableLocalAuth).toBe(true);
       expect(one('applicationinsights:Component').inputs.disableLocalAuth).toBe(true);
       const accounts = ofType('storage:StorageAccount');
-      expect(accounts).toHaveLength(3);
+      expect(accounts).toHaveLength(4);
+      expect(one('iothub:IotHubResource').inputs).toMatchObject({ properties: { disableLocalAuth: true } });
       for (const a of accounts)
         expect(a.inputs, a.name).toMatchObject({ allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
       // Both function apps: the API and the resident website.
@@ -84,6 +85,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         mocked.principalId('id-web'),
         mocked.principalId('id-deploy'),
         mocked.principalId('egt-scan-results'),
+        mocked.principalId('id-iothub'),
         ...(operators ? [operators] : []),
         ...Object.values(partnerPrincipals(cfg)),
       ];
@@ -115,6 +117,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           ...Object.values(documentContainers).map((c) => `st-documents-${c}`),
           'st-host-azure-webjobs-hosts',
           'st-host-azure-webjobs-secrets',
+          'st-lake-open-data',
         ].sort(),
       );
       // The deployment package is out of the app identity's reach.
@@ -254,7 +257,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       expect(get(one('security:DefenderForStorage').inputs, 'properties.malwareScanning.onUpload.isEnabled')).toBe(
         true,
       );
-      const rules = get(one('storage:ManagementPolicy').inputs, 'policy.rules') as {
+      const rules = get(one('storage:ManagementPolicy', 'st-documents-lifecycle').inputs, 'policy.rules') as {
         name: string;
         definition: Inputs;
       }[];
@@ -306,6 +309,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           'azure-native:cosmosdb:DatabaseAccount',
           'azure-native:keyvault:Vault',
           'azure-native:servicebus:Namespace',
+          'azure-native:storage:StorageAccount',
           'azure-native:storage:StorageAccount',
           'azure-native:web:WebApp',
           'azure-native:web:WebApp',

@@ -1,0 +1,113 @@
+/**
+ * #18 item 2: the open data export. Requests made through the API reach the data
+ * lake as Parquet and CSV partitioned by day, through the `requests` change feed
+ * (decision 1120), and read back with DuckDB carry nothing personal.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { dataMap } from '../../shared/data-map/registry.js';
+import { dataLakeContainers } from '../../shared/data/blob-containers.js';
+import { columnNames } from '../../shared/open-data/row.js';
+import { aServiceRequest, admin, call } from '../support/api.js';
+import { downloadLake, duck, type Row } from '../support/data-lake.js';
+import { waitFor } from '../support/wait.js';
+
+const storage = () => inject('appSettings').Storage ?? '';
+
+async function create(body: Record<string, unknown>): Promise<string> {
+  const response = await call('POST', 'requests', { as: `od-${randomUUID()}`, body });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The latest exported row of each of `ids`, once every one has a row that `ready` accepts. */
+async function latestRows(
+  ids: readonly string[],
+  ready: (rows: Row[]) => boolean,
+): Promise<{ dir: string; rows: Row[] }> {
+  return waitFor(
+    async () => {
+      const dir = await downloadLake(storage(), dataLakeContainers.openData);
+      const list = ids.map((id) => `'${id}'`).join(',');
+      const rows = await duck(`
+        SELECT * FROM read_parquet('${dir}/service-requests/date=*/*.parquet', hive_partitioning = true)
+        WHERE request_id IN (${list})
+        QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY updated_at DESC) = 1`);
+      return rows.length === ids.length && ready(rows) ? { dir, rows } : undefined;
+    },
+    { timeout: 60_000, interval: 500, what: 'the requests in the open data files' },
+  );
+}
+
+describe('open data export', () => {
+  it('when requests are made and one is fixed, then the lake holds anonymous rows per day that DuckDB reads, with the latest status', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const pothole = await create(
+      aServiceRequest({
+        description: `Pothole by number ${tag}, ring Alex on 07700900123`,
+        location: { lat: 51.454567, long: -2.587912, address: `${tag} Bakery Row` },
+      }),
+    );
+    const missedBin = await create(
+      aServiceRequest({
+        serviceCode: 'missed-bin',
+        description: `Bin missed at ${tag}`,
+        location: { lat: 51.454512, long: -2.587866, uprn: '100012345679' },
+        attributes: { bin: 'general', collection_date: '2026-11-20' },
+      }),
+    );
+    const read = await call('GET', `requests/${pothole}`, { as: admin });
+    const fixed = await call('PATCH', `staff/requests/${pothole}`, {
+      as: admin,
+      headers: { 'if-match': read.headers.get('etag') ?? '' },
+      body: { status: 'fixed', publicUpdate: 'Filled.' },
+    });
+    expect(fixed.status).toBe(200);
+
+    const { dir, rows } = await latestRows([pothole, missedBin], (r) =>
+      r.some((x) => x.request_id === pothole && x.status === 'fixed'),
+    );
+    const byId = new Map(rows.map((r) => [r.request_id, r]));
+    const p = byId.get(pothole);
+    const b = byId.get(missedBin);
+    expect(p).toMatchObject({ service_code: 'pothole', status: 'fixed', is_open: false, lat: 51.4546, long: -2.5879 });
+    expect(p?.resolved_at).not.toBeNull();
+    // A service at a home has no position in open data, as on the public view.
+    expect(b).toMatchObject({ service_code: 'missed-bin', status: 'submitted', is_open: true, lat: null, long: null });
+    // Partitioned by the UTC day of the change.
+    expect(String(p?.date)).toBe(String(p?.updated_at).slice(0, 10));
+
+    // The CSV alongside says the same, and holds no description, address, UPRN or phone number (the Parquet files' columns are checked against the data map below).
+    const csv = await duck(
+      `SELECT request_id, status FROM read_csv('${dir}/service-requests/date=*/*.csv', header = true) WHERE request_id = '${pothole}' ORDER BY status`,
+    );
+    expect(csv.map((r) => r.status)).toContain('fixed');
+    const texts = await duck(
+      `SELECT count(*)::INTEGER AS n FROM read_text('${dir}/service-requests/date=*/*.csv') WHERE content LIKE '%${tag}%' OR content LIKE '%100012345679%' OR content LIKE '%07700900123%'`,
+    );
+    expect(texts[0]?.n).toBe(0);
+  });
+
+  it('when the files are written, then every column is in the data map classified none and the data package describes them', async () => {
+    const id = await create(aServiceRequest());
+    const { dir } = await latestRows([id], () => true);
+    const described = await duck(
+      `DESCRIBE SELECT * FROM read_parquet('${dir}/service-requests/date=*/*.parquet', hive_partitioning = false)`,
+    );
+    const fileColumns = described.map((c) => String(c.column_name));
+    expect(fileColumns).toEqual(columnNames);
+    const map = dataMap.find((m) => m.kind === 'open-data');
+    for (const column of fileColumns) expect(map?.fields[column]?.class, column).toBe('none');
+
+    const descriptor = JSON.parse(await readFile(join(dir, 'datapackage.json'), 'utf8')) as {
+      resources: { format: string; path: string[]; schema: { fields: { name: string }[] } }[];
+    };
+    const parquet = descriptor.resources.find((r) => r.format === 'parquet');
+    expect(parquet?.schema.fields.map((f) => f.name)).toEqual(columnNames);
+    expect(parquet?.path.length).toBeGreaterThan(0);
+    for (const path of parquet?.path ?? [])
+      expect(path).toMatch(/^service-requests\/date=\d{4}-\d{2}-\d{2}\/changes-[0-9a-f]{16}\.parquet$/);
+  });
+});
