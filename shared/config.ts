@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { parseBoundary, type Boundary } from './geo/area.js';
 import { notifyTemplatesSchema, type NotifyTemplates } from './notifications/templates.js';
+import { parseTeams, type Team } from './service-requests/teams.js';
 
 export type Connection<Kind extends string> =
   | { readonly kind: 'identity'; readonly endpoint: string; readonly service: Kind }
@@ -168,6 +169,13 @@ const plainSettings = z.object({
    * `off` (benchmarks and fault tests, which measure throughput rather than limits).
    */
   RATE_LIMITS: z.enum(['app', 'gateway', 'off']).default('gateway'),
+  /** The teams staff assign requests to: `code=Name` pairs, comma-separated (shared/service-requests/teams.ts). */
+  STAFF_TEAMS: z
+    .string()
+    .max(4000)
+    .default(
+      'highways=Highways,waste=Waste and recycling,environment=Environmental health,parks=Parks and open spaces',
+    ),
 });
 
 export interface Config {
@@ -200,6 +208,7 @@ export interface Config {
     readonly refreshMs: number;
     readonly secondApprovalAbovePence: number;
   };
+  readonly staffTeams: readonly Team[];
 }
 
 export class ConfigError extends Error {
@@ -266,6 +275,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       'GOVUK_NOTIFY_TEMPLATES: must be JSON like {"status-changed":{"email":"<template id>","sms":"<template id>"}}',
     ]);
   }
+  const staffTeams = parseTeams(p.STAFF_TEAMS);
+  if (typeof staffTeams === 'string') throw new ConfigError([`STAFF_TEAMS: ${staffTeams}`]);
   let boundary: Boundary;
   try {
     boundary = parseBoundary(p.COUNCIL_BOUNDARY);
@@ -302,6 +313,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       refreshMs: p.PAYMENT_REFRESH_SECONDS * 1000,
       secondApprovalAbovePence: p.REFUND_SECOND_APPROVAL_ABOVE_PENCE,
     }),
+    staffTeams,
   });
 }
 

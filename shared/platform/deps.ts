@@ -58,6 +58,7 @@ const now = () => new Date();
 import type { ErasureDeps } from '../privacy/erasure.js';
 import { cosmosErasureStores, cosmosExportStores } from '../privacy/store.js';
 import type { ExportDeps } from '../privacy/export.js';
+import type { TriageDeps } from '../service-requests/triage.js';
 
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -329,4 +330,10 @@ export const depsFor = {
       });
     return gazetteer;
   },
+
+  /** The staff triage queue and assignment (decision 1021). */
+  triage: once(async (): Promise<TriageDeps> => {
+    const s = await stores();
+    return { requests: s.requests, catalogue: s.catalogue, teams: config().staffTeams, now };
+  }),
 };

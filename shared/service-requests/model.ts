@@ -97,6 +97,8 @@ export interface ServiceRequestDoc {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly expectedAt?: string;
+  /** The ward's code (shared/wards), from the position when the request was made; absent without one. */
+  readonly ward?: string;
   readonly _etag?: string;
 }
 

@@ -46,6 +46,7 @@ export function toStaffView(r: ServiceRequestDoc) {
     source: r.source,
     reporter: r.reporter ?? null,
     assignedTo: r.assignedTo ?? null,
+    ward: r.ward ?? null,
     internalNotes: r.internalNotes.map((n) => ({ at: n.at, by: n.by, text: n.text })),
     descriptionTruncated: r.descriptionTruncated ?? false,
     // What the public sees (Open311): see shared/open311/moderation.ts.
