@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildWebAssets } from '../scripts/build-web.js';
 import { startFunctionsHost, type FunctionsHost } from './host/functions-host.js';
-import { webSiteClient } from './identity/provider.js';
+import { staffSiteClient, webSiteClient } from './identity/provider.js';
 
 export interface WebsiteOptions {
   readonly apiUrl: string;
   readonly issuer: string;
+  /** The staff workspace's issuer (default: `issuer`). */
+  readonly staffIssuer?: string;
   readonly audience: string;
   readonly blobEndpoint: string;
   readonly govukPayUrl: string;
@@ -40,6 +42,10 @@ export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHo
     WEB_SESSION_KEY: sessionKey,
     WEB_UPLOAD_ORIGINS: new URL(options.blobEndpoint).origin,
     WEB_FORM_ACTION_ORIGINS: new URL(options.govukPayUrl).origin,
+    // Today's one local issuer, whose staff dev accounts (sam) carry staff roles; the workforce issuer once it exists.
+    WEB_STAFF_OIDC_ISSUER: options.staffIssuer ?? options.issuer,
+    WEB_STAFF_OIDC_CLIENT_ID: staffSiteClient.id,
+    WEB_STAFF_OIDC_CLIENT_SECRET: staffSiteClient.secret,
   });
   if (process.env.OIDC_ISSUER !== options.issuer || process.env.OIDC_AUDIENCE !== options.audience)
     Object.assign(process.env, { OIDC_ISSUER: options.issuer, OIDC_AUDIENCE: options.audience });

@@ -19,6 +19,8 @@ import { suspendableServer, type Suspendable } from '../outage.js';
 export const devTokenGrantType = 'urn:doorstep:params:grant-type:dev-token';
 export const devCliClient = { id: 'doorstep-dev-cli', secret: 'local-only-not-a-secret' } as const;
 export const webSiteClient = { id: 'doorstep-web-site', secret: 'local-only-web-site-secret' } as const;
+/** The staff workspace's own client (web/staff), as its workforce app registration is. */
+export const staffSiteClient = { id: 'doorstep-staff-site', secret: 'local-only-staff-site-secret' } as const;
 
 export interface IdentityProviderOptions {
   readonly port?: number;
@@ -89,6 +91,16 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         application_type: 'native',
         redirect_uris: ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'],
         post_logout_redirect_uris: ['http://127.0.0.1/signed-out', 'http://localhost/signed-out'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+      {
+        client_id: staffSiteClient.id,
+        client_secret: staffSiteClient.secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1/staff/auth/callback', 'http://localhost/staff/auth/callback'],
+        post_logout_redirect_uris: ['http://127.0.0.1/staff/signed-out', 'http://localhost/staff/signed-out'],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
