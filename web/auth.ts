@@ -20,7 +20,8 @@ function issuer(config: WebConfig): Promise<oidc.Configuration> {
     return discovered.config;
   // http is accepted only for a loopback issuer (config.ts): the local identity provider.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const insecure = new URL(config.oidc.issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined;
+  const insecure =
+    new URL(config.oidc.issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined;
   const entry: { at: number; config: Promise<oidc.Configuration>; failed?: boolean } = {
     at: Date.now(),
     config: oidc.discovery(
