@@ -19,9 +19,9 @@ function issuer(config: WebConfig): Promise<oidc.Configuration> {
   if (discovered && (Date.now() - discovered.at < retryDiscoveryAfterMs || !discovered.failed))
     return discovered.config;
   // http is accepted only for a loopback issuer (config.ts): the local identity provider.
+  const loopback = new URL(config.oidc.issuer).protocol === 'http:';
   // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const insecure =
-    new URL(config.oidc.issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined;
+  const insecure = loopback ? { execute: [oidc.allowInsecureRequests] } : undefined;
   const entry: { at: number; config: Promise<oidc.Configuration>; failed?: boolean } = {
     at: Date.now(),
     config: oidc.discovery(
