@@ -26,6 +26,7 @@ const site = await startWebsite({
   apiUrl: api.url,
   issuer: stack.endpoints.identity.issuer,
   audience: stack.endpoints.identity.audience,
+  staff: stack.endpoints.workforceIdentity,
   blobEndpoint: stack.endpoints.blob.endpoint,
   govukPayUrl: stack.govukPay.url,
   entry: join(root, 'web/index.ts'),

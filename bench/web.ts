@@ -76,6 +76,7 @@ const site = await startWebsite({
   apiUrl: api.url,
   issuer: stack.endpoints.identity.issuer,
   audience: stack.endpoints.identity.audience,
+  staff: stack.endpoints.workforceIdentity,
   blobEndpoint: stack.endpoints.blob.endpoint,
   govukPayUrl: stack.govukPay.url,
   entry: join(root, 'dist/web/main.js'),

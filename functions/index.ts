@@ -142,6 +142,12 @@ http(
   'staff/requests/{id}',
   lazyHttp(() => import('./service-requests.js'), 'patchStaffRequest'),
 );
+http(
+  'staff-teams',
+  ['GET'],
+  'staff/teams',
+  lazyHttp(() => import('./service-requests.js'), 'getStaffTeams'),
+);
 
 // Open311 GeoReport v2, and FixMyStreet's updates extension.
 const open311 = (name: string, methods: HttpMethod[], route: string, exportName: string) => {

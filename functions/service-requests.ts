@@ -14,13 +14,12 @@ import {
 import {
   findNearby,
   getServiceRequest,
-  listForStaff,
   submitServiceRequest,
   updateByStaff,
 } from '../shared/service-requests/service-requests.js';
 import { etagOf, toResidentView, toStaffView } from '../shared/service-requests/views.js';
-import { pageBody } from '../shared/http/page.js';
 import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
+import { checkAssignment, listTeams, triageQueue } from '../shared/service-requests/triage.js';
 
 export async function createServiceRequest(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
@@ -64,11 +63,11 @@ export async function getNearby(request: HttpRequest): Promise<HttpResponseInit>
 export async function getStaffRequests(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
   const query = parseQuery(request, staffListQuery);
-  const page = await listForStaff(query, principal, await depsFor.serviceRequests());
+  const queue = await triageQueue(query, principal, await depsFor.triage());
   const accessLog = await depsFor.accessLog();
   // One entry per report shown: each carries its reporter.
   await Promise.all(
-    page.items.map((r) =>
+    queue.items.map(({ request: r }) =>
       recordStaffAccess(
         accessLog,
         principal,
@@ -79,7 +78,16 @@ export async function getStaffRequests(request: HttpRequest): Promise<HttpRespon
       ),
     ),
   );
-  return json(200, pageBody(page, toStaffView));
+  return json(200, {
+    items: queue.items.map(({ request: r, overdue }) => ({ ...toStaffView(r), overdue })),
+    ...(queue.continuation ? { continuation: queue.continuation } : {}),
+    ...(queue.counts ? { counts: queue.counts } : {}),
+  });
+}
+
+export async function getStaffTeams(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  return json(200, { items: listTeams(principal, await depsFor.triage()) });
 }
 
 export async function patchStaffRequest(request: HttpRequest): Promise<HttpResponseInit> {
@@ -88,6 +96,7 @@ export async function patchStaffRequest(request: HttpRequest): Promise<HttpRespo
   requireRole(principal, 'staff');
   const ifMatch = requireIfMatch(request);
   const update = await parseJson(request, staffUpdateSchema, 16 * 1024);
+  checkAssignment(update, await depsFor.triage());
   const saved = await updateByStaff(
     { id: request.params.id ?? '', ifMatch, update },
     principal,

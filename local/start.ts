@@ -50,6 +50,7 @@ const website = await startWebsite({
   apiUrl: host.url,
   issuer: stack.endpoints.identity.issuer,
   audience: stack.endpoints.identity.audience,
+  staff: stack.endpoints.workforceIdentity,
   blobEndpoint: stack.endpoints.blob.endpoint,
   govukPayUrl: stack.govukPay.url,
   port: port('WEB', 3000),

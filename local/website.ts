@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildWebAssets } from '../scripts/build-web.js';
 import { startFunctionsHost, type FunctionsHost } from './host/functions-host.js';
-import { webSiteClient } from './identity/provider.js';
+import { staffWebClient, webSiteClient } from './identity/provider.js';
 
 export interface WebsiteOptions {
   readonly apiUrl: string;
   readonly issuer: string;
+  /** The staff workspace's issuer and the API's audience there: the workforce directory. */
+  readonly staff: { readonly issuer: string; readonly audience: string };
   readonly audience: string;
   readonly blobEndpoint: string;
   readonly govukPayUrl: string;
@@ -40,6 +42,11 @@ export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHo
     WEB_SESSION_KEY: sessionKey,
     WEB_UPLOAD_ORIGINS: new URL(options.blobEndpoint).origin,
     WEB_FORM_ACTION_ORIGINS: new URL(options.govukPayUrl).origin,
+    // Staff sign in at the workforce issuer, the council's own directory (decisions 1000, 1020).
+    WEB_STAFF_OIDC_ISSUER: options.staff.issuer,
+    WEB_STAFF_OIDC_AUDIENCE: options.staff.audience,
+    WEB_STAFF_OIDC_CLIENT_ID: staffWebClient.id,
+    WEB_STAFF_OIDC_CLIENT_SECRET: staffWebClient.secret,
   });
   if (process.env.OIDC_ISSUER !== options.issuer || process.env.OIDC_AUDIENCE !== options.audience)
     Object.assign(process.env, { OIDC_ISSUER: options.issuer, OIDC_AUDIENCE: options.audience });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { parseBoundary, type Boundary } from './geo/area.js';
 import { parseWards, type Ward } from './wards/ward-set.js';
 import { notifyTemplatesSchema, type NotifyTemplates } from './notifications/templates.js';
+import { parseTeams, type Team } from './service-requests/teams.js';
 
 export type Connection<Kind extends string> =
   | { readonly kind: 'identity'; readonly endpoint: string; readonly service: Kind }
@@ -194,6 +195,13 @@ const plainSettings = z.object({
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
     .default('open-data'),
+  /** The teams staff assign requests to: `code=Name` pairs, comma-separated (shared/service-requests/teams.ts). */
+  STAFF_TEAMS: z
+    .string()
+    .max(4000)
+    .default(
+      'highways=Highways,waste=Waste and recycling,environment=Environmental health,parks=Parks and open spaces',
+    ),
 });
 
 export interface Config {
@@ -238,6 +246,7 @@ export interface Config {
     readonly refreshMs: number;
     readonly secondApprovalAbovePence: number;
   };
+  readonly staffTeams: readonly Team[];
 }
 
 export class ConfigError extends Error {
@@ -305,6 +314,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       'GOVUK_NOTIFY_TEMPLATES: must be JSON like {"status-changed":{"email":"<template id>","sms":"<template id>"}}',
     ]);
   }
+  const staffTeams = parseTeams(p.STAFF_TEAMS);
+  if (typeof staffTeams === 'string') throw new ConfigError([`STAFF_TEAMS: ${staffTeams}`]);
   let boundary: Boundary;
   try {
     boundary = parseBoundary(p.COUNCIL_BOUNDARY);
@@ -363,6 +374,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       refreshMs: p.PAYMENT_REFRESH_SECONDS * 1000,
       secondApprovalAbovePence: p.REFUND_SECOND_APPROVAL_ABOVE_PENCE,
     }),
+    staffTeams,
   });
 }
 

@@ -4,19 +4,24 @@
  * identity provider and back; the code is exchanged here, and the access token
  * for the API goes into the sealed session, never to the page.
  */
+import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { WebConfig } from './config.js';
 
-let discovered: { at: number; config: Promise<oidc.Configuration>; failed?: boolean } | undefined;
+/** One discovery per issuer and client: residents' and staff's sign-ins are different clients (decision 1020). */
+const discoveries = new Map<string, { at: number; config: Promise<oidc.Configuration>; failed?: boolean }>();
 /** A failed discovery is remembered briefly, so an IdP outage is not a fetch per page view. */
 const retryDiscoveryAfterMs = 30_000;
 
 function issuer(config: WebConfig): Promise<oidc.Configuration> {
+  const key = `${config.oidc.issuer} ${config.oidc.clientId}`;
+  const discovered = discoveries.get(key);
   if (discovered && (Date.now() - discovered.at < retryDiscoveryAfterMs || !discovered.failed))
     return discovered.config;
   // http is accepted only for a loopback issuer (config.ts): the local identity provider.
+  const loopback = new URL(config.oidc.issuer).protocol === 'http:';
   // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const insecure = config.insecureIssuer ? { execute: [oidc.allowInsecureRequests] } : undefined;
+  const insecure = loopback ? { execute: [oidc.allowInsecureRequests] } : undefined;
   const entry: { at: number; config: Promise<oidc.Configuration>; failed?: boolean } = {
     at: Date.now(),
     config: oidc.discovery(
@@ -30,7 +35,7 @@ function issuer(config: WebConfig): Promise<oidc.Configuration> {
   entry.config.catch(() => {
     entry.failed = true;
   });
-  discovered = entry;
+  discoveries.set(key, entry);
   return entry.config;
 }
 
@@ -62,6 +67,11 @@ export interface SignedIn {
   readonly sub: string;
   readonly name?: string;
   readonly accessToken: string;
+  /**
+   * The app roles in the API's access token (Entra puts the API's app roles there), read
+   * only to choose what to show: the API checks them on every call (decision 1020).
+   */
+  readonly roles: readonly string[];
   readonly expiresAt: number;
 }
 
@@ -90,6 +100,7 @@ export async function finishSignIn(
     sub: claims.sub,
     ...(name ? { name } : {}),
     accessToken: tokens.access_token,
+    roles: rolesOf(tokens.access_token),
     expiresAt: Math.floor(Date.now() / 1000) + (tokens.expiresIn() ?? 300),
   };
 }
@@ -100,11 +111,22 @@ export async function finishSignIn(
  * computer, "sign in" would let the next person straight back in), then back to
  * the site's signed-out page.
  */
-export async function signOutUrl(config: WebConfig): Promise<string> {
+export async function signOutUrl(config: WebConfig, signedOutPath = '/signed-out'): Promise<string> {
   const server = await issuer(config);
-  if (!server.serverMetadata().end_session_endpoint) return '/signed-out';
+  if (!server.serverMetadata().end_session_endpoint) return signedOutPath;
   return oidc.buildEndSessionUrl(server, {
     client_id: config.oidc.clientId,
-    post_logout_redirect_uri: `${config.origin}/signed-out`,
+    post_logout_redirect_uri: `${config.origin}${signedOutPath}`,
   }).href;
+}
+
+/** The `roles` claim of a token that came straight from the token endpoint (over TLS, to this client). */
+function rolesOf(accessToken: string): string[] {
+  try {
+    const roles = decodeJwt(accessToken).roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string').slice(0, 20) : [];
+  } catch {
+    // An opaque token carries no roles the site can read: the API still decides.
+    return [];
+  }
 }

@@ -37,6 +37,16 @@ const settings = z.object({
   WEB_UPLOAD_ORIGINS: z.string().default(''),
   /** Origins forms may redirect to (GOV.UK Pay's hosted pages), comma-separated. */
   WEB_FORM_ACTION_ORIGINS: z.string().default(''),
+  /**
+   * The staff workspace's own sign-in (/staff): the council's workforce directory. Without
+   * all three, /staff answers "not found" (decision 1020).
+   */
+  WEB_STAFF_OIDC_ISSUER: webUrl.optional(),
+  WEB_STAFF_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** A Key Vault reference in Azure; never a literal there. */
+  WEB_STAFF_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The API's audience as the workforce issuer names it (default: OIDC_AUDIENCE). */
+  WEB_STAFF_OIDC_AUDIENCE: z.string().min(1).optional(),
 });
 
 export interface WebConfig {
@@ -57,6 +67,8 @@ export interface WebConfig {
   readonly formActionOrigins: readonly string[];
   /** Cookies are `Secure` always: browsers treat http://127.0.0.1 as a secure context. */
   readonly insecureIssuer: boolean;
+  /** The staff workspace's sign-in, when configured. */
+  readonly staffOidc?: WebConfig['oidc'];
 }
 
 export class WebConfigError extends Error {
@@ -95,6 +107,22 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
   const formActionOrigins = origins('WEB_FORM_ACTION_ORIGINS', s.WEB_FORM_ACTION_ORIGINS, issues);
   if (issues.length > 0) throw new WebConfigError(issues);
   const origin = new URL(s.WEB_ORIGIN).origin;
+  const staffSettings = [s.WEB_STAFF_OIDC_ISSUER, s.WEB_STAFF_OIDC_CLIENT_ID, s.WEB_STAFF_OIDC_CLIENT_SECRET];
+  if (staffSettings.some(Boolean) && !staffSettings.every(Boolean))
+    throw new WebConfigError([
+      'WEB_STAFF_OIDC_ISSUER, WEB_STAFF_OIDC_CLIENT_ID and WEB_STAFF_OIDC_CLIENT_SECRET: set all three, or none',
+    ]);
+  const staffOidc =
+    s.WEB_STAFF_OIDC_ISSUER && s.WEB_STAFF_OIDC_CLIENT_ID && s.WEB_STAFF_OIDC_CLIENT_SECRET
+      ? Object.freeze({
+          issuer: s.WEB_STAFF_OIDC_ISSUER,
+          clientId: s.WEB_STAFF_OIDC_CLIENT_ID,
+          clientSecret: s.WEB_STAFF_OIDC_CLIENT_SECRET,
+          audience: s.WEB_STAFF_OIDC_AUDIENCE ?? s.OIDC_AUDIENCE,
+          scopes: s.WEB_OIDC_SCOPES,
+          redirectUri: `${origin}/staff/auth/callback`,
+        })
+      : undefined;
   return Object.freeze({
     apiBaseUrl: s.WEB_API_BASE_URL.replace(/\/$/, ''),
     origin,
@@ -112,6 +140,7 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
     uploadOrigins: Object.freeze(uploadOrigins),
     formActionOrigins: Object.freeze(formActionOrigins),
     insecureIssuer: new URL(s.OIDC_ISSUER).protocol === 'http:',
+    ...(staffOidc ? { staffOidc } : {}),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { app, type HttpHandler, type HttpMethod } from '@azure/functions';
 import type { PageHandler } from './http/page.js';
+import type { StaffPageHandler } from './staff/staff-page.js';
 
 /**
  * In Azure the host hands each request to the worker as a stream (its HTTP proxy), so
@@ -170,6 +171,44 @@ route(
   'resume',
   lazyPage(() => import('./pages/sign-in.js'), 'resume', signedIn),
 );
+
+// The staff workspace (decision 1020): its own sign-in, session and pages, under /staff.
+function lazyStaffPage<M extends Record<K, StaffPageHandler>, K extends keyof M>(
+  load: () => Promise<M>,
+  name: K,
+  options: { signedIn: boolean } = { signedIn: true },
+): HttpHandler {
+  let handler: Promise<HttpHandler> | undefined;
+  return async (request, context) => {
+    handler ??= Promise.all([load(), import('./staff/staff-page.js'), import('./render.js')]).then(
+      ([m, { staffPage }, r]) => {
+        r.warm();
+        return staffPage(m[name], options);
+      },
+    );
+    return (await handler)(request, context);
+  };
+}
+const staffSignIn = () => import('./pages/staff-sign-in.js');
+const staffRequests = () => import('./pages/staff-requests.js');
+const anyone = { signedIn: false };
+route('staff-sign-in', ['GET'], 'staff/sign-in', lazyStaffPage(staffSignIn, 'staffSignIn', anyone));
+route('staff-callback', ['GET'], 'staff/auth/callback', lazyStaffPage(staffSignIn, 'staffSignInCallback', anyone));
+route('staff-sign-out', ['POST'], 'staff/sign-out', lazyStaffPage(staffSignIn, 'staffSignOut', anyone));
+route('staff-signed-out', ['GET'], 'staff/signed-out', lazyStaffPage(staffSignIn, 'staffSignedOut', anyone));
+route('staff-home', ['GET'], 'staff', lazyStaffPage(staffSignIn, 'staffHome'));
+route('staff-queue', ['GET'], 'staff/requests', lazyStaffPage(staffRequests, 'queue'));
+route('staff-request', ['GET'], 'staff/requests/{id}', lazyStaffPage(staffRequests, 'oneRequest'));
+route(
+  'staff-request-photo',
+  ['GET'],
+  'staff/requests/{id}/photos/{photoId}',
+  lazyStaffPage(staffRequests, 'requestPhoto'),
+);
+route('staff-request-status', ['POST'], 'staff/requests/{id}/status', lazyStaffPage(staffRequests, 'changeStatus'));
+route('staff-request-update', ['POST'], 'staff/requests/{id}/updates', lazyStaffPage(staffRequests, 'addUpdate'));
+route('staff-request-assign', ['POST'], 'staff/requests/{id}/assignment', lazyStaffPage(staffRequests, 'assign'));
+route('staff-request-resend', ['POST'], 'staff/requests/{id}/resend', lazyStaffPage(staffRequests, 'resend'));
 
 // Last by precedence: `/` and anything no other route claims.
 route(

@@ -210,17 +210,28 @@ const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/requests/{id}',
-    summary: 'One request, for its reporter or staff',
+    summary: 'One request, for its reporter or staff (a staff read is audited, with the reason given)',
     auth: 'resident',
     pathParams: ['id'],
+    headers: [
+      { name: 'Access-Reason', required: false, description: 'Staff: why they are reading it (kept in the audit)' },
+    ],
     success: 200,
   },
   {
     method: 'get',
     path: '/staff/requests',
-    summary: 'Requests for triage, filtered and paged',
+    summary:
+      'Requests for triage, filtered (status, service, ward, age, overdue against the service’s expected time) and paged; the first page also counts requests per service',
     auth: 'staff',
     query: staffListQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/teams',
+    summary: 'The teams requests can be assigned to (STAFF_TEAMS)',
+    auth: 'staff',
     success: 200,
   },
   {

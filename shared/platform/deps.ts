@@ -73,6 +73,7 @@ import type { CaseworkDeps, ReminderDeps } from '../casework/casework.js';
 import { cosmosCaseworkStore, type CaseworkStore } from '../casework/store.js';
 import type { ReportingDeps } from '../reporting/reporting.js';
 import { cosmosReportIndex } from '../reporting/store.js';
+import type { TriageDeps } from '../service-requests/triage.js';
 
 import type { OpenDataDeps } from '../open-data/export.js';
 import { blobDataLake } from '../open-data/lake.js';
@@ -514,4 +515,10 @@ export const depsFor = {
     consents: cosmosConsentStore((await stores()).containers.residents),
     now,
   })),
+
+  /** The staff triage queue and assignment (decision 1021). */
+  triage: once(async (): Promise<TriageDeps> => {
+    const s = await stores();
+    return { requests: s.requests, catalogue: s.catalogue, teams: config().staffTeams, now };
+  }),
 };

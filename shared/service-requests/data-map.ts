@@ -43,7 +43,7 @@ export const requestDataMap: RecordMap<ServiceRequestDoc> = {
     moderation: freeText('the description and updates as a moderator published them'),
     moderationLog: personal('which member of staff moderated what (staff ids)'),
     externalUpdateIds: none,
-    assignedTo: personal('the member of staff assigned (a staff id)'),
+    assignedTo: personal('the team or member of staff assigned (a team code or a staff id)'),
     timeline: freeText(
       'status changes and updates, with their text; partners’ and clients’ public only when moderated',
     ),

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { statuses } from './status.js';
+import { assigneePattern } from './teams.js';
 
 const uprn = z.string().regex(/^\d{1,12}$/, 'A UPRN is 1 to 12 digits');
 
@@ -34,7 +35,14 @@ export type NewServiceRequest = z.output<typeof newServiceRequestSchema>;
 export const staffUpdateSchema = z
   .strictObject({
     status: z.enum(statuses).optional(),
-    assignedTo: z.string().trim().min(1).max(100).nullable().optional(),
+    /** `team:<code>` (one of STAFF_TEAMS) or `officer:<staff sign-in id>`; null unassigns. */
+    assignedTo: z
+      .string()
+      .trim()
+      .max(140)
+      .regex(assigneePattern, 'team:<code> or officer:<staff id>')
+      .nullable()
+      .optional(),
     publicUpdate: z.string().trim().min(1).max(2000).optional(),
     internalNote: z.string().trim().min(1).max(2000).optional(),
   })
@@ -89,7 +97,17 @@ export const staffListQuery = z.strictObject({
       );
     }, 'minLong,minLat,maxLong,maxLat within ±180, ±90, minimum first')
     .optional(),
-  assignedTo: z.string().max(100).optional(),
+  assignedTo: z.string().max(140).optional(),
+  /** A ward code (the request's `ward`, set from its position when it was made). */
+  ward: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,20}$/)
+    .optional(),
+  /** Open and older than the service's expected time (shared/service-requests/overdue.ts), or not. */
+  overdue: z.enum(['true', 'false']).optional(),
+  /** Age: made at least this many days ago. */
+  olderThanDays: z.coerce.number().int().min(0).max(3650).optional(),
   pageSize,
   continuation,
 });
+export type StaffListQuery = z.output<typeof staffListQuery>;

@@ -21,7 +21,7 @@ import { claimIdempotencyKey, type IdempotencyStore } from '../idempotency/idemp
 import { isStaff, requireRole, type Principal } from '../identity/principal.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { NewServiceRequest, StaffUpdate } from './schemas.js';
-import { canMove, isOpen, statuses, type Status } from './status.js';
+import { canMove, isOpen, type Status } from './status.js';
 import type { DocumentStore } from '../uploads/store.js';
 import { checkPhotos } from '../uploads/uploads.js';
 import { compactPartnerEntries, externalUpdateIdsKept } from './timeline.js';
@@ -261,40 +261,6 @@ export async function findNearby(
       distanceM: Math.round(d),
       reportedOn: p.createdAt.slice(0, 10),
     }));
-}
-
-export async function listForStaff(
-  query: {
-    status?: Status | undefined;
-    open?: 'true' | 'false' | undefined;
-    serviceCode?: string | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-    bbox?: string | undefined;
-    assignedTo?: string | undefined;
-    pageSize: number;
-    continuation?: string | undefined;
-  },
-  principal: Principal,
-  deps: Pick<ServiceRequestDeps, 'requests'>,
-): Promise<Page<ServiceRequestDoc>> {
-  requireRole(principal, 'staff');
-  const bbox = query.bbox?.split(',').map(Number) as [number, number, number, number] | undefined;
-  const openFilter =
-    query.open === undefined ? undefined : statuses.filter((s) => isOpen(s) === (query.open === 'true'));
-  return deps.requests.staffList(
-    {
-      ...(query.status ? { status: query.status } : {}),
-      ...(openFilter ? { statuses: openFilter } : {}),
-      ...(query.serviceCode ? { serviceCode: query.serviceCode } : {}),
-      ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
-      ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
-      ...(bbox ? { bbox } : {}),
-      ...(query.assignedTo ? { assignedTo: query.assignedTo } : {}),
-    },
-    query.pageSize,
-    query.continuation,
-  );
 }
 
 /**

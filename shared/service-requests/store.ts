@@ -25,6 +25,14 @@ export interface StaffFilters {
   readonly to?: string;
   readonly bbox?: readonly [number, number, number, number];
   readonly assignedTo?: string;
+  readonly ward?: string;
+  /** Made before this instant (the queue's age filter). */
+  readonly createdBefore?: string;
+  /**
+   * Overdue (`is: true`) or not: open and past its stored deadline, `expectedAt`
+   * (the rule of shared/service-requests/overdue.ts as one range clause).
+   */
+  readonly overdue?: { readonly is: boolean; readonly open: readonly Status[]; readonly now: string };
 }
 
 export interface RequestStore {
@@ -44,6 +52,46 @@ export interface RequestStore {
   /** Pins in each cell, at most `perCell` from each (one single-partition query per cell). */
   pins(cells: readonly string[], serviceCode: string | undefined, perCell: number): Promise<NearbyPin[]>;
   staffList(filters: StaffFilters, pageSize: number, continuation?: string): Promise<Page<ServiceRequestDoc>>;
+  /** How many requests match (an aggregate query; for the queue's counts per service). */
+  staffCount(filters: StaffFilters): Promise<number>;
+}
+
+/** The WHERE clause of the staff queries: every value a parameter, never spliced in. */
+function staffWhere(filters: StaffFilters): { where: string; parameters: SqlParameter[] } {
+  const where = ["c.type = 'request'"];
+  const parameters: SqlParameter[] = [];
+  const add = (clause: string, name: string, value: SqlParameter['value']) => {
+    where.push(clause);
+    parameters.push({ name, value });
+  };
+  if (filters.status) add('c.status = @status', '@status', filters.status);
+  if (filters.statuses) add('ARRAY_CONTAINS(@statuses, c.status)', '@statuses', [...filters.statuses]);
+  if (filters.serviceCode) add('c.serviceCode = @service', '@service', filters.serviceCode);
+  if (filters.from) add('c.createdAt >= @from', '@from', filters.from);
+  if (filters.to) add('c.createdAt <= @to', '@to', filters.to);
+  if (filters.createdBefore) add('c.createdAt < @createdBefore', '@createdBefore', filters.createdBefore);
+  if (filters.assignedTo) add('c.assignedTo = @assignedTo', '@assignedTo', filters.assignedTo);
+  if (filters.ward) add('c.ward = @ward', '@ward', filters.ward);
+  if (filters.bbox) {
+    const [minLong, minLat, maxLong, maxLat] = filters.bbox;
+    add('c.location.long >= @minLong', '@minLong', minLong);
+    add('c.location.long <= @maxLong', '@maxLong', maxLong);
+    add('c.location.lat >= @minLat', '@minLat', minLat);
+    add('c.location.lat <= @maxLat', '@maxLat', maxLat);
+  }
+  if (filters.overdue) {
+    parameters.push(
+      { name: '@overdueOpen', value: [...filters.overdue.open] },
+      { name: '@now', value: filters.overdue.now },
+    );
+    // Flat clauses: an undefined deadline compares as undefined, which NOT would not turn into true.
+    where.push(
+      filters.overdue.is
+        ? 'ARRAY_CONTAINS(@overdueOpen, c.status) AND IS_DEFINED(c.expectedAt) AND c.expectedAt < @now'
+        : '(NOT ARRAY_CONTAINS(@overdueOpen, c.status) OR NOT IS_DEFINED(c.expectedAt) OR c.expectedAt >= @now)',
+    );
+  }
+  return { where: where.join(' AND '), parameters };
 }
 
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
@@ -86,31 +134,21 @@ export function cosmosRequestStore(requests: Container, residents: Container): R
       return all.flat();
     },
     async staffList(filters, pageSize, continuation) {
-      const where = ["c.type = 'request'"];
-      const parameters: SqlParameter[] = [];
-      const add = (clause: string, name: string, value: SqlParameter['value']) => {
-        where.push(clause);
-        parameters.push({ name, value });
-      };
-      if (filters.status) add('c.status = @status', '@status', filters.status);
-      if (filters.statuses) add('ARRAY_CONTAINS(@statuses, c.status)', '@statuses', [...filters.statuses]);
-      if (filters.serviceCode) add('c.serviceCode = @service', '@service', filters.serviceCode);
-      if (filters.from) add('c.createdAt >= @from', '@from', filters.from);
-      if (filters.to) add('c.createdAt <= @to', '@to', filters.to);
-      if (filters.assignedTo) add('c.assignedTo = @assignedTo', '@assignedTo', filters.assignedTo);
-      if (filters.bbox) {
-        const [minLong, minLat, maxLong, maxLat] = filters.bbox;
-        add('c.location.long >= @minLong', '@minLong', minLong);
-        add('c.location.long <= @maxLong', '@maxLong', maxLong);
-        add('c.location.lat >= @minLat', '@minLat', minLat);
-        add('c.location.lat <= @maxLat', '@maxLat', maxLat);
-      }
+      const { where, parameters } = staffWhere(filters);
       const iterator = requests.items.query<ServiceRequestDoc>(
-        { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters },
+        { query: `SELECT * FROM c WHERE ${where} ORDER BY c.createdAt DESC`, parameters },
         { maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
       );
       const page = await iterator.fetchNext();
       return { items: page.resources, continuation: encodeToken(page.continuationToken) };
+    },
+    async staffCount(filters) {
+      const { where, parameters } = staffWhere(filters);
+      const { resources } = await requests.items
+        .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`, parameters })
+        .fetchAll();
+      // A cross-partition aggregate may come back as one partial count per partition range.
+      return resources.reduce((sum, n) => sum + n, 0);
     },
   };
 }

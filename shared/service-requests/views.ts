@@ -3,7 +3,7 @@
  * the stored document is private until a view names it.
  */
 import type { ServiceRequestDoc } from './model.js';
-import { isOpen } from './status.js';
+import { isOpen, transitions } from './status.js';
 
 export const etagOf = (doc: { _etag?: string }) => `"${(doc._etag ?? '').replace(/"/g, '')}"`;
 
@@ -46,12 +46,14 @@ export function toStaffView(r: ServiceRequestDoc) {
     source: r.source,
     reporter: r.reporter ?? null,
     assignedTo: r.assignedTo ?? null,
+    ward: r.ward ?? null,
+    // The transition table's next steps, so a staff client offers only those.
+    nextStatuses: transitions[r.status],
     internalNotes: r.internalNotes.map((n) => ({ at: n.at, by: n.by, text: n.text })),
     descriptionTruncated: r.descriptionTruncated ?? false,
     // What the public sees (Open311): see shared/open311/moderation.ts.
     moderation: r.moderation ?? {},
     moderationLog: r.moderationLog ?? [],
-    ward: r.ward ?? null,
     // A councillor's enquiry, with the date staff must answer it by (shared/casework/).
     enquiry: r.enquiry ?? null,
   };

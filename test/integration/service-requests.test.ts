@@ -239,7 +239,7 @@ describe('staff triage', () => {
       return r;
     };
     expect(
-      (await step({ status: 'investigating', internalNote: 'Check with the inspector', assignedTo: 'highways-team' }))
+      (await step({ status: 'investigating', internalNote: 'Check with the inspector', assignedTo: 'team:highways' }))
         .status,
     ).toBe(200);
     expect((await step({ status: 'action-scheduled', publicUpdate: 'Repair booked for Tuesday' })).status).toBe(200);

@@ -26,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     apiUrl: api.url,
     issuer: stack.endpoints.identity.issuer,
     audience: stack.endpoints.identity.audience,
+    staff: stack.endpoints.workforceIdentity,
     blobEndpoint: stack.endpoints.blob.endpoint,
     govukPayUrl: stack.govukPay.url,
     port: webPort,

@@ -53,6 +53,7 @@ function fakeStore(current: ServiceRequestDoc) {
     deletePin: (_cell, requestId) => Promise.resolve(void deletedPins.push(requestId)),
     pins: () => Promise.resolve([]),
     staffList: () => Promise.resolve({ items: [] }),
+    staffCount: () => Promise.resolve(0),
   };
   return { store, written, entries, pins, deletedPins };
 }

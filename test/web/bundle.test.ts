@@ -25,6 +25,8 @@ beforeAll(async () => {
     apiUrl: inject('apiUrl'),
     issuer: inject('issuer'),
     audience: 'api://doorstep',
+    // Only public pages are read here; staff sign-in would discover this issuer on first use.
+    staff: { issuer: inject('issuer'), audience: 'api://doorstep-staff' },
     blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1',
     govukPayUrl: 'http://127.0.0.1:7073',
     entry: join(out, 'main.js'),

@@ -216,7 +216,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One request, for its reporter or staff */
+    /** One request, for its reporter or staff (a staff read is audited, with the reason given) */
     get: operations['getRequestsId'];
     put?: never;
     post?: never;
@@ -233,8 +233,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Requests for triage, filtered and paged */
+    /** Requests for triage, filtered (status, service, ward, age, overdue against the service’s expected time) and paged; the first page also counts requests per service */
     get: operations['getStaffRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/staff/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The teams requests can be assigned to (STAFF_TEAMS) */
+    get: operations['getStaffTeams'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1899,7 +1916,10 @@ export interface operations {
   getRequestsId: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Staff: why they are reading it (kept in the audit) */
+        'Access-Reason'?: string;
+      };
       path: {
         id: string;
       };
@@ -1983,9 +2003,77 @@ export interface operations {
         to?: string;
         bbox?: string;
         assignedTo?: string;
+        ward?: string;
+        overdue?: 'true' | 'false';
+        olderThanDays?: number;
         pageSize?: number;
         continuation?: string;
       };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getStaffTeams: {
+    parameters: {
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;

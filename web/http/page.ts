@@ -54,7 +54,7 @@ const maxFormBytes = 64 * 1024;
 
 export class FormTooLarge extends Error {}
 
-async function readForm(request: HttpRequest): Promise<URLSearchParams> {
+export async function readForm(request: HttpRequest): Promise<URLSearchParams> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
   const text = await request.text();
@@ -62,14 +62,14 @@ async function readForm(request: HttpRequest): Promise<URLSearchParams> {
   return new URLSearchParams(text);
 }
 
-const sameToken = (a: string, b: string) => {
+export const sameToken = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
 /** Browsers send Sec-Fetch-Site (or at least Origin) on POSTs: a cross-site form post stops here. */
-function sameOriginPost(request: HttpRequest, origin: string): boolean {
+export function sameOriginPost(request: HttpRequest, origin: string): boolean {
   const site = request.headers.get('sec-fetch-site');
   if (site !== null) return site === 'same-origin';
   const from = request.headers.get('origin');

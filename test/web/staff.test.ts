@@ -1,0 +1,218 @@
+/**
+ * #17 the staff workspace in a real browser, JavaScript on and off: staff sign in
+ * through the staff client into their own session, triage with filters (and a filter
+ * error), open a request (reporter details only for a stated reason), add an internal
+ * note (and an empty one), change status (only the transition table's next steps are
+ * offered), assign to a team, resend to the back office; a resident is refused. axe's
+ * WCAG 2.2 A/AA scan on every page and error state; screenshots of each.
+ */
+import { randomUUID } from 'node:crypto';
+import { CosmosClient } from '@azure/cosmos';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { emulatorKey } from '../../local/cosmos.js';
+import { requestDevToken } from '../../local/identity/provider.js';
+import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { cosmosOf } from '../support/outbox.js';
+import { waitFor } from '../support/wait.js';
+
+const site = inject('webUrl');
+const api = inject('apiUrl');
+const issuer = inject('issuer');
+const at = cosmosOf(inject('appSettings').CosmosDb);
+let browser: Browser;
+let cosmos: CosmosClient;
+
+beforeAll(async () => {
+  browser = await launch(inject('chromium'));
+  cosmos = new CosmosClient({
+    endpoint: at.endpoint,
+    key: emulatorKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+});
+afterAll(async () => {
+  await browser.close();
+  cosmos.dispose();
+});
+
+const dayMs = 86_400_000;
+const heading = (page: Page) => page.locator('h1').first().innerText();
+const rowIds = async (page: Page) =>
+  Promise.all((await page.locator('tbody tr').all()).map((row) => row.getAttribute('data-request-id')));
+const rowText = async (page: Page, key: string) =>
+  (
+    await page
+      .locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: key }) })
+      .first()
+      .innerText()
+  ).trim();
+
+/** A pothole report made `ageDays` ago in `ward` (set in the store: wards are set at creation once casework lands). */
+async function aReport(ward: string, ageDays: number, description: string): Promise<string> {
+  const token = await requestDevToken(issuer, `staff-web-${randomUUID().slice(0, 8)}`, ['resident']);
+  const response = await fetch(`${api}/api/requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      serviceCode: 'pothole',
+      description,
+      location: { lat: 51.4545, long: -2.5879 },
+      attributes: { where: 'road', size: 'medium' },
+    }),
+  });
+  expect(response.status).toBe(201);
+  const { id } = (await response.json()) as { id: string };
+  const item = cosmos.database(at.database).container('requests').item(id, id);
+  const { resource } = await item.read<Record<string, unknown>>();
+  if (!resource) throw new Error('not stored');
+  const earlier = (iso: unknown) => new Date(Date.parse(String(iso)) - ageDays * dayMs).toISOString();
+  await item.replace({
+    ...resource,
+    ward,
+    createdAt: earlier(resource.createdAt),
+    ...(resource.expectedAt ? { expectedAt: earlier(resource.expectedAt) } : {}),
+  });
+  // Sent to its back office first, so that "send again" has something to resend.
+  const staffToken = await requestDevToken(issuer, 'sam', ['staff']);
+  await waitFor(
+    async () => {
+      const read = await fetch(`${api}/api/requests/${id}`, { headers: { authorization: `Bearer ${staffToken}` } });
+      const body = (await read.json()) as { dispatch?: { state: string } | null };
+      return body.dispatch?.state !== undefined && body.dispatch.state !== 'pending';
+    },
+    { what: 'the report to be sent to its back office' },
+  );
+  return id;
+}
+
+describe('the staff workspace', () => {
+  for (const javaScript of [true, false]) {
+    const mode = javaScript ? 'js' : 'no-js';
+    const check = async (page: Page, name: string) => {
+      await screenshot(page, `staff-${name}-${mode}`);
+      if (javaScript) expect(await axeViolations(page), name).toEqual([]);
+    };
+
+    it(`when staff triage with filters, open a request, add a note, change status, assign and resend (${mode}), then each is done and shown`, async () => {
+      const ward = `E05${randomUUID().slice(0, 6)}`;
+      const marker = randomUUID().slice(0, 8);
+      const late = await aReport(ward, 40, `Late pothole ${marker}`);
+      const fresh = await aReport(ward, 1, `Fresh pothole ${marker}`);
+
+      const context = await newContext(browser, javaScript);
+      const page = await context.newPage();
+      await page.goto(`${site}/staff/requests`);
+      await signInAs(page, 'sam', site);
+      expect(await heading(page)).toBe('Triage queue');
+      expect(await page.locator('.govuk-service-navigation').innerText()).toContain('Staff workspace');
+      await check(page, 'queue');
+
+      // Filters: a GET form, so the same with and without JavaScript.
+      await page.getByLabel('Ward code').fill(ward);
+      await page.getByLabel('Service', { exact: true }).selectOption('pothole');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      expect(new URL(page.url()).searchParams.get('ward')).toBe(ward);
+      const rows = page.locator('tbody tr');
+      expect((await rowIds(page)).sort()).toEqual([late, fresh].sort());
+      expect(await page.getByRole('list', { name: 'Requests by service' }).innerText()).toContain('Pothole: 2');
+      await page.getByLabel('Overdue only').check();
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      expect(await rowIds(page)).toEqual([late]);
+      expect(await rows.first().innerText()).toContain('Overdue');
+      await check(page, 'queue-filtered');
+
+      await page.getByLabel('Reported at least this many days ago').fill('soon');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      expect(await page.locator('.govuk-error-summary').innerText()).toContain('whole number of days');
+      expect(await page.title()).toMatch(/^Error: /);
+      await check(page, 'queue-error');
+      await page.getByLabel('Reported at least this many days ago').fill('');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+
+      // The request's page.
+      await page.locator(`tbody tr[data-request-id="${late}"] a`).click();
+      expect(await heading(page)).toBe('Pothole');
+      expect(await rowText(page, 'Description')).toContain(`Late pothole ${marker}`);
+      expect(await page.locator('#reporter').locator('xpath=following-sibling::*[1]').innerText()).not.toContain(
+        'Sign-in ID',
+      );
+      expect(await rowText(page, 'State')).toMatch(/sent|acknowledged/);
+      await check(page, 'request');
+
+      // Reporter details: only for a reason, which the audit keeps.
+      await page.getByLabel('Why do you need them?').selectOption('Contacting the reporter about this request');
+      await page.getByRole('button', { name: 'Show reporter details' }).click();
+      expect(await rowText(page, 'Sign-in ID')).toContain('staff-web-');
+      await check(page, 'request-reporter');
+
+      // An internal note: empty first.
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      expect(await page.locator('.govuk-error-summary').innerText()).toContain('Enter the update or note');
+      await check(page, 'note-error');
+      await page.getByLabel('Internal note').check();
+      await page.getByLabel('Update or note').fill(`Inspector to look ${marker}`);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Internal note added');
+      const note = page.locator('.app-timeline__item--internal', { hasText: `Inspector to look ${marker}` });
+      expect(await note.innerText()).toContain('Internal');
+
+      // Status: only the next steps of the transition table are offered.
+      const options = await page.getByLabel('New status').locator('option').allInnerTexts();
+      expect(options).not.toContain('Received');
+      expect(options).toContain('Being investigated');
+      await page.getByLabel('New status').selectOption('investigating');
+      await page.getByLabel('Public update (optional)').fill('We are looking at it');
+      await page.getByRole('button', { name: 'Change status' }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Being investigated');
+      expect(await rowText(page, 'Status')).toContain('Being investigated');
+      await check(page, 'request-changed');
+
+      // Assign to a team: with nothing chosen first.
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      expect(await page.locator('.govuk-error-summary').innerText()).toContain('Select who to assign');
+      await check(page, 'assign-error');
+      await page.getByLabel('A team', { exact: true }).check();
+      await page.getByLabel('Team (if a team)').selectOption('highways');
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      expect(await rowText(page, 'Assigned to')).toContain('Highways');
+
+      // Resend to the back office.
+      await page.getByRole('button', { name: 'Send to the back office again' }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Sent to the back office again');
+      await check(page, 'request-resent');
+
+      // What the reporter sees has the public update, never the note.
+      const reporterView = await fetch(`${api}/api/open311/v2/requests/${late}.json`);
+      expect(await reporterView.text()).not.toContain(marker);
+      await context.close();
+    });
+  }
+
+  it('when a resident signs in to the staff workspace, or comes with their resident session, then they are refused', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    const resident = `staff-web-resident-${randomUUID().slice(0, 6)}`;
+    // Signed in on the residents' site first: that session never opens a staff page.
+    await page.goto(`${site}/my-account`);
+    await signInAs(page, resident, site);
+    expect(new URL(page.url()).pathname).toBe('/my-account');
+    const direct = await page.request.get(`${site}/staff/requests`, { maxRedirects: 0 });
+    expect(direct.status()).toBe(303);
+    expect(direct.headers().location).toMatch(/^\/staff\/sign-in/);
+
+    // Through the staff sign-in as a resident: a clear 403.
+    const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/staff/requests' && r.status() !== 303);
+    await page.goto(`${site}/staff/requests`);
+    // The provider remembers them: it may only ask for consent to the staff client.
+    if (new URL(page.url()).origin !== new URL(site).origin) {
+      if ((await page.locator('input[name=login]').count()) > 0) await signInAs(page, resident, site);
+      else await consentIfAsked(page, site);
+    }
+    expect((await refused).status()).toBe(403);
+    expect(await heading(page)).toBe('You cannot use the staff workspace');
+    await screenshot(page, 'staff-forbidden');
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
