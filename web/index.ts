@@ -165,6 +165,12 @@ route('pay-penalty-notice', ['GET', 'POST'], 'pay/penalty-notice', lazyPage(pay,
 route('pay-check', ['GET', 'POST'], 'pay/check', lazyPage(pay, 'checkAnswers', signedIn));
 route('pay-return', ['GET'], 'pay/return', lazyPage(pay, 'paymentReturn', signedIn));
 route('my-payment', ['GET'], 'my-account/payments/{id}', lazyPage(pay, 'receipt', signedIn));
+const yourData = () => import('./pages/your-data.js');
+route('your-data', ['GET', 'POST'], 'my-account/your-data', lazyPage(yourData, 'yourData', signedIn));
+route('my-export', ['GET'], 'my-account/exports/{id:guid}', lazyPage(yourData, 'oneExport', signedIn));
+route('my-export-file', ['GET'], 'my-account/exports/{id:guid}/file', lazyPage(yourData, 'exportFile', signedIn));
+route('delete-account', ['GET', 'POST'], 'my-account/delete', lazyPage(yourData, 'deleteAccount', signedIn));
+route('account-deleted', ['GET'], 'account-deleted', lazyPage(yourData, 'accountDeleted'));
 route(
   'resume',
   ['GET'],
