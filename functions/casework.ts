@@ -59,16 +59,23 @@ export async function getMyEnquiries(request: HttpRequest): Promise<HttpResponse
   return json(200, { items: items.map(toEnquirySummary) });
 }
 
-export async function getOneEnquiry(request: HttpRequest): Promise<HttpResponseInit> {
+async function oneEnquiry(request: HttpRequest, as: 'councillor' | 'staff'): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
   const enquiry = await getEnquiry(
     request.params.id ?? '',
     principal,
+    as,
     await depsFor.casework(),
     request.headers.get(accessReasonHeader),
   );
   return json(200, toEnquiryView(enquiry));
 }
+
+/** A councillor's own enquiry. */
+export const getOneEnquiry = (request: HttpRequest) => oneEnquiry(request, 'councillor');
+
+/** Any enquiry, for staff answering it (audited). */
+export const getStaffEnquiry = (request: HttpRequest) => oneEnquiry(request, 'staff');
 
 export async function getStaffEnquiries(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());

@@ -594,7 +594,7 @@ http(
   'staff-enquiries-get',
   ['GET'],
   'staff/enquiries/{id}',
-  lazyHttp(() => import('./casework.js'), 'getOneEnquiry'),
+  lazyHttp(() => import('./casework.js'), 'getStaffEnquiry'),
 );
 http(
   'staff-reports',

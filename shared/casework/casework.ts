@@ -137,12 +137,15 @@ export async function listAwaitingResponse(principal: Principal, deps: Pick<Case
 export async function getEnquiry(
   id: string,
   principal: Principal,
+  as: 'councillor' | 'staff',
   deps: Pick<CaseworkDeps, 'casework' | 'accessLog'>,
   reason?: string | null,
 ): Promise<EnquiryDoc> {
+  // The route's role first, so a caller without it learns nothing about which enquiries exist.
+  requireRole(principal, as);
   const enquiry = isUuid(id) ? await deps.casework.findEnquiry(id) : undefined;
-  if (!enquiry || (enquiry.councillor !== principal.sub && !isStaff(principal))) throw notFound('The enquiry');
-  if (enquiry.councillor !== principal.sub)
+  if (!enquiry || (as === 'councillor' && enquiry.councillor !== principal.sub)) throw notFound('The enquiry');
+  if (as === 'staff')
     await recordStaffAccess(
       deps.accessLog,
       principal,
