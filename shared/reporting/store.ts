@@ -41,6 +41,11 @@ export function cosmosReportIndex(reports: Container): ReportIndex {
         { name: '@from', value: query.from },
         { name: '@to', value: query.to },
       ];
+      // In the query as well as the partition key: not every Cosmos DB server honours the option alone.
+      if (query.service) {
+        where.push('c.pk = @service');
+        parameters.push({ name: '@service', value: query.service });
+      }
       if (query.ward) {
         where.push('c.ward = @ward');
         parameters.push({ name: '@ward', value: query.ward });

@@ -261,15 +261,15 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     on: 'st-host-deployment',
   },
   {
-    call: 'list and show dead letters (npm run dlq)',
-    where: { file: 'scripts/dlq.ts', symbol: 'peekMessages' },
+    call: 'list and show dead letters (npm run dlq; the same use cases as the operator API)',
+    where: { file: 'shared/operations/dead-letters.ts', symbol: 'peekMessages' },
     caller: 'operators',
     permission: sbReceive,
     on: 'sb',
   },
   {
     call: 'replay dead letters to their entity (npm run dlq replay)',
-    where: { file: 'scripts/dlq.ts', symbol: 'createSender' },
+    where: { file: 'shared/operations/dead-letters.ts', symbol: 'createSender' },
     caller: 'operators',
     permission: sbSend,
     on: 'sb',

@@ -74,7 +74,7 @@ async function aReport(ward: string, ageDays: number, description: string): Prom
     ...(resource.expectedAt ? { expectedAt: earlier(resource.expectedAt) } : {}),
   });
   // Sent to its back office first, so that "send again" has something to resend.
-  const staffToken = await requestDevToken(issuer, 'sam', ['staff']);
+  const staffToken = await requestDevToken(inject('appSettings').WORKFORCE_OIDC_ISSUER ?? '', 'sam', ['staff']);
   await waitFor(
     async () => {
       const read = await fetch(`${api}/api/requests/${id}`, { headers: { authorization: `Bearer ${staffToken}` } });
