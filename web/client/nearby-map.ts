@@ -5,9 +5,9 @@
  * The numbered list on the page says everything the map shows; a pin only
  * saves a click by selecting its report in that list.
  */
+import { projection, size } from './map-projection.js';
+
 const svgNs = 'http://www.w3.org/2000/svg';
-const size = 320;
-const metresPerDegree = 111_320;
 
 interface Pin {
   readonly n: number;
@@ -16,7 +16,7 @@ interface Pin {
   readonly long: number;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(
+export function svg<K extends keyof SVGElementTagNameMap>(
   name: K,
   attributes: Record<string, string | number>,
   text?: string,
@@ -48,9 +48,7 @@ export function drawNearbyMap(container: HTMLElement): void {
   if (!Number.isFinite(lat) || !Number.isFinite(long) || !(radius > 0) || !Array.isArray(parsed)) return;
   const pins = parsed.filter(isPin);
   // Metres east and north of the chosen place, scaled so the search circle fills the square.
-  const scale = (size / 2 - 20) / radius;
-  const x = (l: number) => size / 2 + (l - long) * metresPerDegree * Math.cos((lat * Math.PI) / 180) * scale;
-  const y = (l: number) => size / 2 - (l - lat) * metresPerDegree * scale;
+  const { scale, x, y } = projection(lat, long, radius);
 
   const map = svg('svg', {
     viewBox: `0 0 ${size} ${size}`,

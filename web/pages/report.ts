@@ -27,7 +27,8 @@ const journeySchema = z.object({
   serviceCode: z.string().optional(),
   answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
   description: z.string().optional(),
-  location: addressView.optional(),
+  /** The address nearest the problem; `lat`/`long` are where the resident marked it on the map, if they did. */
+  location: addressView.extend({ marked: z.boolean().optional() }).optional(),
 });
 type Journey = z.infer<typeof journeySchema>;
 
@@ -195,6 +196,35 @@ const fieldId = (a: AttributeView) => a.code;
 
 // --- 3. Where is it? -----------------------------------------------------------------------------
 
+/** Metres around the selected address the map shows (web/client/pick-map.ts). */
+export const pickRadius = 150;
+/**
+ * How far from the selected address a marked spot may be: the map's corner is
+ * about 170 m away; anything further was not marked on that map (decision 0860).
+ */
+export const maxMarkDistance = 250;
+
+/** Metres between two positions (equirectangular: exact enough at this range). */
+function metresBetween(a: { lat: number; long: number }, b: { lat: number; long: number }): number {
+  const east = (b.long - a.long) * 111_320 * Math.cos((a.lat * Math.PI) / 180);
+  const north = (b.lat - a.lat) * 111_320;
+  return Math.hypot(east, north);
+}
+
+const coordinate = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,3}(\.\d{1,8})?$/)
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+/** The map's hidden fields: both empty (no mark, as without JavaScript) or both a position. */
+const markSchema = z.union([
+  z.object({ lat: z.literal('').optional(), long: z.literal('').optional() }).transform(() => undefined),
+  z.object({ lat: coordinate(-90, 90), long: coordinate(-180, 180) }),
+]);
+const markError = 'Mark the place on the map again, or continue without marking it';
+
 export const chooseLocation: PageHandler = async (page) => {
   const journey = journeyOf(page);
   if (!journey.serviceCode) return { redirect: '/report' };
@@ -217,12 +247,20 @@ export const chooseLocation: PageHandler = async (page) => {
   }
   if (page.request.method === 'POST' && errors.length === 0) {
     const chosen = found.find((a) => a.uprn === page.form.get('uprn'));
-    if (chosen) {
-      saveJourney(page, { ...journey, location: chosen });
+    const mark = markSchema.safeParse({
+      lat: page.form.get('lat') ?? undefined,
+      long: page.form.get('long') ?? undefined,
+    });
+    // Inside the council's area because it is near an address from its gazetteer; the API checks the boundary too.
+    const marked = mark.success && mark.data && (!chosen || metresBetween(chosen, mark.data) <= maxMarkDistance);
+    if (!mark.success || (mark.data && !marked)) errors.push({ field: 'location-map', text: markError });
+    else if (chosen) {
+      const location = mark.data ? { ...chosen, ...mark.data, marked: true } : chosen;
+      saveJourney(page, { ...journey, location });
       // Has it been reported already? (web/pages/nearby.ts, which goes on to check answers)
       return { redirect: '/report/nearby' };
     }
-    errors.push({ field: 'uprn', text: 'Select the address nearest the problem' });
+    if (!chosen) errors.push({ field: 'uprn', text: 'Select the address nearest the problem' });
   }
   return {
     view: 'report-location',
@@ -232,7 +270,11 @@ export const chooseLocation: PageHandler = async (page) => {
       errors: errorSummary(errors),
       qError: errorFor(errors, 'q'),
       uprnError: errorFor(errors, 'uprn'),
+      mapError: errorFor(errors, 'location-map'),
       addresses: found.map((a) => ({ value: a.uprn, text: a.address, hint: { text: a.postcode } })),
+      // For the map drawn by web/client/pick-map.ts, as JSON in a data- attribute (no inline script).
+      places: JSON.stringify(found.map(({ uprn, address, lat, long }) => ({ uprn, address, lat, long }))),
+      pickRadius,
     },
   };
 };
@@ -303,7 +345,11 @@ export const checkAnswers: PageHandler = async (page) => {
     { key: 'Description', value: journey.description, href: '/report/questions', label: 'the description' },
     {
       key: 'Location',
-      value: `${journey.location.address} (${journey.location.postcode})`,
+      value:
+        `${journey.location.address} (${journey.location.postcode})` +
+        (journey.location.marked
+          ? `, marked on the map at ${journey.location.lat.toFixed(5)}, ${journey.location.long.toFixed(5)}`
+          : ''),
       href: '/report/location',
       label: 'the location',
     },
