@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordStaffAccess, type AccessLog } from '../audit/access-log.js';
 import { notFound, validationFailed } from '../errors.js';
-import { isStaff, requireRole, type Principal } from '../identity/principal.js';
+import { requireRole, type Principal } from '../identity/principal.js';
 import type { NotifyPort } from '../notifications/notifications.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
 import { submitServiceRequest, type ServiceRequestDeps } from '../service-requests/service-requests.js';
