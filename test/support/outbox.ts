@@ -37,7 +37,8 @@ export async function outboxPublished(at: CosmosAt, partitions: readonly string[
           .fetchAll();
         return resources.length > 0 && resources.every((r) => r.state === 'sent');
       },
-      { what: 'the outbox to be published' },
+      // A deadline, not a duration: after an outage the publisher catches up at the machine's pace.
+      { what: 'the outbox to be published', timeout: 60_000 },
     );
   } finally {
     cosmos.dispose();
