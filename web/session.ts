@@ -6,8 +6,8 @@
  * See docs/decisions/0800-web-session-cookie.md.
  */
 import { randomBytes } from 'node:crypto';
-import { EncryptJWT, jwtDecrypt } from 'jose';
 import { z } from 'zod';
+import { seal, sealedCookieHeader, unseal, type SealedCookie } from './sealed-cookie.js';
 
 export const sessionCookieName = '__Host-doorstep';
 /** Sign-in state lives no longer than this, whatever the token says. */
@@ -45,37 +45,18 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export const newSession = (): Session => ({ csrf: randomBytes(32).toString('base64url') });
 
-export async function sealSession(session: Session, key: Uint8Array): Promise<string> {
-  return new EncryptJWT({ s: session })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-    .setIssuedAt()
-    .setExpirationTime(`${maxSessionSeconds}s`)
-    .encrypt(key);
-}
+const sessionCookieKind: SealedCookie<Session> = { claim: 's', schema: sessionSchema, maxSeconds: maxSessionSeconds };
+
+export const sealSession = (session: Session, key: Uint8Array): Promise<string> =>
+  seal(sessionCookieKind, session, key);
 
 /** The session in a cookie value, or undefined when it is missing, tampered with, old or from another key. */
-export async function unsealSession(value: string | undefined, key: Uint8Array): Promise<Session | undefined> {
-  if (!value || value.length > 4096) return undefined;
-  try {
-    const { payload } = await jwtDecrypt(value, key, { keyManagementAlgorithms: ['dir'] });
-    const parsed = sessionSchema.safeParse(payload.s);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const unsealSession = (value: string | undefined, key: Uint8Array): Promise<Session | undefined> =>
+  unseal(sessionCookieKind, value, key);
 
-/**
- * `__Host-`: Secure, path /, no Domain, so no other host can set or read it.
- * `SameSite=Lax`, not Strict: a resident following a link in one of the council's
- * emails to their report must arrive signed in (a Strict cookie is not sent on
- * that first cross-site navigation); Lax still withholds it from cross-site POSTs,
- * and every form carries a CSRF token besides.
- */
-export function sessionCookie(value: string | undefined): string {
-  const base = `${sessionCookieName}=${value ?? ''}; Path=/; Secure; HttpOnly; SameSite=Lax`;
-  return value === undefined ? `${base}; Max-Age=0` : `${base}; Max-Age=${maxSessionSeconds}`;
-}
+/** The resident's cookie header (see web/sealed-cookie.ts for its attributes); no value clears it. */
+export const sessionCookie = (value: string | undefined): string =>
+  sealedCookieHeader(sessionCookieName, value, maxSessionSeconds);
 
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;

@@ -17,7 +17,7 @@ import { isOnLegalHold, type LegalHold } from '../uploads/legal-hold.js';
 import type { DocumentDoc } from '../uploads/model.js';
 import { purposes } from '../uploads/policy.js';
 import type { AccountActivity, QuietAccount, RetentionStores } from './retention-sweep.js';
-import { deleteBlobEverywhere, type PrivacyContainers } from './store.js';
+import { deleteBlobEverywhere, deleteItem, type PrivacyContainers } from './store.js';
 
 const closedStatuses =
   "('fixed', 'closed', 'duplicate', 'not-councils-responsibility', 'no-further-action', 'referred')";
@@ -28,16 +28,6 @@ export const endOfDay = (day: string) => `${day}T23:59:59.999Z`;
 async function query<T>(container: Container, spec: SqlQuerySpec, partitionKey?: string): Promise<T[]> {
   return (await container.items.query<T>(spec, partitionKey !== undefined ? { partitionKey } : {}).fetchAll())
     .resources;
-}
-
-async function deleteItem(container: Container, id: string, pk: string): Promise<number> {
-  try {
-    await container.item(id, pk).delete();
-    return 1;
-  } catch (error) {
-    if (isCosmosStatus(error, 404)) return 0;
-    throw error;
-  }
 }
 
 async function read<T extends object>(container: Container, id: string, pk = id): Promise<T | undefined> {

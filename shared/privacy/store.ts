@@ -39,7 +39,8 @@ async function ids(container: Container, query: SqlQuerySpec, partitionKey?: str
   return [...new Set(resources.map((r) => r.id))];
 }
 
-async function deleteItem(container: Container, id: string, pk: string): Promise<number> {
+/** Deletes one item: 1 if it was there, 0 if it was already gone (a rerun after a partial pass). */
+export async function deleteItem(container: Container, id: string, pk: string): Promise<number> {
   try {
     await container.item(id, pk).delete();
     return 1;

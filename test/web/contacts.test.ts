@@ -6,13 +6,12 @@
  * many codes, a channel without a confirmed contact, no updates chosen, a form without
  * its CSRF token), with axe's WCAG 2.2 A/AA scan on every page and error state.
  */
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
-import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
 import { codeSentTo } from '../support/contacts.js';
-import { cosmosOf } from '../support/outbox.js';
+import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 const notify = inject('govukNotifyUrl');
@@ -20,18 +19,9 @@ let browser: Browser;
 let cosmos: CosmosClient;
 
 beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-  const at = cosmosOf(inject('appSettings').CosmosDb);
-  cosmos = new CosmosClient({
-    endpoint: at.endpoint,
-    key: emulatorKey,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  ({ browser, cosmos } = await openWebSuite());
 });
-afterAll(async () => {
-  await browser.close();
-  cosmos.dispose();
-});
+afterAll(() => closeWebSuite({ browser, cosmos }));
 
 const heading = (page: Page) => page.locator('h1').first().innerText();
 const summary = async (page: Page) =>

@@ -8,14 +8,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
-import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
 import { pdf } from '../support/files.js';
-import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
+import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 const files = mkdtempSync(join(tmpdir(), 'doorstep-large-'));
@@ -23,17 +22,10 @@ let browser: Browser;
 let cosmos: CosmosClient;
 
 beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-  const at = cosmosOf(inject('appSettings').CosmosDb);
-  cosmos = new CosmosClient({
-    endpoint: at.endpoint,
-    key: emulatorKey,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  ({ browser, cosmos } = await openWebSuite());
 });
 afterAll(async () => {
-  await browser.close();
-  cosmos.dispose();
+  await closeWebSuite({ browser, cosmos });
   rmSync(files, { recursive: true, force: true });
 });
 

@@ -7,14 +7,14 @@
  * WCAG 2.2 A/AA scan on every page and error state; screenshots of each.
  */
 import { randomUUID } from 'node:crypto';
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
 import { requestDevToken } from '../../local/identity/provider.js';
-import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { axeViolations, consentIfAsked, newContext, screenshot, signInAs } from '../support/browser.js';
 import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
+import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 const api = inject('apiUrl');
@@ -24,17 +24,9 @@ let browser: Browser;
 let cosmos: CosmosClient;
 
 beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-  cosmos = new CosmosClient({
-    endpoint: at.endpoint,
-    key: emulatorKey,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  ({ browser, cosmos } = await openWebSuite());
 });
-afterAll(async () => {
-  await browser.close();
-  cosmos.dispose();
-});
+afterAll(() => closeWebSuite({ browser, cosmos }));
 
 const dayMs = 86_400_000;
 const heading = (page: Page) => page.locator('h1').first().innerText();

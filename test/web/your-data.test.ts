@@ -7,31 +7,21 @@
  * WCAG 2.2 A/AA scan on every page and state.
  */
 import { inflateRawSync } from 'node:zlib';
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
-import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
-import { cosmosOf } from '../support/outbox.js';
+import { axeViolations, consentIfAsked, newContext, screenshot, signInAs } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
+import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 let browser: Browser;
 let cosmos: CosmosClient;
 
 beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-  const at = cosmosOf(inject('appSettings').CosmosDb);
-  cosmos = new CosmosClient({
-    endpoint: at.endpoint,
-    key: emulatorKey,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  ({ browser, cosmos } = await openWebSuite());
 });
-afterAll(async () => {
-  await browser.close();
-  cosmos.dispose();
-});
+afterAll(() => closeWebSuite({ browser, cosmos }));
 
 const heading = (page: Page) => page.locator('h1').first().innerText();
 const jobs = () => cosmos.database('doorstep').container('privacy');

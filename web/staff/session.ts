@@ -5,8 +5,8 @@
  * name). Decision 1020.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { EncryptJWT, jwtDecrypt } from 'jose';
 import { z } from 'zod';
+import { seal, sealedCookieHeader, unseal, type SealedCookie } from '../sealed-cookie.js';
 
 export const staffCookieName = '__Host-doorstep-staff';
 /** A working day; the token usually runs out first. */
@@ -41,30 +41,18 @@ export function staffKey(siteKey: Uint8Array): Uint8Array {
   return key;
 }
 
-export async function sealStaffSession(session: StaffSession, key: Uint8Array): Promise<string> {
-  return new EncryptJWT({ staff: session })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-    .setIssuedAt()
-    .setExpirationTime(`${maxSessionSeconds}s`)
-    .encrypt(key);
-}
+const staffCookieKind: SealedCookie<StaffSession> = {
+  claim: 'staff',
+  schema: staffSessionSchema,
+  maxSeconds: maxSessionSeconds,
+};
 
-export async function unsealStaffSession(
-  value: string | undefined,
-  key: Uint8Array,
-): Promise<StaffSession | undefined> {
-  if (!value || value.length > 4096) return undefined;
-  try {
-    const { payload } = await jwtDecrypt(value, key, { keyManagementAlgorithms: ['dir'] });
-    const parsed = staffSessionSchema.safeParse(payload.staff);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const sealStaffSession = (session: StaffSession, key: Uint8Array): Promise<string> =>
+  seal(staffCookieKind, session, key);
+
+export const unsealStaffSession = (value: string | undefined, key: Uint8Array): Promise<StaffSession | undefined> =>
+  unseal(staffCookieKind, value, key);
 
 /** As the resident cookie (web/session.ts), Lax so the identity provider's redirect back carries it. */
-export function staffCookie(value: string | undefined): string {
-  const base = `${staffCookieName}=${value ?? ''}; Path=/; Secure; HttpOnly; SameSite=Lax`;
-  return value === undefined ? `${base}; Max-Age=0` : `${base}; Max-Age=${maxSessionSeconds}`;
-}
+export const staffCookie = (value: string | undefined): string =>
+  sealedCookieHeader(staffCookieName, value, maxSessionSeconds);
