@@ -66,7 +66,7 @@ describe('open data export', () => {
     });
     expect(fixed.status).toBe(200);
 
-    const { dir, rows } = await latestRows([pothole, missedBin], (r) =>
+    const { rows } = await latestRows([pothole, missedBin], (r) =>
       r.some((x) => x.request_id === pothole && x.status === 'fixed'),
     );
     const byId = new Map(rows.map((r) => [r.request_id, r]));
@@ -80,12 +80,20 @@ describe('open data export', () => {
     expect(String(p?.date)).toBe(String(p?.updated_at).slice(0, 10));
 
     // The CSV alongside says the same, and holds no description, address, UPRN or phone number (the Parquet files' columns are checked against the data map below).
-    const csv = await duck(
-      `SELECT request_id, status FROM read_csv('${dir}/service-requests/date=*/*.csv', header = true) WHERE request_id = '${pothole}' ORDER BY status`,
+    // Each batch writes its Parquet file, then its CSV: wait for the CSV too, not just the Parquet row.
+    const csvDir = await waitFor(
+      async () => {
+        const at = await downloadLake(storage(), dataLakeContainers.openData);
+        const csv = await duck(
+          `SELECT request_id, status FROM read_csv('${at}/service-requests/date=*/*.csv', header = true) WHERE request_id = '${pothole}' ORDER BY status`,
+        );
+        return csv.some((r) => r.status === 'fixed') ? at : undefined;
+      },
+      { timeout: 60_000, interval: 500, what: 'the fixed row in the CSV files' },
     );
-    expect(csv.map((r) => r.status)).toContain('fixed');
+    expect(csvDir).toBeDefined();
     const texts = await duck(
-      `SELECT count(*)::INTEGER AS n FROM read_text('${dir}/service-requests/date=*/*.csv') WHERE content LIKE '%${tag}%' OR content LIKE '%100012345679%' OR content LIKE '%07700900123%'`,
+      `SELECT count(*)::INTEGER AS n FROM read_text('${csvDir}/service-requests/date=*/*.csv') WHERE content LIKE '%${tag}%' OR content LIKE '%100012345679%' OR content LIKE '%07700900123%'`,
     );
     expect(texts[0]?.n).toBe(0);
   });
