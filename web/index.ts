@@ -5,7 +5,7 @@
  */
 import { app, type HttpHandler, type HttpMethod } from '@azure/functions';
 import type { PageHandler } from './http/page.js';
-import type { StaffPageHandler } from './staff/staff-page.js';
+import type { StaffPageHandler, StaffPageOptions } from './staff/staff-page.js';
 
 /**
  * In Azure the host hands each request to the worker as a stream (its HTTP proxy), so
@@ -182,7 +182,7 @@ route(
 function lazyStaffPage<M extends Record<K, StaffPageHandler>, K extends keyof M>(
   load: () => Promise<M>,
   name: K,
-  options: { signedIn: boolean } = { signedIn: true },
+  options: StaffPageOptions = { signedIn: true },
 ): HttpHandler {
   let handler: Promise<HttpHandler> | undefined;
   return async (request, context) => {
@@ -202,7 +202,12 @@ route('staff-sign-in', ['GET'], 'staff/sign-in', lazyStaffPage(staffSignIn, 'sta
 route('staff-callback', ['GET'], 'staff/auth/callback', lazyStaffPage(staffSignIn, 'staffSignInCallback', anyone));
 route('staff-sign-out', ['POST'], 'staff/sign-out', lazyStaffPage(staffSignIn, 'staffSignOut', anyone));
 route('staff-signed-out', ['GET'], 'staff/signed-out', lazyStaffPage(staffSignIn, 'staffSignedOut', anyone));
-route('staff-home', ['GET'], 'staff', lazyStaffPage(staffSignIn, 'staffHome'));
+route(
+  'staff-home',
+  ['GET'],
+  'staff',
+  lazyStaffPage(staffSignIn, 'staffHome', { roles: ['staff', 'admin', 'operator'] }),
+);
 route('staff-queue', ['GET'], 'staff/requests', lazyStaffPage(staffRequests, 'queue'));
 route('staff-request', ['GET'], 'staff/requests/{id}', lazyStaffPage(staffRequests, 'oneRequest'));
 route(
@@ -215,6 +220,65 @@ route('staff-request-status', ['POST'], 'staff/requests/{id}/status', lazyStaffP
 route('staff-request-update', ['POST'], 'staff/requests/{id}/updates', lazyStaffPage(staffRequests, 'addUpdate'));
 route('staff-request-assign', ['POST'], 'staff/requests/{id}/assignment', lazyStaffPage(staffRequests, 'assign'));
 route('staff-request-resend', ['POST'], 'staff/requests/{id}/resend', lazyStaffPage(staffRequests, 'resend'));
+
+// Moderation, refunds and dead letters: each for its own role (the API checks it again).
+const staffModeration = () => import('./pages/staff-moderation.js');
+const staffRefunds = () => import('./pages/staff-refunds.js');
+const staffDeadLetters = () => import('./pages/staff-dead-letters.js');
+const moderators = { roles: ['moderator'] };
+const finance = { roles: ['finance'] };
+const operators = { roles: ['operator'] };
+route(
+  'staff-moderation',
+  ['GET'],
+  'staff/requests/{id}/moderation',
+  lazyStaffPage(staffModeration, 'moderation', moderators),
+);
+route(
+  'staff-moderation-change',
+  ['POST'],
+  'staff/requests/{id}/moderation/change',
+  lazyStaffPage(staffModeration, 'moderate', moderators),
+);
+route('staff-payments', ['GET'], 'staff/payments', lazyStaffPage(staffRefunds, 'findPayment', finance));
+route('staff-payment', ['GET'], 'staff/payments/{id}', lazyStaffPage(staffRefunds, 'onePayment', finance));
+route('staff-refund', ['POST'], 'staff/payments/{id}/refunds', lazyStaffPage(staffRefunds, 'raiseRefund', finance));
+route(
+  'staff-refund-approval',
+  ['POST'],
+  'staff/payments/{id}/refunds/{refundId}/approval',
+  lazyStaffPage(staffRefunds, 'decideRefund', finance),
+);
+route(
+  'staff-dead-letters',
+  ['GET'],
+  'staff/dead-letters',
+  lazyStaffPage(staffDeadLetters, 'deadLetterCounts', operators),
+);
+route(
+  'staff-dead-letter-list',
+  ['GET'],
+  'staff/dead-letters/messages',
+  lazyStaffPage(staffDeadLetters, 'deadLetterList', operators),
+);
+route(
+  'staff-dead-letter',
+  ['GET'],
+  'staff/dead-letters/messages/{sequenceNumber}',
+  lazyStaffPage(staffDeadLetters, 'deadLetter', operators),
+);
+route(
+  'staff-dead-letter-replay',
+  ['POST'],
+  'staff/dead-letters/messages/{sequenceNumber}/replay',
+  lazyStaffPage(staffDeadLetters, 'replay', operators),
+);
+route(
+  'staff-dead-letter-discard',
+  ['GET', 'POST'],
+  'staff/dead-letters/messages/{sequenceNumber}/discard',
+  lazyStaffPage(staffDeadLetters, 'discard', operators),
+);
 
 // Last by precedence: `/` and anything no other route claims.
 route(

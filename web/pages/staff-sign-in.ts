@@ -40,4 +40,9 @@ export const staffSignOut: StaffPageHandler = async (page) => {
 
 export const staffSignedOut: StaffPageHandler = () => Promise.resolve({ view: 'staff-signed-out' });
 
-export const staffHome: StaffPageHandler = () => Promise.resolve({ redirect: '/staff/requests' });
+export const staffHome: StaffPageHandler = (page) => {
+  // The platform operator has no triage role: their home is the dead letters.
+  const roles = page.session.user?.roles ?? [];
+  const operatorOnly = roles.includes('operator') && !roles.some((r) => r === 'staff' || r === 'admin');
+  return Promise.resolve({ redirect: operatorOnly ? '/staff/dead-letters' : '/staff/requests' });
+};

@@ -59,10 +59,17 @@ function staffApi(baseUrl: string, accessToken: string | undefined, reason: stri
   return api;
 }
 
-export function staffPage(
-  handler: StaffPageHandler,
-  options: { signedIn?: boolean } = { signedIn: true },
-): HttpHandler {
+export interface StaffPageOptions {
+  /** False for the sign-in pages; signed in otherwise. */
+  readonly signedIn?: boolean;
+  /**
+   * The roles that may open the page, instead of the workspace's (a finance, moderator or
+   * operator page); anyone else gets the 403 page naming what is needed.
+   */
+  readonly roles?: readonly string[];
+}
+
+export function staffPage(handler: StaffPageHandler, options: StaffPageOptions = { signedIn: true }): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const config = webConfig();
     const nonce = randomBytes(16).toString('base64');
@@ -93,7 +100,9 @@ export function staffPage(
         cspNonce: nonce,
         councilName: config.councilName,
         contactEmail: config.contactEmail,
-        staffUser: session.user ? { name: session.user.name ?? session.user.sub, sub: session.user.sub } : undefined,
+        staffUser: session.user
+          ? { name: session.user.name ?? session.user.sub, sub: session.user.sub, roles: session.user.roles }
+          : undefined,
         csrfToken: session.csrf,
         currentPath: url.pathname,
         flash,
@@ -117,15 +126,20 @@ export function staffPage(
             data: { returnTo: staffReturnPath(url.pathname) },
           });
       }
-      if (options.signedIn) {
+      if (options.signedIn !== false) {
         const expired = session.user !== undefined && session.user.expiresAt <= Math.floor(Date.now() / 1000) + 30;
         if (!session.user || expired) {
           if (expired) session = { csrf: session.csrf, flash: 'You were signed out because your sign-in ran out.' };
           const back = request.method === 'GET' ? url.pathname + url.search : url.pathname;
           return await respond({ redirect: `/staff/sign-in?returnTo=${encodeURIComponent(staffReturnPath(back))}` });
         }
-        if (!session.user.roles.some((r) => workspaceRoles.has(r)))
-          return await respond({ view: 'staff-forbidden', status: 403 });
+        const allowed = options.roles ? new Set(options.roles) : workspaceRoles;
+        if (!session.user.roles.some((r) => allowed.has(r)))
+          return await respond(
+            options.roles
+              ? { view: 'staff-role-needed', status: 403, data: { roles: options.roles } }
+              : { view: 'staff-forbidden', status: 403 },
+          );
       }
       const pageRequest: StaffPageRequest = {
         request,
