@@ -164,7 +164,7 @@ export const moderate: StaffPageHandler = async (page) => {
       values,
     });
   }
-  if (!result.response.ok) throw new ApiError(result.response.status, (result.error ?? {}) as ApiError['problem']);
+  if (!result.response.ok) throw new ApiError(result.response.status, result.error ?? {});
   page.session = { ...page.session, flash: done };
   return { redirect: path(id) };
 };
