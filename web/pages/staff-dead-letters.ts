@@ -20,7 +20,11 @@ const messagePath = (entity: string, sequenceNumber: string, action = '') =>
 const replayable = (entity: string) => !entity.includes('/');
 
 export const deadLetterCounts: StaffPageHandler = async (page) => {
-  const { entities } = deadLetterCountsView.parse(ok(await page.api().GET('/operator/dead-letters')));
+  const result = await page.api().GET('/operator/dead-letters');
+  // Counting reads every entity's dead letters: when Service Bus is slow, say so and let them try again.
+  if (result.response.status === 503)
+    return { view: 'staff-dead-letters', status: 503, data: { unavailable: true, entities: [], total: 0 } };
+  const { entities } = deadLetterCountsView.parse(ok(result));
   return {
     view: 'staff-dead-letters',
     data: {
