@@ -81,6 +81,8 @@ const contactText = (value: string | null | undefined, confirmed: boolean) =>
 export const residentView: StaffPageHandler = async (page) => {
   const id = page.request.params.residentId ?? '';
   const reason = page.query.get('reason') ?? '';
+  // The API's own pattern (shared/residents/single-view.ts): anything else is no resident.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(id)) return { view: 'staff-not-found', status: 404 };
   if (!residentReasons.includes(reason)) {
     // Nothing is read (or recorded) until a reason is chosen.
     const asked = page.query.has('reason');
