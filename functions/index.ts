@@ -618,3 +618,10 @@ changeFeed(
     'indexRequestsForReports',
   ),
 );
+// The staff single view of a resident (decision 1060): every opening audited first.
+http(
+  'staff-resident-view',
+  ['GET'],
+  'staff/residents/{residentId}',
+  lazyHttp(() => import('./single-view.js'), 'getResidentSingleView'),
+);

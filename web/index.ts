@@ -220,6 +220,19 @@ route('staff-request-status', ['POST'], 'staff/requests/{id}/status', lazyStaffP
 route('staff-request-update', ['POST'], 'staff/requests/{id}/updates', lazyStaffPage(staffRequests, 'addUpdate'));
 route('staff-request-assign', ['POST'], 'staff/requests/{id}/assignment', lazyStaffPage(staffRequests, 'assign'));
 route('staff-request-resend', ['POST'], 'staff/requests/{id}/resend', lazyStaffPage(staffRequests, 'resend'));
+// The single view of a resident (decision 1060) and the managers' report.
+route(
+  'staff-resident',
+  ['GET'],
+  'staff/residents/{residentId}',
+  lazyStaffPage(() => import('./pages/staff-resident.js'), 'residentView'),
+);
+route(
+  'staff-reports',
+  ['GET'],
+  'staff/reports',
+  lazyStaffPage(() => import('./pages/staff-reports.js'), 'reports'),
+);
 
 // Moderation, refunds and dead letters: each for its own role (the API checks it again).
 const staffModeration = () => import('./pages/staff-moderation.js');

@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 
 export type AccessActorKind = 'staff' | 'partner';
-export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export' | 'enquiry';
+export type AccessedType = 'request' | 'profile' | 'document' | 'payment' | 'export' | 'enquiry' | 'resident';
 
 export interface AccessEntry {
   readonly id: string;
@@ -86,6 +86,8 @@ export const accessPurposes = {
   'records.metadata': 'Filing the document in the council’s records system (its metadata and case)',
   'records.content': 'Filing the document in the council’s records system (the file)',
   'enquiry.read': 'Answering a councillor’s enquiry (the resident it is for, and their consent)',
+  'resident.view':
+    'Seeing the resident’s requests, payments, documents and contact preferences together (staff single view)',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 

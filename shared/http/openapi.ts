@@ -18,6 +18,7 @@ import { staffExportSchema } from '../privacy/export.js';
 import { newUploadSchema } from '../uploads/model.js';
 import { councillorWardsSchema, newEnquirySchema, wardRequestsQuery } from '../casework/model.js';
 import { reportQuery } from '../reporting/model.js';
+import { singleViewQuery } from '../residents/single-view.js';
 import {
   listMineQuery,
   nearbyQuery,
@@ -577,6 +578,17 @@ const operations: readonly Operation[] = [
     success: 204,
   },
   ...caseworkOperations,
+  {
+    method: 'get',
+    path: '/staff/residents/{residentId}',
+    summary:
+      'The single view of a resident: one page each of their requests, payments and documents, and their contact preferences (recorded in the access audit first; 503 if it cannot be)',
+    auth: 'staff',
+    pathParams: ['residentId'],
+    query: singleViewQuery,
+    headers: [{ name: 'Access-Reason', required: false, description: 'Why you are opening it (added to the audit)' }],
+    success: 200,
+  },
 ];
 
 /** Every route `functions/index.ts` serves];

@@ -78,6 +78,7 @@ import type { TriageDeps } from '../service-requests/triage.js';
 import type { OpenDataDeps } from '../open-data/export.js';
 import { blobDataLake } from '../open-data/lake.js';
 import type { SensorDeps } from '../sensors/sensors.js';
+import type { SingleViewDeps } from '../residents/single-view.js';
 import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../sensors/store.js';
 /** Every Cosmos store, over the containers of `shared/data/cosmos-containers.ts`. Private: slices take stores. */
 const stores = once(async () => {
@@ -520,5 +521,17 @@ export const depsFor = {
   triage: once(async (): Promise<TriageDeps> => {
     const s = await stores();
     return { requests: s.requests, catalogue: s.catalogue, teams: config().staffTeams, now };
+  }),
+
+  /** The staff single view of a resident: the profile and each slice's My Account entries, audited (decision 1060). */
+  singleView: once(async (): Promise<SingleViewDeps> => {
+    const s = await stores();
+    return {
+      profiles: s.profiles,
+      requests: s.requests,
+      payments: s.payments,
+      documents: s.documents,
+      accessLog: s.accessLog,
+    };
   }),
 };

@@ -538,6 +538,7 @@ const routes: readonly { method: string; template: string }[] = [
   { method: 'GET', template: 'me/payments' },
   { method: 'GET', template: 'staff/dispatches' },
   { method: 'POST', template: 'staff/requests/{id}/dispatch' },
+  { method: 'GET', template: 'staff/residents/{id}' },
 ];
 
 /** Numbers at and past every edge: coordinates, sizes, and what parsers make of them. */
@@ -580,6 +581,7 @@ const numericParams: readonly { path: string; params: readonly string[]; base: R
   { path: 'staff/requests', params: ['pageSize'], base: {}, as: 'staff' },
   { path: 'staff/requests', params: ['bbox'], base: {}, as: 'staff' },
   { path: 'staff/dispatches', params: ['pageSize'], base: {}, as: 'staff' },
+  { path: 'staff/residents/hostile-input-resident', params: ['pageSize'], base: {}, as: 'staff' },
   { path: 'open311/v2/requests.json', params: ['lat', 'long', 'page_size', 'radius'], base: {}, as: 'anonymous' },
   { path: 'open311/v2/servicerequestupdates.json', params: ['page_size'], base: {}, as: 'anonymous' },
 ];
