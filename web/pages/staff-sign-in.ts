@@ -40,4 +40,11 @@ export const staffSignOut: StaffPageHandler = async (page) => {
 
 export const staffSignedOut: StaffPageHandler = () => Promise.resolve({ view: 'staff-signed-out' });
 
-export const staffHome: StaffPageHandler = () => Promise.resolve({ redirect: '/staff/requests' });
+/** Each role starts at its own page: a councillor who is not also staff has no triage queue. */
+export const staffHome: StaffPageHandler = (page) =>
+  Promise.resolve({
+    redirect:
+      page.session.user?.roles.includes('councillor') && !page.session.user.roles.some((r) => r === 'staff' || r === 'admin')
+        ? '/staff/councillor/enquiries'
+        : '/staff/requests',
+  });

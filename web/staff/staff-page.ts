@@ -61,8 +61,10 @@ function staffApi(baseUrl: string, accessToken: string | undefined, reason: stri
 
 export function staffPage(
   handler: StaffPageHandler,
-  options: { signedIn?: boolean } = { signedIn: true },
+  /** `roles`: who may open the page (the workspace's roles unless said: councillor pages name their own). */
+  options: { signedIn?: boolean; roles?: readonly string[] } = { signedIn: true },
 ): HttpHandler {
+  const allowed = options.roles ? new Set(options.roles) : workspaceRoles;
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const config = webConfig();
     const nonce = randomBytes(16).toString('base64');
@@ -93,7 +95,9 @@ export function staffPage(
         cspNonce: nonce,
         councilName: config.councilName,
         contactEmail: config.contactEmail,
-        staffUser: session.user ? { name: session.user.name ?? session.user.sub, sub: session.user.sub } : undefined,
+        staffUser: session.user
+          ? { name: session.user.name ?? session.user.sub, sub: session.user.sub, roles: session.user.roles }
+          : undefined,
         csrfToken: session.csrf,
         currentPath: url.pathname,
         flash,
@@ -124,7 +128,7 @@ export function staffPage(
           const back = request.method === 'GET' ? url.pathname + url.search : url.pathname;
           return await respond({ redirect: `/staff/sign-in?returnTo=${encodeURIComponent(staffReturnPath(back))}` });
         }
-        if (!session.user.roles.some((r) => workspaceRoles.has(r)))
+        if (!session.user.roles.some((r) => allowed.has(r)))
           return await respond({ view: 'staff-forbidden', status: 403 });
       }
       const pageRequest: StaffPageRequest = {
