@@ -182,7 +182,7 @@ route(
 function lazyStaffPage<M extends Record<K, StaffPageHandler>, K extends keyof M>(
   load: () => Promise<M>,
   name: K,
-  options: { signedIn: boolean } = { signedIn: true },
+  options: { signedIn: boolean; roles?: readonly string[] } = { signedIn: true },
 ): HttpHandler {
   let handler: Promise<HttpHandler> | undefined;
   return async (request, context) => {
@@ -202,7 +202,12 @@ route('staff-sign-in', ['GET'], 'staff/sign-in', lazyStaffPage(staffSignIn, 'sta
 route('staff-callback', ['GET'], 'staff/auth/callback', lazyStaffPage(staffSignIn, 'staffSignInCallback', anyone));
 route('staff-sign-out', ['POST'], 'staff/sign-out', lazyStaffPage(staffSignIn, 'staffSignOut', anyone));
 route('staff-signed-out', ['GET'], 'staff/signed-out', lazyStaffPage(staffSignIn, 'staffSignedOut', anyone));
-route('staff-home', ['GET'], 'staff', lazyStaffPage(staffSignIn, 'staffHome'));
+route(
+  'staff-home',
+  ['GET'],
+  'staff',
+  lazyStaffPage(staffSignIn, 'staffHome', { signedIn: true, roles: ['staff', 'admin', 'councillor'] }),
+);
 route('staff-queue', ['GET'], 'staff/requests', lazyStaffPage(staffRequests, 'queue'));
 route('staff-request', ['GET'], 'staff/requests/{id}', lazyStaffPage(staffRequests, 'oneRequest'));
 route(
@@ -215,6 +220,41 @@ route('staff-request-status', ['POST'], 'staff/requests/{id}/status', lazyStaffP
 route('staff-request-update', ['POST'], 'staff/requests/{id}/updates', lazyStaffPage(staffRequests, 'addUpdate'));
 route('staff-request-assign', ['POST'], 'staff/requests/{id}/assignment', lazyStaffPage(staffRequests, 'assign'));
 route('staff-request-resend', ['POST'], 'staff/requests/{id}/resend', lazyStaffPage(staffRequests, 'resend'));
+
+// Councillors' casework (decision 1050): councillors sign in at the staff sign-in; staff see the enquiries.
+const casework = () => import('./pages/councillor-casework.js');
+const councillor = { signedIn: true, roles: ['councillor'] };
+route(
+  'councillor-enquiries',
+  ['GET'],
+  'staff/councillor/enquiries',
+  lazyStaffPage(casework, 'myEnquiries', councillor),
+);
+route(
+  'councillor-enquiry-new',
+  ['GET'],
+  'staff/councillor/enquiries/new',
+  lazyStaffPage(casework, 'chooseEnquiryService', councillor),
+);
+route(
+  'councillor-enquiry-details',
+  ['GET', 'POST'],
+  'staff/councillor/enquiries/new/details',
+  lazyStaffPage(casework, 'enquiryDetails', councillor),
+);
+route(
+  'councillor-enquiry',
+  ['GET'],
+  'staff/councillor/enquiries/{id:guid}',
+  lazyStaffPage(casework, 'oneEnquiry', councillor),
+);
+route('councillor-requests', ['GET'], 'staff/councillor/requests', lazyStaffPage(casework, 'wardRequests', councillor));
+route(
+  'staff-enquiries',
+  ['GET'],
+  'staff/enquiries',
+  lazyStaffPage(() => import('./pages/staff-enquiries.js'), 'staffEnquiries'),
+);
 
 // Last by precedence: `/` and anything no other route claims.
 route(

@@ -171,3 +171,13 @@ describe('enquiry reminders', () => {
     expect(f.sent).toEqual([]);
   });
 });
+
+describe('working days left', () => {
+  it('when counting to a deadline, then weekends and bank holidays are not counted, and a passed deadline is negative', async () => {
+    const { workingDaysUntil } = await import('../../shared/casework/working-days.js');
+    expect(workingDaysUntil('2026-12-21', '2026-12-21')).toBe(0);
+    // Mon 21 Dec to Tue 29 Dec 2026: 22, 23, 24, (25, 26, 27 weekend/Christmas, 28 Boxing Day substitute) 29.
+    expect(workingDaysUntil('2026-12-21', '2026-12-29')).toBe(4);
+    expect(workingDaysUntil('2026-12-29', '2026-12-21')).toBe(-4);
+  });
+});

@@ -44,7 +44,8 @@ export const staffSignedOut: StaffPageHandler = () => Promise.resolve({ view: 's
 export const staffHome: StaffPageHandler = (page) =>
   Promise.resolve({
     redirect:
-      page.session.user?.roles.includes('councillor') && !page.session.user.roles.some((r) => r === 'staff' || r === 'admin')
+      page.session.user?.roles.includes('councillor') &&
+      !page.session.user.roles.some((r) => r === 'staff' || r === 'admin')
         ? '/staff/councillor/enquiries'
         : '/staff/requests',
   });
