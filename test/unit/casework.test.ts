@@ -175,7 +175,7 @@ describe('enquiry reminders', () => {
 
   it('when staff respond after the reminder went, then the next run marks the enquiry answered (it was left awaiting for ever)', async () => {
     const clock = { now: new Date('2026-12-10T08:00:00Z') };
-    const timeline: ServiceRequestDoc['timeline'] = [
+    const timeline: ServiceRequestDoc['timeline'][number][] = [
       { at: '2026-11-30T10:00:00.000Z', kind: 'submitted', by: 'resident' },
     ];
     const f = fakes(anEnquiry(), () => aRequest([...timeline]), clock);
