@@ -82,6 +82,7 @@ export const queue: StaffPageHandler = async (page) => {
   const [services, teams, wards, found] = await Promise.all([
     api.GET('/services').then((r) => staffServicesView.parse(ok(r)).items),
     teamsOf(api),
+    // The ward filter is a list of the council's wards (code and name: the same shape as a service's).
     api.GET('/wards').then((r) => staffServicesView.parse(ok(r)).items),
     errors.length > 0
       ? undefined
