@@ -24,6 +24,7 @@ import { logEvent } from '../shared/observability/log.js';
 import { depsFor } from '../shared/platform/deps.js';
 import { reportQuery } from '../shared/reporting/model.js';
 import { indexRequests, reportFor } from '../shared/reporting/reporting.js';
+import { ukDate, workingDaysUntil } from '../shared/casework/working-days.js';
 import { etagOf, toResidentView } from '../shared/service-requests/views.js';
 import { toWardView } from '../shared/wards/ward-set.js';
 import { wards } from '../shared/wards/wards.js';
@@ -79,8 +80,17 @@ export const getStaffEnquiry = (request: HttpRequest) => oneEnquiry(request, 'st
 
 export async function getStaffEnquiries(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
-  const items = await listAwaitingResponse(principal, await depsFor.casework());
-  return json(200, { items: items.map(toEnquirySummary) });
+  const deps = await depsFor.casework();
+  const items = await listAwaitingResponse(principal, deps);
+  const today = ukDate(deps.now());
+  return json(200, {
+    today,
+    items: items.map((e) => ({
+      ...toEnquirySummary(e),
+      remindOn: e.remindOn,
+      workingDaysLeft: workingDaysUntil(today, e.respondBy),
+    })),
+  });
 }
 
 export async function getWardRequests(request: HttpRequest): Promise<HttpResponseInit> {

@@ -206,7 +206,7 @@ route(
   'staff-home',
   ['GET'],
   'staff',
-  lazyStaffPage(staffSignIn, 'staffHome', { roles: ['staff', 'admin', 'operator'] }),
+  lazyStaffPage(staffSignIn, 'staffHome', { roles: ['staff', 'admin', 'operator', 'councillor', 'finance'] }),
 );
 route('staff-queue', ['GET'], 'staff/requests', lazyStaffPage(staffRequests, 'queue'));
 route('staff-request', ['GET'], 'staff/requests/{id}', lazyStaffPage(staffRequests, 'oneRequest'));
@@ -291,6 +291,41 @@ route(
   ['GET', 'POST'],
   'staff/dead-letters/messages/{sequenceNumber}/discard',
   lazyStaffPage(staffDeadLetters, 'discard', operators),
+);
+
+// Councillors' casework (decision 1050): councillors sign in at the staff sign-in; staff see the enquiries.
+const casework = () => import('./pages/councillor-casework.js');
+const councillor = { signedIn: true, roles: ['councillor'] };
+route(
+  'councillor-enquiries',
+  ['GET'],
+  'staff/councillor/enquiries',
+  lazyStaffPage(casework, 'myEnquiries', councillor),
+);
+route(
+  'councillor-enquiry-new',
+  ['GET'],
+  'staff/councillor/enquiries/new',
+  lazyStaffPage(casework, 'chooseEnquiryService', councillor),
+);
+route(
+  'councillor-enquiry-details',
+  ['GET', 'POST'],
+  'staff/councillor/enquiries/new/details',
+  lazyStaffPage(casework, 'enquiryDetails', councillor),
+);
+route(
+  'councillor-enquiry',
+  ['GET'],
+  'staff/councillor/enquiries/{id:guid}',
+  lazyStaffPage(casework, 'oneEnquiry', councillor),
+);
+route('councillor-requests', ['GET'], 'staff/councillor/requests', lazyStaffPage(casework, 'wardRequests', councillor));
+route(
+  'staff-enquiries',
+  ['GET'],
+  'staff/enquiries',
+  lazyStaffPage(() => import('./pages/staff-enquiries.js'), 'staffEnquiries'),
 );
 
 // Last by precedence: `/` and anything no other route claims.

@@ -22,6 +22,8 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'fay', name: 'Fay Ledger (finance)', email: 'fay.ledger@council.example', roles: ['staff', 'finance'] },
   { sub: 'cllr', name: 'Cllr Chris Ward', email: 'chris.ward@council.example', roles: ['councillor'] },
   { sub: 'ops', name: 'Oli Ops (platform operator)', email: 'oli.ops@council.example', roles: ['operator'] },
+  // A second councillor, so the casework browser test's wards and enquiries are its own.
+  { sub: 'cllr-web', name: 'Cllr Robin Moor', email: 'robin.moor@council.example', roles: ['councillor'] },
 ];
 
 /** Which local issuer a token for these roles comes from: any role but resident is the workforce's. */

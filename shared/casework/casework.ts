@@ -222,8 +222,10 @@ export const hasResponse = (request: ServiceRequestDoc, raisedAt: string): boole
 export const maxRemindersPerRun = 100;
 
 /**
- * The reminder timer: each enquiry awaiting a response whose reminder day has come is
- * either found answered (and marked so) or reminded, once. The claim is written before
+ * The reminder timer: every enquiry awaiting a response is checked for one and marked
+ * answered when it has been (so councillors and staff see it within one run, and one
+ * answered after its reminder is not left awaiting for ever); each whose reminder day
+ * has come and that is still unanswered is reminded, once. The claim is written before
  * the email goes, conditional on the ETag, so two runs never both send; a failed send
  * gives the claim back for the next run.
  */
@@ -232,26 +234,37 @@ export async function sendEnquiryReminders(
 ): Promise<{ reminded: number; responded: number; skipped: number }> {
   const now = deps.now();
   const today = ukDate(now);
-  const due = await deps.casework.dueReminders(today, maxRemindersPerRun);
+  // Two reads, so that old unanswered enquiries (already reminded) never crowd out new reminders.
+  const [awaiting, due] = await Promise.all([
+    deps.casework.awaitingResponse(maxRemindersPerRun),
+    deps.casework.dueReminders(today, maxRemindersPerRun),
+  ]);
   let reminded = 0;
   let responded = 0;
   let skipped = 0;
-  for (const enquiry of due) {
+  const checked = new Set<string>();
+  const markIfAnswered = async (enquiry: EnquiryDoc): Promise<boolean> => {
+    checked.add(enquiry.id);
     const request = await deps.getRequest(enquiry.requestId);
-    if (request && hasResponse(request, enquiry.raisedAt)) {
-      const answered = request.timeline.find(
-        (t) => t.at > enquiry.raisedAt && (t.by === 'council' || t.by === 'partner') && t.kind !== 'submitted',
-      );
-      if (
-        await deps.casework.replaceIfUnchanged({
-          ...enquiry,
-          state: move(enquiry.state, 'responded'),
-          respondedAt: answered?.at ?? request.updatedAt,
-        })
-      )
-        responded++;
-      continue;
-    }
+    if (!request || !hasResponse(request, enquiry.raisedAt)) return false;
+    const answered = request.timeline.find(
+      (t) => t.at > enquiry.raisedAt && (t.by === 'council' || t.by === 'partner') && t.kind !== 'submitted',
+    );
+    if (
+      await deps.casework.replaceIfUnchanged({
+        ...enquiry,
+        state: move(enquiry.state, 'responded'),
+        respondedAt: answered?.at ?? request.updatedAt,
+      })
+    )
+      responded++;
+    return true;
+  };
+  const answeredNow = new Set<string>();
+  for (const enquiry of awaiting) if (await markIfAnswered(enquiry)) answeredNow.add(enquiry.id);
+  for (const enquiry of due) {
+    if (answeredNow.has(enquiry.id)) continue;
+    if (!checked.has(enquiry.id) && (await markIfAnswered(enquiry))) continue;
     if (!deps.templateId || !deps.mailbox) {
       skipped++;
       continue;

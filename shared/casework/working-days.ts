@@ -69,3 +69,25 @@ export const ukDate = (at: Date): string =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
     .format(at)
     .slice(0, 10);
+
+/**
+ * Working days from `from` to `to`: how many `addWorkingDays(from, n)` needs to reach
+ * `to` (0 on the day, negative once it has passed). A deadline on a weekend counts as
+ * the working day before it.
+ */
+export function workingDaysUntil(
+  from: string,
+  to: string,
+  holidays: ReadonlySet<string> = englandAndWalesBankHolidays,
+): number {
+  if (from === to) return 0;
+  const forward = from < to;
+  const step = forward ? dayMs : -dayMs;
+  let count = 0;
+  for (let ms = Date.parse(`${from}T00:00:00Z`); ;) {
+    ms += step;
+    const date = dateOf(ms);
+    if (isWorkingDay(date, holidays)) count++;
+    if (date === to) return forward ? count : -count;
+  }
+}

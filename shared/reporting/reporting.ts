@@ -31,31 +31,43 @@ const isIndexable = (doc: unknown): doc is IndexedRequest => {
 /**
  * The change feed's handler: each changed request is put in (or updated in) its opening
  * day's bucket. Keyed by request id and guarded by the request's `updatedAt`, so a batch
- * delivered again changes nothing.
+ * delivered again changes nothing. A batch's requests are grouped by bucket and each
+ * bucket is read and written once: one round trip per request fell behind a busy feed,
+ * where most of a batch lands in the same few buckets (today's, per service and ward).
  */
 export async function indexRequests(docs: readonly unknown[], deps: Pick<ReportingDeps, 'reports'>): Promise<number> {
   const requests = docs.filter(isIndexable);
+  const buckets = new Map<string, { service: string; ward: string; day: string; requests: IndexedRequest[] }>();
   for (const r of requests) {
     const ward = r.ward ?? noWard;
     const day = r.createdAt.slice(0, 10);
-    const closedAt = closedAtOf(r);
-    await deps.reports.update(r.serviceCode, `${ward}:${day}`, (current) => {
-      const seen = current?.requests[r.id]?.seen;
-      if (current && seen !== undefined && seen >= r.updatedAt) return current;
+    const key = `${r.serviceCode}|${ward}:${day}`;
+    const bucket = buckets.get(key) ?? { service: r.serviceCode, ward, day, requests: [] };
+    bucket.requests.push(r);
+    buckets.set(key, bucket);
+  }
+  for (const { service, ward, day, requests: changed } of buckets.values())
+    await deps.reports.update(service, `${ward}:${day}`, (current) => {
+      const entries = { ...(current?.requests ?? {}) };
+      let changes = 0;
+      for (const r of changed) {
+        const seen = entries[r.id]?.seen;
+        if (seen !== undefined && seen >= r.updatedAt) continue;
+        const closedAt = closedAtOf(r);
+        entries[r.id] = { createdAt: r.createdAt, ...(closedAt ? { closedAt } : {}), seen: r.updatedAt };
+        changes++;
+      }
+      if (current && changes === 0) return current;
       return {
         id: `${ward}:${day}`,
-        pk: r.serviceCode,
+        pk: service,
         kind: 'bucket',
         ward,
         day,
-        requests: {
-          ...(current?.requests ?? {}),
-          [r.id]: { createdAt: r.createdAt, ...(closedAt ? { closedAt } : {}), seen: r.updatedAt },
-        },
+        requests: entries,
         ...(current?._etag ? { _etag: current._etag } : {}),
       };
     });
-  }
   return requests.length;
 }
 

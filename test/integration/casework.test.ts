@@ -196,10 +196,57 @@ describe('councillor casework', () => {
   });
 });
 
+describe('an enquiry answered after its reminder', () => {
+  it('when staff respond after the reminder went, then the next timer run marks it answered for the councillor', async () => {
+    const enquiry = (await (
+      await call('POST', 'councillor/enquiries', { as: councillor, body: anEnquiry() })
+    ).json()) as EnquiryView;
+    const store = cosmosCaseworkStore(database.container('casework'), database.container('requests'));
+    const stored = await store.findEnquiry(enquiry.id);
+    const templates = JSON.parse(settings.GOVUK_NOTIFY_TEMPLATES ?? '{}') as Record<string, { email?: string }>;
+    const clock = { now: new Date(`${stored?.remindOn ?? ''}T12:00:00Z`) };
+    const deps = {
+      casework: store,
+      getRequest: async (id: string) =>
+        (await database.container('requests').item(id, id).read<ServiceRequestDoc>()).resource,
+      notify: govUkNotify({
+        baseUrl: inject('govukNotifyUrl'),
+        apiKey: settings.GOVUK_NOTIFY_API_KEY ?? '',
+        timeoutMs: 5000,
+      }),
+      templateId: templates['enquiry-reminder']?.email,
+      mailbox: `casework-${randomUUID().slice(0, 8)}@council.example`,
+      now: () => clock.now,
+    };
+    await sendEnquiryReminders(deps);
+    expect((await store.findEnquiry(enquiry.id))?.reminder).toBeDefined();
+
+    const etag = (await call('GET', `requests/${enquiry.requestId}`, { as: staff })).headers.get('etag') ?? '';
+    const answered = await call('PATCH', `staff/requests/${enquiry.requestId}`, {
+      as: staff,
+      body: { status: 'investigating', publicUpdate: 'An inspector is booked.' },
+      headers: { 'if-match': etag },
+    });
+    expect(answered.status).toBe(200);
+    clock.now = new Date(clock.now.getTime() + 15 * 60_000);
+    await sendEnquiryReminders(deps);
+
+    const seen = (await (await call('GET', `councillor/enquiries/${enquiry.id}`, { as: councillor })).json()) as {
+      state: string;
+      respondedAt: string | null;
+    };
+    expect(seen.state).toBe('responded');
+    expect(seen.respondedAt).not.toBeNull();
+    const queue = (await (await call('GET', 'staff/enquiries', { as: staff })).json()) as { items: { id: string }[] };
+    expect(queue.items.map((i) => i.id)).not.toContain(enquiry.id);
+  });
+});
+
 describe('reports for managers', () => {
-  // Passes alone (7 s); alongside service-requests.test.ts the change feed consumer did not catch up
-  // within 90 s on this machine, cause not yet found: skipped until it is (see the session report).
-  it.skip('when requests are opened and closed, then the report counts them per ward from the index alone', async () => {
+  // Skipped last session: next to another file the index lagged past 90 s. The consumer did two
+  // Cosmos DB round trips per changed request, in series, behind every other file's churn on the
+  // same feed; it now writes each bucket once per batch (test/unit/reporting.test.ts).
+  it('when requests are opened and closed, then the report counts them per ward from the index alone', async () => {
     const pothole = starterServices.find((s) => s.code === 'pothole');
     const code = `report-${randomUUID().slice(0, 8)}`;
     const made = await call('PUT', `admin/services/${code}`, {

@@ -111,11 +111,13 @@ describe('enquiry reminders', () => {
   const aRequest = (timeline: ServiceRequestDoc['timeline'], status: ServiceRequestDoc['status'] = 'submitted') =>
     ({ id: 'r1', status, timeline, updatedAt: '2026-12-01T00:00:00Z' }) as unknown as ServiceRequestDoc;
 
-  function fakes(enquiry: EnquiryDoc, request: ServiceRequestDoc, at: { now: Date }) {
+  function fakes(enquiry: EnquiryDoc, answer: ServiceRequestDoc | (() => ServiceRequestDoc), at: { now: Date }) {
+    const requestNow = typeof answer === 'function' ? answer : () => answer;
     let stored = enquiry;
     let etag = 1;
     const sent: Record<string, string>[] = [];
     const store = {
+      awaitingResponse: () => Promise.resolve(stored.state === 'awaiting-response' ? [stored] : []),
       dueReminders: (today: string) =>
         Promise.resolve(
           stored.state === 'awaiting-response' && !stored.reminder && stored.remindOn <= today ? [stored] : [],
@@ -129,7 +131,7 @@ describe('enquiry reminders', () => {
     } as unknown as CaseworkStore;
     const deps: ReminderDeps = {
       casework: store,
-      getRequest: () => Promise.resolve(request),
+      getRequest: () => Promise.resolve(requestNow()),
       notify: {
         send: (_channel, _template, to, personalisation) => {
           sent.push({ to, ...personalisation });
@@ -169,5 +171,40 @@ describe('enquiry reminders', () => {
     expect(await sendEnquiryReminders(f.deps)).toEqual({ reminded: 0, responded: 1, skipped: 0 });
     expect(f.stored()).toMatchObject({ state: 'responded', respondedAt: '2026-12-02T10:00:00.000Z' });
     expect(f.sent).toEqual([]);
+  });
+
+  it('when staff respond after the reminder went, then the next run marks the enquiry answered (it was left awaiting for ever)', async () => {
+    const clock = { now: new Date('2026-12-10T08:00:00Z') };
+    const timeline: ServiceRequestDoc['timeline'][number][] = [
+      { at: '2026-11-30T10:00:00.000Z', kind: 'submitted', by: 'resident' },
+    ];
+    const f = fakes(anEnquiry(), () => aRequest([...timeline]), clock);
+    expect((await sendEnquiryReminders(f.deps)).reminded).toBe(1);
+    timeline.push({ at: '2026-12-15T09:00:00.000Z', kind: 'status', status: 'investigating', by: 'council' });
+    clock.now = new Date('2026-12-15T09:15:00Z');
+    expect(await sendEnquiryReminders(f.deps)).toEqual({ reminded: 0, responded: 1, skipped: 0 });
+    expect(f.stored()).toMatchObject({ state: 'responded', respondedAt: '2026-12-15T09:00:00.000Z' });
+    expect(f.sent).toHaveLength(1);
+  });
+
+  it('when staff respond days before the reminder day, then the next run marks it answered, not the reminder day', async () => {
+    const clock = { now: new Date('2026-12-02T10:15:00Z') };
+    const request = aRequest([
+      { at: '2026-11-30T10:00:00.000Z', kind: 'submitted', by: 'resident' },
+      { at: '2026-12-02T10:00:00.000Z', kind: 'update', text: 'Booked', by: 'council' },
+    ]);
+    const f = fakes(anEnquiry(), request, clock);
+    expect(await sendEnquiryReminders(f.deps)).toEqual({ reminded: 0, responded: 1, skipped: 0 });
+    expect(f.stored().state).toBe('responded');
+  });
+});
+
+describe('working days left', () => {
+  it('when counting to a deadline, then weekends and bank holidays are not counted, and a passed deadline is negative', async () => {
+    const { workingDaysUntil } = await import('../../shared/casework/working-days.js');
+    expect(workingDaysUntil('2026-12-21', '2026-12-21')).toBe(0);
+    // Mon 21 Dec to Tue 29 Dec 2026: 22, 23, 24, (25, 26, 27 weekend/Christmas, 28 Boxing Day substitute) 29.
+    expect(workingDaysUntil('2026-12-21', '2026-12-29')).toBe(4);
+    expect(workingDaysUntil('2026-12-29', '2026-12-21')).toBe(-4);
   });
 });

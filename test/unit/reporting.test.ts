@@ -77,3 +77,32 @@ describe('the reporting index', () => {
     expect(report.index.itemsRead).toBe(1);
   });
 });
+
+describe('keeping up with the change feed', () => {
+  it('when a batch holds many requests of one bucket, then the bucket is read and written once, not once per request', async () => {
+    const index = memoryIndex();
+    let updates = 0;
+    const counting: ReportIndex = {
+      update: (service, id, change) => {
+        updates++;
+        return index.update(service, id, change);
+      },
+      read: (q) => index.read(q),
+    };
+    const batch = Array.from({ length: 100 }, (_, i) =>
+      aRequest(`r${i}`, `2026-11-01T08:${String(i % 60).padStart(2, '0')}:00Z`, i % 2 ? { ward: 'E05900004' } : {}),
+    );
+    expect(await indexRequests(batch, { reports: counting })).toBe(100);
+    // Two buckets (two wards, one day): two updates, where there were a hundred.
+    expect(updates).toBe(2);
+    const report = await reportFor({ from: '2026-11-01', to: '2026-11-01' }, staff, {
+      reports: index,
+      catalogue: { list: () => Promise.resolve([]) },
+      now: () => new Date('2026-11-01T12:00:00Z'),
+    });
+    expect(report.rows.map((r) => [r.ward, r.opened])).toEqual([
+      ['E05900002', 50],
+      ['E05900004', 50],
+    ]);
+  });
+});

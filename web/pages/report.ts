@@ -94,14 +94,14 @@ export const chooseService: PageHandler = async (page) => {
 
 // --- 2. The service's own questions, and a description ------------------------------------------
 
-function readAnswer(a: AttributeView, form: URLSearchParams): string | string[] {
+export function readAnswer(a: AttributeView, form: URLSearchParams): string | string[] {
   if (a.datatype === 'multivaluelist') return form.getAll(a.code);
   if (a.datatype === 'datetime')
     return ['day', 'month', 'year'].map((p) => (form.get(`${a.code}-${p}`) ?? '').trim()).join('/');
   return (form.get(a.code) ?? '').trim();
 }
 
-function isoDate(value: string): string | undefined {
+export function isoDate(value: string): string | undefined {
   const [d, m, y] = value.split('/').map(Number);
   if (!d || !m || !y || y < 1900 || y > 2100) return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -109,7 +109,7 @@ function isoDate(value: string): string | undefined {
   return date.toISOString().slice(0, 10);
 }
 
-function checkAnswer(a: AttributeView, value: string | string[]): string | undefined {
+export function checkAnswer(a: AttributeView, value: string | string[]): string | undefined {
   const empty = Array.isArray(value) ? value.length === 0 : value === '' || value === '//';
   if (empty) return a.required ? `Answer “${a.description}”` : undefined;
   const allowed = new Set(a.values?.map((v) => v.key));
@@ -130,7 +130,7 @@ function checkAnswer(a: AttributeView, value: string | string[]): string | undef
 }
 
 /** The template's view of one question, with its answer and error. */
-function question(a: AttributeView, value: string | string[] | undefined, error: string | undefined) {
+export function question(a: AttributeView, value: string | string[] | undefined, error: string | undefined) {
   const [day = '', month = '', year = ''] = typeof value === 'string' ? value.split('/') : [];
   return {
     code: a.code,
@@ -149,7 +149,7 @@ function question(a: AttributeView, value: string | string[] | undefined, error:
   };
 }
 
-const questionsOf = (service: ServiceView) =>
+export const questionsOf = (service: ServiceView) =>
   service.attributes.filter((a) => a.variable).sort((a, b) => a.order - b.order);
 
 export const answerQuestions: PageHandler = async (page) => {
@@ -281,7 +281,7 @@ export const chooseLocation: PageHandler = async (page) => {
 
 // --- 4. Check answers, then file it ----------------------------------------------------------------
 
-function apiAttributes(service: ServiceView, answers: Journey['answers']): Record<string, unknown> {
+export function apiAttributes(service: ServiceView, answers: Journey['answers']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of questionsOf(service)) {
     const value = answers[a.code];

@@ -29,7 +29,7 @@ const filtersSchema = z.object({
     .optional(),
   ward: z
     .string()
-    .regex(/^[A-Za-z0-9-]{1,20}$/, 'Enter a ward code, like E05001234')
+    .regex(/^[A-Za-z0-9-]{1,20}$/, 'Select a ward from the list')
     .optional(),
   overdue: z.enum(['true', 'false']).optional(),
   olderThanDays: z.coerce
@@ -79,9 +79,11 @@ export const queue: StaffPageHandler = async (page) => {
     ? parsed.data
     : filtersSchema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => !errors.some((e) => e.field === k))));
   const api = page.api(queueReason);
-  const [services, teams, found] = await Promise.all([
+  const [services, teams, wards, found] = await Promise.all([
     api.GET('/services').then((r) => staffServicesView.parse(ok(r)).items),
     teamsOf(api),
+    // The ward filter is a list of the council's wards (code and name: the same shape as a service's).
+    api.GET('/wards').then((r) => staffServicesView.parse(ok(r)).items),
     errors.length > 0
       ? undefined
       : api
@@ -104,6 +106,10 @@ export const queue: StaffPageHandler = async (page) => {
       serviceItems: [
         { value: '', text: 'Any service' },
         ...services.map((s) => ({ value: s.code, text: s.name, selected: raw.serviceCode === s.code })),
+      ],
+      wardItems: [
+        { value: '', text: 'Any ward' },
+        ...wards.map((w) => ({ value: w.code, text: w.name, selected: raw.ward === w.code })),
       ],
       overdueItems: [
         { value: '', text: 'Either', checked: !raw.overdue },

@@ -40,9 +40,19 @@ export const staffSignOut: StaffPageHandler = async (page) => {
 
 export const staffSignedOut: StaffPageHandler = () => Promise.resolve({ view: 'staff-signed-out' });
 
+/** Each role starts at its own page: only staff and admin have the triage queue. */
 export const staffHome: StaffPageHandler = (page) => {
-  // The platform operator has no triage role: their home is the dead letters.
   const roles = page.session.user?.roles ?? [];
-  const operatorOnly = roles.includes('operator') && !roles.some((r) => r === 'staff' || r === 'admin');
-  return Promise.resolve({ redirect: operatorOnly ? '/staff/dead-letters' : '/staff/requests' });
+  const has = (role: string) => roles.includes(role);
+  const start =
+    has('staff') || has('admin')
+      ? '/staff/requests'
+      : has('councillor')
+        ? '/staff/councillor/enquiries'
+        : has('finance')
+          ? '/staff/payments'
+          : has('operator')
+            ? '/staff/dead-letters'
+            : '/staff/requests';
+  return Promise.resolve({ redirect: start });
 };
