@@ -3,7 +3,7 @@
  * configuration under Pulumi mocks. Each stack's test file runs them in its own process.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtInRoles } from '../../infra/roles.js';
+import { builtInRoles, customRoleId } from '../../infra/roles.js';
 import { optionalSecretSettings, secretSettings } from '../../infra/secrets.js';
 import { govukPayCardOrigin, webRequestBodyLimitBytes, webSecretSettings } from '../../infra/web-app.js';
 import { uploadRules } from '../../web/api/uploads.js';
@@ -73,8 +73,10 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const allowed: Record<string, string[]> = {
         [builtInRoles.storageBlobDataContributor]: ['storage:BlobContainer'],
         [builtInRoles.storageBlobDelegator]: ['storage:StorageAccount'],
-        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic', 'servicebus:Namespace'],
-        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription', 'servicebus:Namespace'],
+        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic'],
+        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription'],
+        [builtInRoles.iotHubRegistryContributor]: ['iothub:IotHubResource'],
+        [customRoleId(cfg, 'legalHoldWriter')]: ['storage:BlobContainer'],
         [builtInRoles.keyVaultSecretsUser]: ['keyvault:Vault'],
         [builtInRoles.keyVaultSecretsOfficer]: ['keyvault:Vault'],
         [builtInRoles.monitoringMetricsPublisher]: ['applicationinsights:Component'],
@@ -102,8 +104,6 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         const target = byId(a.inputs.scope);
         expect(target, `${a.name} is scoped to a resource of this stack`).toBeDefined();
         expect(allowed[role], `${a.name} uses an allowed role`).toContain(target?.type.replace('azure-native:', ''));
-        // Namespace-wide rights are for the operators' dead-letter work only.
-        if (target?.type === 'azure-native:servicebus:Namespace') expect(a.inputs.principalId).toBe(operators);
       }
       const scopesOf = (principal: string, role: string) =>
         assignments
