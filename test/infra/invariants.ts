@@ -32,7 +32,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
 
   beforeAll(async () => {
     ({ resources } = await synthesize(stack));
-  }, 60_000);
+  }, 240_000);
 
   describe(`the ${stack} stack`, () => {
     it('allows no key, shared-key or local authentication anywhere', () => {

@@ -113,7 +113,7 @@ export function describePermissions(stack: 'dev' | 'prod'): void {
 
   beforeAll(async () => {
     ({ resources } = await synthesize(stack));
-  }, 60_000);
+  }, 240_000);
 
   describe(`the ${stack} stack's permissions, checked against Microsoft's published role definitions`, () => {
     const assignments = () => resources.filter((r) => r.type === 'azure-native:authorization:RoleAssignment');

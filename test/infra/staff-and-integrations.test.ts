@@ -12,6 +12,7 @@ import { builtInRoles, customRoleId } from '../../infra/roles.js';
 import { webStaffSecretSettings } from '../../infra/web-app.js';
 import { ConfigError, parseConfig } from '../../shared/config.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
+import { cosmosContainers } from '../../shared/data/cosmos-containers.js';
 import { topology } from '../../shared/messaging/topology.js';
 import { deadLetterEntities, isReplayable } from '../../shared/operations/dead-letters.js';
 import { parseWebConfig, WebConfigError } from '../../web/config.js';
@@ -58,7 +59,7 @@ const roleOf = (a: Recorded) => String(a.inputs.roleDefinitionId).split('/').pop
 
 beforeAll(async () => {
   ({ resources } = await synthesize('prod', overrides));
-}, 180_000);
+}, 240_000);
 
 /** The setting names a configuration parser says are missing when given nothing at all. */
 function required(parse: () => unknown): string[] {
@@ -112,6 +113,28 @@ describe('the app settings infra sets, against what the code reads', () => {
         .map((name) => `${app}: ${name}`),
     );
     expect(unread).toEqual([]);
+  });
+});
+
+describe('the Cosmos DB containers #17 and #18 added', () => {
+  it('when casework, reports and sensors are provisioned, then with their partition keys, and only the app holds a data role on each, never on the database', () => {
+    for (const name of ['casework', 'reports', 'sensors'] as const) {
+      const definition = cosmosContainers.find((c) => c.name === name);
+      const container = ofType('cosmosdb:SqlResourceSqlContainer').find((c) => c.inputs.containerName === name);
+      expect(container?.inputs.resource, name).toMatchObject({
+        partitionKey: { paths: [definition?.partitionKeyPath] },
+      });
+      const roles = ofType('cosmosdb:SqlResourceSqlRoleAssignment').filter((r) =>
+        String(r.inputs.scope).endsWith(`/colls/${name}`),
+      );
+      expect(
+        roles.map((r) => r.inputs.principalId),
+        name,
+      ).toEqual([mocked.principalId('id-app')]);
+    }
+    expect(
+      ofType('cosmosdb:SqlResourceSqlRoleAssignment').filter((r) => String(r.inputs.scope).endsWith('/dbs/doorstep')),
+    ).toEqual([]);
   });
 });
 
