@@ -5,7 +5,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInRoles, customRoleId } from '../../infra/roles.js';
 import { optionalSecretSettings, secretSettings } from '../../infra/secrets.js';
-import { govukPayCardOrigin, webRequestBodyLimitBytes, webSecretSettings } from '../../infra/web-app.js';
+import {
+  govukPayCardOrigin,
+  webRequestBodyLimitBytes,
+  webSecretSettings,
+  webStaffSecretSettings,
+} from '../../infra/web-app.js';
 import { uploadRules } from '../../web/api/uploads.js';
 import { parseWebConfig } from '../../web/config.js';
 import { parseConfig } from '../../shared/config.js';
@@ -374,13 +379,15 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           (s) => [s.name, s.value],
         ),
       );
-      for (const [setting, secret] of Object.entries(webSecretSettings))
+      // The staff pages' secret too, when the stack names the staff app (decision 1073).
+      const secrets = { ...webSecretSettings, ...(cfg.staffWebClientId ? webStaffSecretSettings : {}) };
+      for (const [setting, secret] of Object.entries(secrets))
         expect(settings[setting]).toBe(`@Microsoft.KeyVault(VaultName=kv-doorstep-web-${stack};SecretName=${secret})`);
       for (const [name, value] of Object.entries(settings)) {
         expect(value, name).not.toMatch(
           /AccountKey=|SharedAccessKey=|Password=|SharedAccessSignature=|InstrumentationKey=/i,
         );
-        if (!(name in webSecretSettings)) expect(value, name).not.toMatch(/^@Microsoft\.KeyVault/);
+        if (!(name in secrets)) expect(value, name).not.toMatch(/^@Microsoft\.KeyVault/);
       }
       // The API's data-plane settings are not the website's business.
       for (const name of [
@@ -393,6 +400,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         ...settings,
         // What the platform puts in place of the references once resolved.
         WEB_OIDC_CLIENT_SECRET: 'resolved-secret',
+        ...(cfg.staffWebClientId ? { WEB_STAFF_OIDC_CLIENT_SECRET: 'resolved-secret' } : {}),
         WEB_SESSION_KEY: Buffer.alloc(32, 7).toString('base64'),
       });
       const origin = cfg.webOrigin ?? `https://func-doorstep-web-${stack}.azurewebsites.net`;
