@@ -75,6 +75,24 @@ export const infraConfigSchema = z.object({
   webOrigin: origin.optional(),
   /** The website's app registration (client id) in the council's Entra External ID tenant. */
   webClientId: z.uuid(),
+  /**
+   * The staff pages' app registration (client id) in the council's workforce Entra ID (decision
+   * 1073). Needs the three workforce settings; its client secret is `web-staff-oidc-client-secret`
+   * in the site's vault. Unset: the site's /staff pages answer "not found".
+   */
+  staffWebClientId: z.uuid().optional(),
+  /** The team mailbox that hears of councillors' enquiries about to miss their deadline (CASEWORK_MAILBOX). */
+  caseworkMailbox: z.email().optional(),
+  /** The teams staff assign requests to, `code=Name` pairs (STAFF_TEAMS); unset: the app's default teams. */
+  staffTeams: z.string().min(3).max(4000).optional(),
+  /**
+   * The council's device CA (PEM, public certificate only): IoT Hub trusts device certificates it
+   * signed (decision 1072). Unset: no device can connect until a CA is added.
+   */
+  deviceCaCertificate: z
+    .string()
+    .regex(/^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*$/, 'a PEM certificate')
+    .optional(),
   /** Where residents write to about the site (accessibility statement, privacy notice). */
   webContactEmail: z.email().default('digital@council.example'),
   /** The API's address service: none (503) or the OS Places API, its key in Key Vault as `os-places-api-key`. */
@@ -114,12 +132,23 @@ export type InfraConfig = z.output<typeof infraConfigSchema>;
 
 export function parseInfraConfig(values: Record<string, string | undefined>): InfraConfig {
   const result = infraConfigSchema.safeParse(values);
-  if (!result.success) {
-    throw new Error(
-      `Invalid doorstep: stack configuration:\n- ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n- ')}`,
-    );
-  }
+  const issues = result.success
+    ? crossChecks(result.data)
+    : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!result.success || issues.length > 0)
+    throw new Error(`Invalid doorstep: stack configuration:\n- ${issues.join('\n- ')}`);
   return result.data;
+}
+
+/** Settings that only make sense together: the app would refuse to start with half of them. */
+function crossChecks(cfg: InfraConfig): string[] {
+  const workforce = [cfg.workforceOidcIssuer, cfg.workforceOidcAudience, cfg.workforceTenantId].filter(Boolean).length;
+  const issues: string[] = [];
+  if (workforce !== 0 && workforce !== 3)
+    issues.push('workforceOidcIssuer, workforceOidcAudience and workforceTenantId: set all three or none.');
+  if (cfg.staffWebClientId && workforce !== 3)
+    issues.push('staffWebClientId: the staff pages sign in at the workforce directory; set its three settings too.');
+  return issues;
 }
 
 export const configKeys = Object.keys(infraConfigSchema.shape) as (keyof InfraConfig)[];

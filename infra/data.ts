@@ -98,6 +98,9 @@ export const documentsCors = (origins: readonly string[]) => ({
   maxAgeInSeconds: 3600,
 });
 
+/** The container whose blobs the records system may hold (version-level immutability, decision 1071). */
+export const legalHoldContainer = documentContainers.documents;
+
 /** Containers the Functions host itself keeps in its account: leases and timer state, and function keys. */
 export const hostContainers = ['azure-webjobs-hosts', 'azure-webjobs-secrets'] as const;
 /** Where Event Grid puts scan-result events it could not deliver to `scan-upload`. */
@@ -131,12 +134,20 @@ export function createStorage(
   const containers = Object.fromEntries(
     Object.values(documentContainers).map((name) => [
       name,
-      new storage.BlobContainer(`st-documents-${name}`, {
-        resourceGroupName,
-        accountName: documentsAccount.name,
-        containerName: name,
-        publicAccess: 'None',
-      }),
+      new storage.BlobContainer(
+        `st-documents-${name}`,
+        {
+          resourceGroupName,
+          accountName: documentsAccount.name,
+          containerName: name,
+          publicAccess: 'None',
+          // A legal hold from the records system holds the blob itself (decision 1071): only a container
+          // created with version-level immutability takes one. Azure takes it at creation only: an existing
+          // container is migrated in place (docs/deploy.md), so the program never sends a change to it.
+          ...(name === legalHoldContainer ? { immutableStorageWithVersioning: { enabled: true } } : {}),
+        },
+        name === legalHoldContainer ? { ignoreChanges: ['immutableStorageWithVersioning'] } : {},
+      ),
     ]),
   ) as Record<(typeof documentContainers)[keyof typeof documentContainers], storage.BlobContainer>;
   new storage.ManagementPolicy('st-documents-lifecycle', {

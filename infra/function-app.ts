@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web/index.js';
+import { recordsSystemId } from '../shared/catalogue/partners.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 
@@ -61,6 +62,12 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
     COUNCIL_NAME: cfg.councilName,
     COUNCIL_BOUNDARY: cfg.councilBoundary,
     ADDRESS_LOOKUP: cfg.addressLookup,
+    // The records system's identity is its service principal, the one infra grants its Service Bus rights (decision 1100).
+    ...(cfg.partnerPrincipals[recordsSystemId]
+      ? { RECORDS_SYSTEM_PRINCIPAL: cfg.partnerPrincipals[recordsSystemId] }
+      : {}),
+    ...(cfg.caseworkMailbox ? { CASEWORK_MAILBOX: cfg.caseworkMailbox } : {}),
+    ...(cfg.staffTeams ? { STAFF_TEAMS: cfg.staffTeams } : {}),
     ...i.secretReferences,
   };
 }

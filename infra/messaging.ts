@@ -10,6 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as servicebus from '@pulumi/azure-native/servicebus/index.js';
 import type { PartnerId } from '../shared/catalogue/partners.js';
 import { topology, type SubscriptionFilter } from '../shared/messaging/topology.js';
+import { deadLetterEntities, isReplayable } from '../shared/operations/dead-letters.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
 import { grant } from './roles.js';
@@ -104,6 +105,7 @@ export function createMessaging(
     grantPartner(cfg, `role-sbq-${q.name}-partner-send`, q.partnerSends, 'send', queue.id, app.subscriptionId);
     return queue;
   });
+  const subscriptions: { entity: string; resource: servicebus.Subscription }[] = [];
   const topics = topology.topics.map((t) => {
     const topic = new servicebus.Topic(`sbt-${t.name}`, {
       resourceGroupName,
@@ -127,6 +129,7 @@ export function createMessaging(
         deadLetteringOnMessageExpiration: s.deadLetteringOnMessageExpiration,
         deadLetteringOnFilterEvaluationExceptions: true,
       });
+      subscriptions.push({ entity: `${t.name}/${s.name}`, resource: subscription });
       const rule = ruleArgs(s.filter);
       // A new subscription has a match-all `$Default` rule; a filtered one replaces it.
       if (rule) {
@@ -157,5 +160,55 @@ export function createMessaging(
     return topic;
   });
   net?.privateEndpoint('sb', namespace.id, 'namespace');
-  return { namespace, queues, topics };
+  return { namespace, queues, topics, subscriptions };
+}
+
+/**
+ * Rights for dead-letter work (decisions 1002 and 1070): a dead-letter queue is a sub-queue of
+ * its entity, and Service Bus RBAC stops at the entity (namespace, queue, topic, subscription),
+ * so reading one takes Data Receiver on its queue or subscription, and replaying one takes Data
+ * Sender on its queue. Exactly the entities `shared/operations/dead-letters.ts` serves: receive
+ * on each, send only on those it replays to (queues; never a topic, which would reach every
+ * subscriber). Rights the principal already holds are not granted twice (Azure refuses a
+ * duplicate assignment).
+ */
+export function grantDeadLetterWork(
+  messaging: {
+    queues: readonly servicebus.Queue[];
+    subscriptions: readonly { entity: string; resource: servicebus.Subscription }[];
+  },
+  who: {
+    name: string;
+    principalId: pulumi.Input<string>;
+    subscriptionId: pulumi.Input<string>;
+    principalType?: 'ServicePrincipal' | 'Group';
+    /** What the principal holds already, by entity (the app's own use of the topology). */
+    holds?: (entity: string, access: 'send' | 'receive') => boolean;
+  },
+): void {
+  const held = who.holds ?? (() => false);
+  const scopes = new Map<string, pulumi.Input<string>>([
+    ...topology.queues.map((q, i) => [q.name, messaging.queues[i]?.id ?? ''] as const),
+    ...messaging.subscriptions.map((s) => [s.entity, s.resource.id] as const),
+  ]);
+  for (const entity of deadLetterEntities()) {
+    const scope = scopes.get(entity);
+    if (!scope) throw new Error(`the dead-letter entity ${entity} is not provisioned`);
+    const label = entity.replace('/', '-');
+    const base = { principalId: who.principalId, subscriptionId: who.subscriptionId, scope };
+    const principal = who.principalType ? { principalType: who.principalType } : {};
+    if (!held(entity, 'receive'))
+      grant(`role-${who.name}-dlq-${label}-receive`, { ...base, ...principal, role: 'serviceBusDataReceiver' });
+    if (isReplayable(entity) && !held(entity, 'send'))
+      grant(`role-${who.name}-dlq-${label}-send`, { ...base, ...principal, role: 'serviceBusDataSender' });
+  }
+}
+
+/** What the app's own use of the topology already grants it on an entity (queue or topic/subscription). */
+export function appHolds(entity: string, access: 'send' | 'receive'): boolean {
+  const queue = topology.queues.find((q) => q.name === entity);
+  if (queue) return queue.appAccess.includes(access);
+  const [topic, name] = entity.split('/');
+  const subscription = topology.topics.find((t) => t.name === topic)?.subscriptions.find((s) => s.name === name);
+  return access === 'receive' && subscription?.appReceives === true;
 }

@@ -4,8 +4,8 @@
  * - Data lake: its own ADLS Gen2 account (hierarchical namespace), so the published
  *   data set never shares an account, keys or lifecycle with residents' documents;
  *   the app may write only its `open-data` container.
- * - IoT Hub: devices authenticate to the hub (X.509, one identity per device; see
- *   docs/sensors.md for how identities are registered), and one route sends every
+ * - IoT Hub: devices authenticate to the hub with X.509 certificates signed by the council's
+ *   device CA, one registered identity per device (decision 1072; no DPS), and one route sends every
  *   device message to the `device-readings` queue with the hub's own identity,
  *   which may send there and nowhere else.
  */
@@ -96,8 +96,11 @@ export function createIotHub(
       sku: { name: cfg.env === 'prod' ? 'S1' : 'F1', capacity: 1 },
       identity: { type: 'UserAssigned', userAssignedIdentities: [identity.id] },
       properties: {
-        // Devices use their own X.509 identities; no hub-wide shared access key can be used.
+        // Devices use their own X.509 identities (decision 1072): no hub-wide shared access key can be
+        // used, and no device or module symmetric key either, so a leaked key opens nothing.
         disableLocalAuth: true,
+        disableDeviceSAS: true,
+        disableModuleSAS: true,
         minTlsVersion: '1.2',
         routing: {
           endpoints: {
@@ -135,5 +138,25 @@ export function createIotHub(
     },
     { dependsOn: [sender] },
   );
+  // The council's device CA: a device connects with a certificate it signed, named as its registered
+  // device id. Only the public certificate is configured; verified on upload, so Azure needs no
+  // proof-of-possession round trip (the deployer vouches for it by configuring it).
+  if (cfg.deviceCaCertificate)
+    new iothub.Certificate('iot-device-ca', {
+      resourceGroupName,
+      resourceName: hub.name,
+      certificateName: 'device-ca',
+      properties: { certificate: cfg.deviceCaCertificate, isVerified: true },
+    });
+  // The platform team registers, disables and retires device identities with their Entra
+  // sign-in (`az iot hub device-identity create --am x509_ca --auth-type login`): registry only.
+  if (cfg.operatorsGroupObjectId)
+    grant('role-ops-iot-registry', {
+      principalId: cfg.operatorsGroupObjectId,
+      principalType: 'Group',
+      subscriptionId,
+      role: 'iotHubRegistryContributor',
+      scope: hub.id,
+    });
   return { hub, identity };
 }

@@ -1,11 +1,12 @@
 /**
  * The platform team's rights, granted to its Entra group (`doorstep:operatorsGroupObjectId`)
  * and nothing wider than the job needs: set and rotate the GOV.UK keys, upload a package
- * when the platform cannot, and inspect and replay dead letters (`npm run dlq`). Partners'
+ * when the platform cannot, and inspect and replay dead letters (`npm run dlq`) on exactly the entities that have them. Partners'
  * rights are per entity, in messaging.ts.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config.js';
+import { grantDeadLetterWork } from './messaging.js';
 import { grant } from './roles.js';
 
 export function grantOperators(
@@ -15,7 +16,7 @@ export function grantOperators(
     vaultId: pulumi.Input<string>;
     deploymentContainerId: pulumi.Input<string>;
     /** Absent for the website, which has no Service Bus. */
-    serviceBusNamespaceId?: pulumi.Input<string>;
+    messaging?: Parameters<typeof grantDeadLetterWork>[0];
     /** Names the website's grants apart from the API's. */
     name?: string;
   },
@@ -30,8 +31,8 @@ export function grantOperators(
     role: 'storageBlobDataContributor',
     scope: scopes.deploymentContainerId,
   });
-  if (!scopes.serviceBusNamespaceId) return;
-  // Dead letters live under every queue and subscription: reading and replaying them is namespace-wide.
-  grant('role-ops-sb-receive', { ...who, role: 'serviceBusDataReceiver', scope: scopes.serviceBusNamespaceId });
-  grant('role-ops-sb-send', { ...who, role: 'serviceBusDataSender', scope: scopes.serviceBusNamespaceId });
+  if (!scopes.messaging) return;
+  // `npm run dlq` from an operator's terminal: per entity, as for the app (decision 1070), never
+  // namespace-wide, which would also let the group send to `events` and `work-orders` as Doorstep.
+  grantDeadLetterWork(scopes.messaging, { name: 'ops', ...who });
 }

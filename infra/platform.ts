@@ -10,13 +10,13 @@ import * as resources from '@pulumi/azure-native/resources/index.js';
 import { documentContainers } from '../shared/data/blob-containers.js';
 import type { InfraConfig } from './config.js';
 import { createApiManagement } from './api-management.js';
-import { createCosmos, createStorage, databaseName } from './data.js';
+import { createCosmos, createStorage, databaseName, legalHoldContainer } from './data.js';
 import { createFunctionApp } from './function-app.js';
-import { createMessaging } from './messaging.js';
+import { appHolds, createMessaging, grantDeadLetterWork } from './messaging.js';
 import { createMonitoring } from './monitoring.js';
 import { createNetworking } from './networking.js';
 import { grantOperators } from './operators.js';
-import { grant } from './roles.js';
+import { defineCustomRole, grant, grantCustom } from './roles.js';
 import { createScanResultsTopic, subscribeScanUpload } from './scan-events.js';
 import { createKeyVault } from './secrets.js';
 import { createWebApp, webSiteOrigin } from './web-app.js';
@@ -112,6 +112,14 @@ export function createPlatform(stackConfig: InfraConfig) {
   for (const [name, container] of Object.entries(store.containers)) {
     grant(`role-blob-${name}`, { ...app, role: 'storageBlobDataContributor', scope: container.id });
   }
+  // Legal holds on documents (decision 1071): only the hold action, only on the documents container.
+  grantCustom('role-blob-legal-hold', {
+    definition: defineCustomRole(cfg, 'legalHoldWriter', group.id),
+    stack: cfg,
+    role: 'legalHoldWriter',
+    scope: store.containers[legalHoldContainer].id,
+    ...app,
+  });
   // User delegation SAS for uploads: the delegation key is account-level by design.
   grant('role-blob-delegator', { ...app, role: 'storageBlobDelegator', scope: store.documentsAccount.id });
   // The Functions host's leases, timer state and keys: its two containers, not the account
@@ -135,8 +143,11 @@ export function createPlatform(stackConfig: InfraConfig) {
   grantOperators(cfg, client.subscriptionId, {
     vaultId: kv.vault.id,
     deploymentContainerId: store.deploymentContainer.id,
-    serviceBusNamespaceId: messaging.namespace.id,
+    messaging,
   });
+  // The operator API (decision 1002) runs as the app: it reads every entity's dead letters and
+  // replays to queues, including partners' inbound queues (the trade-off in decision 1070).
+  grantDeadLetterWork(messaging, { name: 'app', ...app, holds: appHolds });
 
   const functions = createFunctionApp(cfg, rg, net, {
     identity: { id: identity.id, clientId: identity.clientId },

@@ -5,6 +5,7 @@
  * test/infra/azure-built-in-roles.json.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
 import * as authorization from '@pulumi/azure-native/authorization/index.js';
 
 /** Built-in Azure role definition ids. */
@@ -16,6 +17,7 @@ export const builtInRoles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+  iotHubRegistryContributor: '4ea46cd5-c1b2-4a8e-910b-273211f9ce47',
 } as const;
 
 export type BuiltInRole = keyof typeof builtInRoles;
@@ -41,5 +43,76 @@ export function grant(
       scope: args.scope,
     },
     opts,
+  );
+}
+
+/**
+ * Roles the project defines where no built-in role is narrow enough. A custom role's id and
+ * name are unique across the tenant, so each stack derives its own (two stacks of one council
+ * share a tenant); the id is stable across runs.
+ */
+export const customRoles = {
+  /**
+   * Set and clear a legal hold on a blob version (decision 1071). Microsoft documents the Set Blob
+   * Legal Hold operation under two actions: `containers/write` (the REST reference's permission
+   * table, which Storage Blob Data Contributor on the container grants) and this data action (the
+   * "Write Blob legal hold and immutability policy" action of the Storage ABAC reference, in no
+   * built-in role but Storage Blob Data Owner). Granting this one alone covers both readings
+   * without Owner's tags, version deletion and ownership rights.
+   */
+  legalHoldWriter: {
+    description: 'Set and clear legal holds on blob versions; nothing else.',
+    dataActions: [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/immutableStorage/runAsSuperUser/action',
+    ],
+  },
+} as const;
+
+export type CustomRole = keyof typeof customRoles;
+
+/** A stack's id for a custom role: a name-based UUID (RFC 9562 version 5 layout) of prefix, env and role. */
+export function customRoleId(stack: { prefix: string; env: string }, role: CustomRole): string {
+  const hash = createHash('sha1').update(`doorstep:${stack.prefix}:${stack.env}:${role}`).digest('hex');
+  const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
+}
+
+/** Defines a custom role, assignable within the stack's resource group only. */
+export function defineCustomRole(
+  stack: { prefix: string; env: string },
+  role: CustomRole,
+  resourceGroupId: pulumi.Input<string>,
+): authorization.RoleDefinition {
+  return new authorization.RoleDefinition(`role-def-${role}`, {
+    roleDefinitionId: customRoleId(stack, role),
+    roleName: `Doorstep ${role} (${stack.prefix}-${stack.env})`,
+    description: customRoles[role].description,
+    scope: resourceGroupId,
+    assignableScopes: [resourceGroupId],
+    permissions: [{ actions: [], notActions: [], dataActions: [...customRoles[role].dataActions], notDataActions: [] }],
+  });
+}
+
+/** Assigns a custom role defined by defineCustomRole, at one resource's scope. */
+export function grantCustom(
+  name: string,
+  args: {
+    definition: authorization.RoleDefinition;
+    stack: { prefix: string; env: string };
+    role: CustomRole;
+    scope: pulumi.Input<string>;
+    principalId: pulumi.Input<string>;
+    subscriptionId: pulumi.Input<string>;
+  },
+): authorization.RoleAssignment {
+  return new authorization.RoleAssignment(
+    name,
+    {
+      principalId: args.principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${customRoleId(args.stack, args.role)}`,
+      scope: args.scope,
+    },
+    { dependsOn: [args.definition] },
   );
 }

@@ -23,6 +23,21 @@ export const webSecretSettings = {
   WEB_SESSION_KEY: 'web-session-key',
 } as const;
 
+/** The staff pages' client secret (workforce directory), when the stack configures them (decision 1073). */
+export const webStaffSecretSettings = {
+  WEB_STAFF_OIDC_CLIENT_SECRET: 'web-staff-oidc-client-secret',
+} as const;
+
+/**
+ * The staff pages' sign-in (web/config.ts `WEB_STAFF_OIDC_*`): the workforce issuer, the staff
+ * app registration and the API's workforce audience. All or nothing: with any of them missing
+ * the site leaves /staff off rather than start half-configured.
+ */
+export function staffSignIn(cfg: InfraConfig): { issuer: string; clientId: string; audience: string } | undefined {
+  const { workforceOidcIssuer: issuer, workforceOidcAudience: audience, staffWebClientId: clientId } = cfg;
+  return issuer && audience && cfg.workforceTenantId && clientId ? { issuer, clientId, audience } : undefined;
+}
+
 /** The most the Functions host lets through to the site: the host's default, 100 MB. */
 export const webRequestBodyLimitBytes = 100 * 1024 * 1024;
 
@@ -93,8 +108,9 @@ export function createWebApp(cfg: InfraConfig, resourceGroupName: pulumi.Input<s
     },
   });
   grant('role-web-kv-secrets-user', { ...site, role: 'keyVaultSecretsUser', scope: vault.id });
+  const staff = staffSignIn(cfg);
   const references = Object.fromEntries(
-    Object.entries(webSecretSettings).map(([setting, secret]) => [
+    Object.entries({ ...webSecretSettings, ...(staff ? webStaffSecretSettings : {}) }).map(([setting, secret]) => [
       setting,
       pulumi.interpolate`@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secret})`,
     ]),
@@ -111,6 +127,13 @@ export function createWebApp(cfg: InfraConfig, resourceGroupName: pulumi.Input<s
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
     WEB_OIDC_CLIENT_ID: cfg.webClientId,
+    ...(staff
+      ? {
+          WEB_STAFF_OIDC_ISSUER: staff.issuer,
+          WEB_STAFF_OIDC_CLIENT_ID: staff.clientId,
+          WEB_STAFF_OIDC_AUDIENCE: staff.audience,
+        }
+      : {}),
     COUNCIL_NAME: cfg.councilName,
     WEB_CONTACT_EMAIL: cfg.webContactEmail,
     WEB_UPLOAD_ORIGINS: pulumi.output(i.documentsBlobEndpoint).apply((u) => new URL(u).origin),

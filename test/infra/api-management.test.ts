@@ -10,7 +10,7 @@ import { synthesize, type Recorded } from './synthesize.js';
 let resources: Recorded[];
 beforeAll(async () => {
   ({ resources } = await synthesize('prod'));
-}, 60_000);
+}, 240_000);
 
 const one = (type: string) => {
   const found = resources.filter((r) => r.type === `azure-native:apimanagement:${type}`);

@@ -14,6 +14,7 @@
  */
 import { topology } from '../../shared/messaging/topology.js';
 import { documentContainers } from '../../shared/data/blob-containers.js';
+import { deadLetterEntities, isReplayable } from '../../shared/operations/dead-letters.js';
 
 /** Who makes the call: the stack's identities (by Pulumi name), the operators' group, a back office. */
 export type Caller =
@@ -84,6 +85,22 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     where: { ...blobStore, symbol: 'downloadUrl' },
     caller: 'id-app',
     permission: data(blob('read')),
+    on: documents,
+  },
+  // Legal hold (decision 1071): the records system's hold reaches the blob itself (`BlobClient.setLegalHold`,
+  // shared/uploads/legal-hold.ts). Microsoft names two actions for it; the stack must grant both.
+  {
+    call: 'set or clear a legal hold on a document (Set Blob Legal Hold: the REST permission table)',
+    where: { file: 'shared/uploads/legal-hold.ts', symbol: 'legalHold' },
+    caller: 'id-app',
+    permission: { action: 'Microsoft.Storage/storageAccounts/blobServices/containers/write', plane: 'control' },
+    on: documents,
+  },
+  {
+    call: 'set or clear a legal hold on a document (the Storage ABAC reference’s action)',
+    where: { file: 'shared/uploads/legal-hold.ts', symbol: 'legalHold' },
+    caller: 'id-app',
+    permission: data(blob('immutableStorage/runAsSuperUser/action')),
     on: documents,
   },
   // Privacy rights (shared/privacy): erasure deletes documents; exports are written, read through a link, deleted.
@@ -207,6 +224,14 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     permission: sbSend,
     on: 'sbq-device-readings',
   },
+  // Device identities (decision 1072): the platform team registers and retires them in the hub's registry.
+  ...['read', 'write', 'delete'].map((verb) => ({
+    call: `register, disable and retire device identities (az iot hub device-identity, devices/${verb})`,
+    where: 'platform' as const,
+    caller: 'operators' as const,
+    permission: data(`Microsoft.Devices/IotHubs/devices/${verb}`),
+    on: 'iot-hub',
+  })),
   // The resident website (infra/web-app.ts): the platform's needs only, in its own account and vault.
   {
     call: "resolve the website's client secret and session key (Key Vault references)",
@@ -231,6 +256,13 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     permission: data(action),
     on: 'st-web-deployment',
   })),
+  {
+    call: "resolve the staff pages' client secret (Key Vault reference, when the stack configures them)",
+    where: { file: 'infra/web-app.ts', symbol: 'web-staff-oidc-client-secret' },
+    caller: 'id-web',
+    permission: data('Microsoft.KeyVault/vaults/secrets/getSecret/action'),
+    on: 'kv-web',
+  },
   {
     call: "set and rotate the website's secrets",
     where: 'platform',
@@ -260,20 +292,34 @@ export const dataPlaneCalls: readonly DataPlaneCall[] = [
     permission: data(blob('write')),
     on: 'st-host-deployment',
   },
-  {
-    call: 'list and show dead letters (npm run dlq; the same use cases as the operator API)',
-    where: { file: 'shared/operations/dead-letters.ts', symbol: 'peekMessages' },
-    caller: 'operators',
-    permission: sbReceive,
-    on: 'sb',
-  },
-  {
-    call: 'replay dead letters to their entity (npm run dlq replay)',
-    where: { file: 'shared/operations/dead-letters.ts', symbol: 'createSender' },
-    caller: 'operators',
-    permission: sbSend,
-    on: 'sb',
-  },
+  // Dead letters (decisions 1002, 1070): the operator API runs as the app; `npm run dlq` as the operators' group.
+  // Both read every entity that has a dead-letter queue, and replay only to queues.
+  ...(['id-app', 'operators'] as const).flatMap((caller) =>
+    deadLetterEntities().flatMap((entity) => {
+      const on = entity.includes('/') ? `sbs-${entity.replace('/', '-')}` : `sbq-${entity}`;
+      const where = { file: 'shared/operations/dead-letters.ts' };
+      return [
+        {
+          call: `peek, complete and abandon the dead letters of ${entity}`,
+          where: { ...where, symbol: 'peekMessages' },
+          caller,
+          permission: sbReceive,
+          on,
+        },
+        ...(isReplayable(entity)
+          ? [
+              {
+                call: `replay a dead letter to ${entity}`,
+                where: { ...where, symbol: 'createSender' },
+                caller,
+                permission: sbSend,
+                on,
+              },
+            ]
+          : []),
+      ];
+    }),
+  ),
 ];
 
 /** What the app does in Cosmos DB (items, queries, batches, the change feed and its leases), on its database. */

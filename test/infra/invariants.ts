@@ -3,9 +3,14 @@
  * configuration under Pulumi mocks. Each stack's test file runs them in its own process.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtInRoles } from '../../infra/roles.js';
+import { builtInRoles, customRoleId } from '../../infra/roles.js';
 import { optionalSecretSettings, secretSettings } from '../../infra/secrets.js';
-import { govukPayCardOrigin, webRequestBodyLimitBytes, webSecretSettings } from '../../infra/web-app.js';
+import {
+  govukPayCardOrigin,
+  webRequestBodyLimitBytes,
+  webSecretSettings,
+  webStaffSecretSettings,
+} from '../../infra/web-app.js';
 import { uploadRules } from '../../web/api/uploads.js';
 import { parseWebConfig } from '../../web/config.js';
 import { parseConfig } from '../../shared/config.js';
@@ -32,7 +37,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
 
   beforeAll(async () => {
     ({ resources } = await synthesize(stack));
-  }, 60_000);
+  }, 240_000);
 
   describe(`the ${stack} stack`, () => {
     it('allows no key, shared-key or local authentication anywhere', () => {
@@ -73,8 +78,10 @@ export function describeStack(stack: 'dev' | 'prod'): void {
       const allowed: Record<string, string[]> = {
         [builtInRoles.storageBlobDataContributor]: ['storage:BlobContainer'],
         [builtInRoles.storageBlobDelegator]: ['storage:StorageAccount'],
-        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic', 'servicebus:Namespace'],
-        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription', 'servicebus:Namespace'],
+        [builtInRoles.serviceBusDataSender]: ['servicebus:Queue', 'servicebus:Topic'],
+        [builtInRoles.serviceBusDataReceiver]: ['servicebus:Queue', 'servicebus:Subscription'],
+        [builtInRoles.iotHubRegistryContributor]: ['iothub:IotHubResource'],
+        [customRoleId(cfg, 'legalHoldWriter')]: ['storage:BlobContainer'],
         [builtInRoles.keyVaultSecretsUser]: ['keyvault:Vault'],
         [builtInRoles.keyVaultSecretsOfficer]: ['keyvault:Vault'],
         [builtInRoles.monitoringMetricsPublisher]: ['applicationinsights:Component'],
@@ -102,8 +109,6 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         const target = byId(a.inputs.scope);
         expect(target, `${a.name} is scoped to a resource of this stack`).toBeDefined();
         expect(allowed[role], `${a.name} uses an allowed role`).toContain(target?.type.replace('azure-native:', ''));
-        // Namespace-wide rights are for the operators' dead-letter work only.
-        if (target?.type === 'azure-native:servicebus:Namespace') expect(a.inputs.principalId).toBe(operators);
       }
       const scopesOf = (principal: string, role: string) =>
         assignments
@@ -374,13 +379,15 @@ export function describeStack(stack: 'dev' | 'prod'): void {
           (s) => [s.name, s.value],
         ),
       );
-      for (const [setting, secret] of Object.entries(webSecretSettings))
+      // The staff pages' secret too, when the stack names the staff app (decision 1073).
+      const secrets = { ...webSecretSettings, ...(cfg.staffWebClientId ? webStaffSecretSettings : {}) };
+      for (const [setting, secret] of Object.entries(secrets))
         expect(settings[setting]).toBe(`@Microsoft.KeyVault(VaultName=kv-doorstep-web-${stack};SecretName=${secret})`);
       for (const [name, value] of Object.entries(settings)) {
         expect(value, name).not.toMatch(
           /AccountKey=|SharedAccessKey=|Password=|SharedAccessSignature=|InstrumentationKey=/i,
         );
-        if (!(name in webSecretSettings)) expect(value, name).not.toMatch(/^@Microsoft\.KeyVault/);
+        if (!(name in secrets)) expect(value, name).not.toMatch(/^@Microsoft\.KeyVault/);
       }
       // The API's data-plane settings are not the website's business.
       for (const name of [
@@ -393,6 +400,7 @@ export function describeStack(stack: 'dev' | 'prod'): void {
         ...settings,
         // What the platform puts in place of the references once resolved.
         WEB_OIDC_CLIENT_SECRET: 'resolved-secret',
+        ...(cfg.staffWebClientId ? { WEB_STAFF_OIDC_CLIENT_SECRET: 'resolved-secret' } : {}),
         WEB_SESSION_KEY: Buffer.alloc(32, 7).toString('base64'),
       });
       const origin = cfg.webOrigin ?? `https://func-doorstep-web-${stack}.azurewebsites.net`;

@@ -8,7 +8,7 @@ const one = (type: string, name: string) => resources.find((r) => r.type === typ
 
 beforeAll(async () => {
   ({ resources } = await synthesize('prod'));
-}, 120_000);
+}, 240_000);
 
 describe('open data lake and sensors in infra', () => {
   it('when provisioned, then the lake is its own ADLS Gen2 account with no keys, and the app may write only its open-data container', () => {

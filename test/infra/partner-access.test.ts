@@ -38,7 +38,7 @@ beforeAll(async () => {
   const made = createMessaging(cfg, 'rg', undefined, { principalId: 'app', subscriptionId: 'sub' });
   await new Promise<void>((resolve) => pulumi.all(made.queues.map((q) => q.id)).apply(() => resolve()));
   await allRegistered(resources);
-}, 60_000);
+}, 240_000);
 
 const assignmentsOf = (principalId: string) =>
   resources

@@ -13,6 +13,7 @@ import {
   type Caller,
   type DataPlaneCall,
 } from './data-plane-calls.js';
+import { customRoleId, customRoles, type CustomRole } from '../../infra/roles.js';
 import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 interface RoleDefinition {
@@ -98,14 +99,21 @@ export function describePermissions(stack: 'dev' | 'prod'): void {
             : undefined;
     return [r, ...lineage(up)];
   };
+  // The project's own roles (infra/roles.ts), where no published role is narrow enough.
+  const custom: RoleDefinition[] = Object.entries(customRoles).map(([name, r]) => ({
+    id: customRoleId(cfg, name as CustomRole),
+    roleName: `Doorstep ${name}`,
+    actions: [],
+    dataActions: [...r.dataActions],
+  }));
   const roleOf = (a: Recorded) => {
     const id = String(a.inputs.roleDefinitionId).split('/').pop();
-    return published.roles.find((r) => r.id === id);
+    return [...published.roles, ...custom].find((r) => r.id === id);
   };
 
   beforeAll(async () => {
     ({ resources } = await synthesize(stack));
-  }, 60_000);
+  }, 240_000);
 
   describe(`the ${stack} stack's permissions, checked against Microsoft's published role definitions`, () => {
     const assignments = () => resources.filter((r) => r.type === 'azure-native:authorization:RoleAssignment');

@@ -84,7 +84,7 @@ export function describeConstraints(stack: 'dev' | 'prod'): void {
   beforeAll(async () => {
     ({ resources } = await synthesize(stack));
     ({ resources: subscribed } = await synthesize(stack, { uploadEvents: 'true' }));
-  }, 120_000);
+  }, 240_000);
 
   describe(`the ${stack} stack within Azure's platform constraints`, () => {
     it('sets no site property or app setting that Flex Consumption refuses', () => {
