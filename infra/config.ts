@@ -76,6 +76,17 @@ export const infraConfigSchema = z.object({
   /** The website's app registration (client id) in the council's Entra External ID tenant. */
   webClientId: z.uuid(),
   /**
+   * The API's delegated scope in the resident directory, as Entra names it (Application ID URI +
+   * scope): the website asks for it at sign-in (WEB_OIDC_SCOPES). docs/deploy.md section 12.
+   */
+  webApiScope: z
+    .string()
+    .regex(
+      /^(api|https):\/\/[^\s/]+(\/[^\s/]+)*\/[^\s/.]+$/,
+      'an Application ID URI and a scope, e.g. api://doorstep/doorstep',
+    )
+    .default('api://doorstep/doorstep'),
+  /**
    * The staff pages' app registration (client id) in the council's workforce Entra ID (decision
    * 1073). Needs the three workforce settings; its client secret is `web-staff-oidc-client-secret`
    * in the site's vault. Unset: the site's /staff pages answer "not found".

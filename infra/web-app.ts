@@ -127,11 +127,16 @@ export function createWebApp(cfg: InfraConfig, resourceGroupName: pulumi.Input<s
     OIDC_ISSUER: cfg.oidcIssuer,
     OIDC_AUDIENCE: cfg.oidcAudience,
     WEB_OIDC_CLIENT_ID: cfg.webClientId,
+    // Entra names the API in a scope; the RFC 8707 `resource` parameter it refuses (AADSTS901002)
+    // stays off (WEB_OIDC_RESOURCE_INDICATOR unset).
+    WEB_OIDC_SCOPES: `openid profile email ${cfg.webApiScope}`,
     ...(staff
       ? {
           WEB_STAFF_OIDC_ISSUER: staff.issuer,
           WEB_STAFF_OIDC_CLIENT_ID: staff.clientId,
           WEB_STAFF_OIDC_AUDIENCE: staff.audience,
+          // The workforce API registration's Application ID URI is `api://<its client id>` (deploy.md 12).
+          WEB_STAFF_OIDC_SCOPES: `openid profile api://${staff.audience}/access_as_user`,
         }
       : {}),
     COUNCIL_NAME: cfg.councilName,

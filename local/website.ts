@@ -42,6 +42,8 @@ export async function startWebsite(options: WebsiteOptions): Promise<FunctionsHo
     WEB_SESSION_KEY: sessionKey,
     WEB_UPLOAD_ORIGINS: new URL(options.blobEndpoint).origin,
     WEB_FORM_ACTION_ORIGINS: new URL(options.govukPayUrl).origin,
+    // The local provider issues an access token for the API only for an RFC 8707 resource.
+    WEB_OIDC_RESOURCE_INDICATOR: 'true',
     // Staff sign in at the workforce issuer, the council's own directory (decisions 1000, 1020).
     WEB_STAFF_OIDC_ISSUER: options.staff.issuer,
     WEB_STAFF_OIDC_AUDIENCE: options.staff.audience,

@@ -54,7 +54,7 @@ export async function startSignIn(config: WebConfig): Promise<SignInStart> {
   const url = oidc.buildAuthorizationUrl(server, {
     redirect_uri: config.oidc.redirectUri,
     scope: config.oidc.scopes,
-    resource: config.oidc.audience,
+    ...(config.oidc.resourceIndicator ? { resource: config.oidc.audience } : {}),
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
@@ -91,7 +91,7 @@ export async function finishSignIn(
       expectedNonce: expected.nonce,
       idTokenExpected: true,
     },
-    { resource: config.oidc.audience },
+    config.oidc.resourceIndicator ? { resource: config.oidc.audience } : undefined,
   );
   const claims = tokens.claims();
   if (!claims) throw new Error('The identity provider returned no ID token');

@@ -24,8 +24,19 @@ const settings = z.object({
   WEB_OIDC_CLIENT_SECRET: z.string().min(1),
   /** The API's audience (resource indicator asked for at sign-in), as the API's OIDC_AUDIENCE. */
   OIDC_AUDIENCE: z.string().min(1),
-  /** Scopes asked for at sign-in besides `openid` (Entra: `api://doorstep/.default` style). */
+  /**
+   * Scopes asked for at sign-in. Entra (workforce or External ID) names the API in a scope,
+   * `api://<API client id>/access_as_user`; infra sets that. The default suits the local provider.
+   */
   WEB_OIDC_SCOPES: z.string().default('openid profile email doorstep'),
+  /**
+   * Whether sign-in also sends the API's audience as an RFC 8707 `resource` parameter. The local
+   * provider needs it to issue an access token for the API; Entra's v2.0 endpoints refuse it
+   * (AADSTS901002), so it is off unless set.
+   */
+  WEB_OIDC_RESOURCE_INDICATOR: z.enum(['true', 'false']).default('false'),
+  /** The staff sign-in's scopes (default: WEB_OIDC_SCOPES): the workforce directory's API scope. */
+  WEB_STAFF_OIDC_SCOPES: z.string().min(1).optional(),
   /** 32 random bytes, base64: encrypts the session cookie. A Key Vault reference in Azure. */
   WEB_SESSION_KEY: z
     .string()
@@ -58,6 +69,8 @@ export interface WebConfig {
     readonly clientSecret: string;
     readonly audience: string;
     readonly scopes: string;
+    /** Send `resource` (RFC 8707) at sign-in: the local provider, never Entra. */
+    readonly resourceIndicator: boolean;
     readonly redirectUri: string;
   };
   readonly sessionKey: Uint8Array;
@@ -119,7 +132,8 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
           clientId: s.WEB_STAFF_OIDC_CLIENT_ID,
           clientSecret: s.WEB_STAFF_OIDC_CLIENT_SECRET,
           audience: s.WEB_STAFF_OIDC_AUDIENCE ?? s.OIDC_AUDIENCE,
-          scopes: s.WEB_OIDC_SCOPES,
+          scopes: s.WEB_STAFF_OIDC_SCOPES ?? s.WEB_OIDC_SCOPES,
+          resourceIndicator: s.WEB_OIDC_RESOURCE_INDICATOR === 'true',
           redirectUri: `${origin}/staff/auth/callback`,
         })
       : undefined;
@@ -132,6 +146,7 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
       clientSecret: s.WEB_OIDC_CLIENT_SECRET,
       audience: s.OIDC_AUDIENCE,
       scopes: s.WEB_OIDC_SCOPES,
+      resourceIndicator: s.WEB_OIDC_RESOURCE_INDICATOR === 'true',
       redirectUri: `${origin}/auth/callback`,
     }),
     sessionKey: new Uint8Array(Buffer.from(s.WEB_SESSION_KEY, 'base64')),

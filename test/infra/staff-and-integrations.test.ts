@@ -153,9 +153,13 @@ describe('the staff pages’ sign-in (decision 1073)', () => {
       clientSecret: 'resolved-secret',
       audience: cfg.workforceOidcAudience,
       redirectUri: `${String(cfg.webOrigin)}/staff/auth/callback`,
+      // Entra names the API in a scope and refuses an RFC 8707 `resource` (AADSTS901002).
+      scopes: `openid profile api://${String(cfg.workforceOidcAudience)}/access_as_user`,
+      resourceIndicator: false,
     });
-    // The resident sign-in stays on the resident directory.
+    // The resident sign-in stays on the resident directory, asking for the API's scope there.
     expect(site.oidc.issuer).toBe(cfg.oidcIssuer);
+    expect(site.oidc).toMatchObject({ scopes: `openid profile email ${cfg.webApiScope}`, resourceIndicator: false });
   });
 
   it('when only part of the workforce settings is given, then the stack configuration is refused before anything is built', () => {
