@@ -217,6 +217,8 @@ export const depsFor = {
               ...workforceIdentity,
               population: 'workforce',
               subjectClaim: 'oid',
+              // The council's own applications (the records system) call as themselves (decision 1103).
+              appTokens: true,
               timeoutMs: dependencyTimeoutMs,
             }),
           }

@@ -33,9 +33,27 @@ export interface RecordsDeps {
   readonly now: () => Date;
 }
 
+/**
+ * The app role the Doorstep API's registration defines for the records system and an
+ * administrator grants to its service principal (an application permission, decision 1103).
+ */
+export const recordsAppRole = 'Records.Fetch';
+
+/**
+ * The records system is an application of the council's own directory calling as itself
+ * (decision 1103): an app-only token from the workforce issuer (never the resident issuer,
+ * whatever it names), whose `oid` is the records system's service principal, holding the
+ * Records.Fetch app role. A person's token is refused even when it names that object or was
+ * issued to the records system's client: the records system acts for no one person.
+ */
 function requireRecordsSystem(principal: Principal, deps: Pick<RecordsDeps, 'recordsPrincipal'>): void {
-  // An app of the council's own directory: a resident-issuer token never names it, whatever its subject.
-  if (!deps.recordsPrincipal || principal.issuer !== 'workforce' || principal.sub !== deps.recordsPrincipal)
+  if (
+    !deps.recordsPrincipal ||
+    principal.issuer !== 'workforce' ||
+    !principal.app ||
+    principal.sub !== deps.recordsPrincipal ||
+    !principal.app.appRoles.has(recordsAppRole)
+  )
     throw forbidden('Only the council’s records system may fetch documents this way.');
 }
 
