@@ -141,6 +141,7 @@ const recordsDeps: RecordsDeps = {
   accessLog: { record: () => Promise.resolve() },
   requestsWithPhoto: () => Promise.resolve([]),
   recordsPrincipal: recordsObjectId,
+  blobHolds: undefined,
   now: () => new Date(),
 };
 const asRecords = (p: Principal) => documentForRecords('00000000-0000-4000-8000-000000000001', p, recordsDeps);
