@@ -4,7 +4,7 @@
  * resident gives and withdraws consent, and the API holds exactly that. A tampered form is an
  * error state on the page. axe's WCAG 2.2 A/AA scan on every page and state (JavaScript on).
  * Lean: one browser, one context per mode. That withdrawal stops the next event is proven at
- * the API by test/integration/care-consent*.test.ts.
+ * the API by test/integration/care-consent.test.ts.
  */
 import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
