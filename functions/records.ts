@@ -7,13 +7,13 @@ import { documentContentForRecords, documentForRecords, handleRecordsMessage } f
 
 /** The records system reads what it files: metadata and case (audited as a partner's read). */
 export async function getRecordsDocument(request: HttpRequest): Promise<HttpResponseInit> {
-  const principal = await authenticate(request, depsFor.tokens());
+  const principal = await authenticate(request, depsFor.tokens(), { apps: true });
   return json(200, await documentForRecords(request.params.id ?? '', principal, await depsFor.records()));
 }
 
 /** The file: a redirect to a read link minted now, valid for a minute (decision 1100). */
 export async function getRecordsDocumentContent(request: HttpRequest): Promise<HttpResponseInit> {
-  const principal = await authenticate(request, depsFor.tokens());
+  const principal = await authenticate(request, depsFor.tokens(), { apps: true });
   const url = await documentContentForRecords(request.params.id ?? '', principal, await depsFor.records());
   return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }

@@ -203,6 +203,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       WEB_ORIGINS: webOrigins.join(','),
       // The local records system (npm run records) signs in as this subject.
       RECORDS_SYSTEM_PRINCIPAL: 'records-system',
+      // Azurite answers Set Legal Hold with 501: the document record alone holds the file here (decision 1104).
+      LEGAL_HOLD_ON_BLOBS: 'off',
     };
     return {
       endpoints,

@@ -10,7 +10,8 @@
  *
  * Follows contracts/document-available.v1.schema.json and
  * contracts/records-message.v1.schema.json. Connects like `npm run partner` (local stack
- * by default; the API at --api, a token from the local issuer as `records-system`).
+ * by default; the API at --api, an app-only token from the local workforce issuer by the
+ * client credentials grant, as the records system gets one from Entra: decision 1103).
  */
 import type { ServiceBusClient, ServiceBusMessage } from '@azure/service-bus';
 import { createHash } from 'node:crypto';
@@ -152,7 +153,7 @@ async function file(
 
 async function localSettings(): Promise<{ api: string; issuer: string }> {
   const file = join(import.meta.dirname, '../.local/endpoints.json');
-  // The records system is an app of the council's own directory, so its token comes from the workforce issuer.
+  // The records system is an app of the council's own directory, so it signs in at the workforce issuer.
   const endpoints = JSON.parse(await readFile(file, 'utf8')) as { workforceIdentity: { issuer: string } };
   return { api: 'http://127.0.0.1:7071', issuer: endpoints.workforceIdentity.issuer };
 }
@@ -167,12 +168,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const [command, documentId = ''] = positionals;
     if (command === 'simulate') {
       const local = await localSettings();
-      const { requestDevToken } = await import('../local/identity/provider.js');
+      const { localAppClients, requestClientCredentialsToken } = await import('../local/identity/provider.js');
       const n = await fileAvailableDocuments(
         client,
         {
           apiBaseUrl: values.api ?? local.api,
-          token: () => requestDevToken(local.issuer, recordsSystemId),
+          // As in Entra: the client credentials grant, an app-only token with its app role (decision 1103).
+          token: () => requestClientCredentialsToken(local.issuer, localAppClients.recordsSystem),
           cabinet: new Map(),
         },
         Number(values.max),

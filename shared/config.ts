@@ -182,6 +182,12 @@ const plainSettings = z.object({
    * caller may fetch documents as the records system (decision 1100).
    */
   RECORDS_SYSTEM_PRINCIPAL: z.string().min(1).max(200).optional(),
+  /**
+   * Whether a legal hold is also set on the file's blob (decision 1104): `on` in Azure, where
+   * the documents container has version-level immutability; `off` where Storage cannot
+   * (Azurite answers 501), and then the document record alone holds the file.
+   */
+  LEGAL_HOLD_ON_BLOBS: z.enum(['on', 'off']).default('on'),
   /** GeoJSON FeatureCollection of the council's wards (decision 1040); unset: requests carry no ward. */
   WARD_BOUNDARIES: z.string().min(2).max(2_000_000).optional(),
   /** Working days staff have to answer a councillor's enquiry, and how many before that they are reminded. */
@@ -223,6 +229,7 @@ export interface Config {
   readonly osPlaces: { readonly baseUrl: string; readonly apiKey: string | undefined };
   readonly rateLimits: 'app' | 'gateway' | 'off';
   readonly recordsSystemPrincipal: string | undefined;
+  readonly legalHoldOnBlobs: boolean;
   readonly wards: readonly Ward[];
   readonly casework: {
     readonly responseWorkingDays: number;
@@ -351,6 +358,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     osPlaces: Object.freeze({ baseUrl: p.OS_PLACES_BASE_URL, apiKey: p.OS_PLACES_API_KEY }),
     rateLimits: p.RATE_LIMITS,
     recordsSystemPrincipal: p.RECORDS_SYSTEM_PRINCIPAL,
+    legalHoldOnBlobs: p.LEGAL_HOLD_ON_BLOBS === 'on',
     wards,
     casework: Object.freeze({
       responseWorkingDays: p.ENQUIRY_RESPONSE_WORKING_DAYS,

@@ -172,6 +172,12 @@ route('my-export-file', ['GET'], 'my-account/exports/{id:guid}/file', lazyPage(y
 route('delete-account', ['GET', 'POST'], 'my-account/delete', lazyPage(yourData, 'deleteAccount', signedIn));
 route('account-deleted', ['GET'], 'account-deleted', lazyPage(yourData, 'accountDeleted'));
 route(
+  'consents',
+  ['GET', 'POST'],
+  'my-account/consents',
+  lazyPage(() => import('./pages/consents.js'), 'consentsPage', signedIn),
+);
+route(
   'resume',
   ['GET'],
   'resume',

@@ -9,7 +9,14 @@
  * For scripts and tests it also accepts a local-only grant type,
  * `urn:doorstep:params:grant-type:dev-token`, that issues the same access token
  * for a named subject and roles through the provider's own token machinery
- * (`npm run token -- --sub alice --role resident`).
+ * (`npm run token -- --sub alice --role resident`). With `app=1` it mints an app-only
+ * token instead (decision 1103), so tests can prove which app tokens are refused.
+ *
+ * The workforce issuer also serves the client credentials grant, as Entra does, for
+ * the council's own applications (`localAppClients`): the records system signs in as
+ * itself with its client id and secret and gets an app-only token shaped as Entra's
+ * v2.0 ones: `idtyp: app`, its app roles in `roles`, `sub` = `oid` = its service
+ * principal, `azp` its client id, and no `scp`.
  */
 import { generateKeyPair, exportJWK } from 'jose';
 import type { Server } from 'node:http';
@@ -23,6 +30,22 @@ export const devCliClient = { id: 'doorstep-dev-cli', secret: 'local-only-not-a-
 export const webSiteClient = { id: 'doorstep-web-site', secret: 'local-only-web-site-secret' } as const;
 /** The staff pages' sign-in at the workforce issuer: a confidential client, as its Entra app registration is. */
 export const staffWebClient = { id: 'doorstep-staff-web', secret: 'local-only-staff-web-secret' } as const;
+/**
+ * The council's own applications in the local workforce directory: each signs in with the
+ * client credentials grant. `oid` stands for its service principal's object id (locally the
+ * same name as RECORDS_SYSTEM_PRINCIPAL in local/stack.ts) and `roles` for the app roles
+ * an administrator granted it on the Doorstep API.
+ */
+export const localAppClients = {
+  recordsSystem: {
+    id: 'doorstep-records-system',
+    secret: 'local-only-records-system-secret',
+    oid: 'records-system',
+    roles: ['Records.Fetch'],
+  },
+} as const;
+/** App roles the local directories may put in an app-only token (decision 1103). */
+const appRoleSet = new Set<string>(Object.values(localAppClients).flatMap((c) => c.roles));
 /** The local directories' tenant ids (made up; Entra's are GUIDs like these). */
 export const localTenants = {
   resident: '3f0c2a91-7d4e-4b6a-9c1f-5e8d2b7a0c41',
@@ -107,7 +130,18 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       response_types: ['code'],
     },
     devCli,
+    ...Object.values(localAppClients).map((app): ClientMetadata => ({
+      client_id: app.id,
+      client_secret: app.secret,
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+    })),
   ];
+  const appClientById = new Map<string, (typeof localAppClients)[keyof typeof localAppClients]>(
+    Object.values(localAppClients).map((app) => [app.id, app]),
+  );
   const provider = new Provider(issuer, {
     clients:
       population === 'workforce'
@@ -142,15 +176,21 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     // scopes as `scp`, `ver` 2.0 (learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
     formats: {
       customizers: {
-        jwt: (_ctx, _token, jwt) => {
+        jwt: (_ctx, token, jwt) => {
           const { client_id: clientId, scope, ...payload } = jwt.payload as Record<string, unknown>;
           jwt.header = { typ: 'JWT' };
+          // An app-only token (client credentials, or the dev grant's app=1): Entra names the
+          // app's service principal in both `sub` and `oid`, says `idtyp: app`, and has no `scp`.
+          const appOnly =
+            (token as { kind?: string }).kind === 'ClientCredentials' ||
+            (token as { extra?: { idtyp?: string } }).extra?.idtyp === 'app';
           jwt.payload = {
             ...payload,
+            ...(appOnly ? { sub: payload.oid, idtyp: 'app' } : {}),
             ver: '2.0',
             azp: clientId,
-            azpacr: clientId === devCliClient.id ? '1' : '0',
-            ...(typeof scope === 'string' ? { scp: scope } : {}),
+            azpacr: clientId === devCliClient.id || appClientById.has(String(clientId)) ? '1' : '0',
+            ...(typeof scope === 'string' && !appOnly ? { scp: scope } : {}),
           };
         },
       },
@@ -160,6 +200,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: true },
+      // Entra's client credentials grant, for the council's own apps (the workforce directory only).
+      clientCredentials: { enabled: population === 'workforce' },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => options.audience,
@@ -176,8 +218,14 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     },
     extraTokenClaims: (_ctx, token) => {
       const accountId = (token as { accountId?: string }).accountId;
-      const extra = (token as { extra?: { roles?: Role[]; tid?: string } }).extra;
+      const extra = (token as { extra?: { roles?: Role[]; tid?: string; idtyp?: string } }).extra;
+      if ((token as { kind?: string }).kind === 'ClientCredentials') {
+        const app = appClientById.get(String((token as { clientId?: string }).clientId));
+        return app ? { oid: app.oid, tid: tenantId, roles: [...app.roles], idtyp: 'app' } : undefined;
+      }
       if (!accountId) return undefined;
+      if (extra?.idtyp === 'app')
+        return { oid: accountId, tid: extra.tid ?? tenantId, roles: extra.roles ?? [], idtyp: 'app' };
       // The workforce directory assigns no `resident` role: a person without app roles has none.
       const roles =
         extra?.roles ?? devAccount(accountId).roles.filter((r) => population === 'resident' || r !== 'resident');
@@ -187,6 +235,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     // Resident sessions are short; the dev page is for humans trying the API by hand.
     ttl: {
       AccessToken: 60 * 60,
+      ClientCredentials: 60 * 60,
       AuthorizationCode: 60,
       Session: 8 * 60 * 60,
       Grant: 8 * 60 * 60,
@@ -199,18 +248,28 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   provider.registerGrantType(
     devTokenGrantType,
     async (ctx: KoaContextWithOIDC) => {
-      const params = ctx.oidc.params as { sub?: string; roles?: string; tid?: string; aud?: string; resource?: string };
+      const params = ctx.oidc.params as {
+        sub?: string;
+        roles?: string;
+        tid?: string;
+        aud?: string;
+        resource?: string;
+        app?: string;
+      };
+      const appOnly = params.app === '1';
       const sub = params.sub?.trim();
       if (!sub || !/^[A-Za-z0-9._@-]{1,128}$/.test(sub))
         throw new errors.InvalidRequest('sub is required (letters, digits, . _ @ -)');
       const requested = (params.roles ?? '').split(/[ ,]+/).filter(Boolean);
-      if (requested.some((r) => !roleSet.has(r as Role)))
-        throw new errors.InvalidRequest(`roles must be among ${[...roleSet].join(', ')}`);
+      const allowed: ReadonlySet<string> = appOnly ? appRoleSet : roleSet;
+      if (requested.some((r) => !allowed.has(r)))
+        throw new errors.InvalidRequest(`roles must be among ${[...allowed].join(', ')}`);
       // Tests ask for another tenant to prove it is refused; nothing else should.
       if (params.tid !== undefined && !/^[0-9a-f-]{36}$/.test(params.tid))
         throw new errors.InvalidRequest('tid must be a GUID');
-      const roles =
-        requested.length > 0
+      const roles = appOnly
+        ? requested
+        : requested.length > 0
           ? (requested as Role[])
           : devAccount(sub).roles.filter((r) => population === 'resident' || r !== 'resident');
       const token = new ctx.oidc.provider.AccessToken({
@@ -218,7 +277,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         client: ctx.oidc.client,
         gty: 'dev-token',
         scope: 'doorstep',
-        extra: { roles, ...(params.tid ? { tid: params.tid } : {}) },
+        extra: { roles, ...(params.tid ? { tid: params.tid } : {}), ...(appOnly ? { idtyp: 'app' } : {}) },
       } as never);
       // Likewise another audience (`aud`), to prove a token for another API is refused.
       const audience = params.aud ?? options.audience;
@@ -234,7 +293,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         scope: 'doorstep',
       };
     },
-    ['sub', 'roles', 'tid', 'aud', 'resource'],
+    ['sub', 'roles', 'tid', 'aud', 'resource', 'app'],
   );
   provider.on('server_error', (_ctx, error) => {
     console.error(`[identity] server error: ${error.message}`);
@@ -262,14 +321,18 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
 export async function requestDevToken(
   issuer: string,
   sub: string,
-  roles: readonly Role[] = [],
-  /** Local-only overrides for tests that prove a wrong tenant or audience is refused. */
-  options: { readonly tid?: string; readonly aud?: string } = {},
+  roles: readonly string[] = [],
+  /**
+   * Local-only overrides for tests that prove a wrong tenant or audience is refused; `app`
+   * mints an app-only token for `sub` with `roles` as app roles (decision 1103).
+   */
+  options: { readonly tid?: string; readonly aud?: string; readonly app?: boolean } = {},
 ): Promise<string> {
   const body = new URLSearchParams({
     grant_type: devTokenGrantType,
     sub,
     roles: roles.join(' '),
+    ...(options.app ? { app: '1' } : {}),
     ...(options.tid ? { tid: options.tid } : {}),
     ...(options.aud ? { aud: options.aud } : {}),
   });
@@ -280,6 +343,25 @@ export async function requestDevToken(
       authorization: `Basic ${Buffer.from(`${devCliClient.id}:${devCliClient.secret}`).toString('base64')}`,
     },
     body,
+  });
+  const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
+  if (!response.ok || !json.access_token)
+    throw new Error(`token request failed: ${json.error ?? response.status} ${json.error_description ?? ''}`);
+  return json.access_token;
+}
+
+/**
+ * An app-only token by the client credentials grant (RFC 6749 §4.4), as the council's own
+ * applications get one from Entra: `POST {issuer}/token` with the app's id and secret.
+ */
+export async function requestClientCredentialsToken(
+  issuer: string,
+  client: { readonly id: string; readonly secret: string },
+): Promise<string> {
+  const response = await fetch(new URL('token', issuer.replace(/\/?$/, '/')), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret }),
   });
   const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!response.ok || !json.access_token)

@@ -25,11 +25,26 @@ export interface Principal {
   readonly sub: string;
   readonly issuer: Population;
   readonly roles: ReadonlySet<Role>;
+  /**
+   * Present only when an application calls as itself (an app-only token from the workforce
+   * directory, decision 1103): its client id and the app roles granted to it. An app never
+   * holds a person's role: `roles` is then empty.
+   */
+  readonly app?: { readonly clientId: string; readonly appRoles: ReadonlySet<string> };
 }
 
 const maxTokenLength = 8192;
 
-export async function authenticate(request: HttpRequest, verify: TokenVerifier): Promise<Principal> {
+export interface AuthenticateOptions {
+  /** Routes an application calls as itself (the records system's) opt in; every other route is for people. */
+  readonly apps?: boolean;
+}
+
+export async function authenticate(
+  request: HttpRequest,
+  verify: TokenVerifier,
+  options: AuthenticateOptions = {},
+): Promise<Principal> {
   const header = request.headers.get('authorization');
   if (!header) throw unauthorized();
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
@@ -37,7 +52,17 @@ export async function authenticate(request: HttpRequest, verify: TokenVerifier):
     throw unauthorized('The Authorization header must be "Bearer <token>".');
   const token = await verify(match[1]);
   enforceSubjectLimits(request, token.sub);
+  if (token.kind === 'app') {
+    if (!options.apps || token.issuer !== 'workforce')
+      throw forbidden('This needs a signed-in person: an application’s own token is not accepted here.');
+    return appPrincipal(token.sub, token.client, token.roles);
+  }
   return principalFor(token.issuer, token.sub, token.roles);
+}
+
+/** An application calling as itself: its app roles, and none of a person's. */
+export function appPrincipal(sub: string, clientId: string, appRoles: readonly string[]): Principal {
+  return { sub, issuer: 'workforce', roles: new Set<Role>(), app: { clientId, appRoles: new Set(appRoles) } };
 }
 
 /** What a verified token grants: app roles from the workforce issuer only; a resident is a resident. */

@@ -17,8 +17,17 @@ const clockToleranceSeconds = 60;
 /** Which directory a token came from (decision 1000). */
 export type Population = 'resident' | 'workforce';
 
+/**
+ * Who a token speaks for (decision 1103): a person (delegated: a user signed in to a client),
+ * or an application as itself (Entra's client credentials grant, "app-only").
+ */
+export type TokenKind = 'person' | 'app';
+
 export interface VerifiedToken {
   readonly issuer: Population;
+  readonly kind: TokenKind;
+  /** The client the token was issued to (`azp` in v2.0, `appid` in v1.0, `client_id` in RFC 9068). */
+  readonly client: string;
   /** The stable subject, read from the verifier's `subjectClaim`. */
   readonly sub: string;
   readonly roles: readonly string[];
@@ -49,6 +58,11 @@ export interface VerifierOptions {
    * Doorstep reads `oid` in Azure (decision 1001); a token without it is refused.
    */
   readonly subjectClaim?: 'sub' | 'oid';
+  /**
+   * Whether this issuer's app-only tokens are accepted (decision 1103): only the workforce
+   * directory's, where the council's own applications are registered. Default false.
+   */
+  readonly appTokens?: boolean;
   /** When set, the token's `tid` must be exactly this tenant (the workforce directory). */
   readonly tenantId?: string;
   readonly fetch?: typeof fetch;
@@ -96,6 +110,27 @@ export function accessTokenProblem(header: { typ?: unknown }, payload: JWTPayloa
   if (payload.idtyp !== undefined && payload.idtyp !== 'user')
     return 'App-only tokens are not accepted: sign in as a person.';
   return undefined;
+}
+
+/**
+ * Whether a verified token is app-only, and if so whether it is well formed (decision 1103).
+ *
+ * Entra documents `idtyp` as "the most accurate way for an API to determine if a token is an
+ * app token or an app+user token" (optional-claims-reference), but emits it only when the API's
+ * registration asks for that optional claim; and `scp` is "only included for user tokens"
+ * while the client credentials flow puts its permissions in `roles` instead
+ * (access-token-claims-reference, MicrosoftDocs/entra-docs 003f1aa). So where app tokens are
+ * accepted, a token is an app's when it says `idtyp: app`, or says nothing and has no `scp`
+ * (the registration's optional claim forgotten: still not a person). An app token that also
+ * carries `scp`, or an `idtyp` that is neither, is refused.
+ */
+export function appTokenKind(payload: JWTPayload): { kind: TokenKind } | { problem: string } {
+  const scp = typeof payload.scp === 'string' && payload.scp.length > 0;
+  if (payload.idtyp === 'app')
+    return scp ? { problem: 'The token says it is app-only but carries delegated scopes.' } : { kind: 'app' };
+  if (payload.idtyp === 'user') return { kind: 'person' };
+  if (payload.idtyp !== undefined) return { problem: 'The token is neither a person’s nor an application’s.' };
+  return { kind: scp ? 'person' : 'app' };
 }
 
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
@@ -180,7 +215,13 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       throw unauthorized(describe(error));
     }
     const { payload, protectedHeader } = result;
-    const problem = accessTokenProblem(protectedHeader, payload);
+    // Only where app tokens are accepted is `idtyp: app` read rather than refused outright.
+    const kinded = options.appTokens ? appTokenKind(payload) : { kind: 'person' as const };
+    if ('problem' in kinded) throw unauthorized(kinded.problem);
+    const problem = accessTokenProblem(
+      protectedHeader,
+      kinded.kind === 'app' ? { ...payload, idtyp: undefined } : payload,
+    );
     if (problem) throw unauthorized(problem);
     if (options.tenantId !== undefined && payload.tid !== options.tenantId)
       throw unauthorized('The access token is from another tenant.');
@@ -189,7 +230,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     if (typeof subject !== 'string' || subject.length === 0)
       throw unauthorized(`The access token names no ${options.subjectClaim ?? 'sub'}: ask for the profile scope.`);
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { issuer: options.population ?? 'resident', sub: subject, roles, payload };
+    const client = String(payload.azp ?? payload.appid ?? payload.client_id);
+    return { issuer: options.population ?? 'resident', kind: kinded.kind, client, sub: subject, roles, payload };
   }
 }
 

@@ -65,6 +65,7 @@ import { cosmosRetentionStores } from '../privacy/retention-store.js';
 import type { RetentionDeps } from '../privacy/retention-sweep.js';
 import type { RecordsDeps } from '../records/records.js';
 import { cosmosRequestsWithPhoto } from '../records/store.js';
+import { azureBlobLegalHolds } from '../uploads/legal-hold.js';
 import { recordsSystemId } from '../catalogue/partners.js';
 import { careCopies } from '../consents/care.js';
 import type { ConsentDeps } from '../consents/consents.js';
@@ -218,6 +219,8 @@ export const depsFor = {
               ...workforceIdentity,
               population: 'workforce',
               subjectClaim: 'oid',
+              // The council's own applications (the records system) call as themselves (decision 1103).
+              appTokens: true,
               timeoutMs: dependencyTimeoutMs,
             }),
           }
@@ -507,6 +510,7 @@ export const depsFor = {
       accessLog: s.accessLog,
       requestsWithPhoto: cosmosRequestsWithPhoto(s.containers.requests),
       recordsPrincipal: config().recordsSystemPrincipal,
+      blobHolds: config().legalHoldOnBlobs ? azureBlobLegalHolds(s.blobService) : undefined,
       now,
       receiver: async () => (await platform().serviceBus()).createReceiver(partnerInboundQueue(recordsSystemId)),
     };

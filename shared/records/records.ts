@@ -14,7 +14,8 @@ import { retryWhileStale } from '../data/retry-stale.js';
 import { AppError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import type { UploadBlobs } from '../uploads/blob-store.js';
-import type { DocumentDoc } from '../uploads/model.js';
+import { blobHoldAfter, type BlobLegalHolds } from '../uploads/legal-hold.js';
+import type { BlobHoldState, DocumentDoc } from '../uploads/model.js';
 import type { DocumentStore } from '../uploads/store.js';
 import { jsonBody } from '../messaging/message-body.js';
 import { recordsMessageSchema, type RecordsDocumentView, type RecordsMessage } from './contract.js';
@@ -30,12 +31,35 @@ export interface RecordsDeps {
   requestsWithPhoto(photoId: string): Promise<string[]>;
   /** The records system's subject (config RECORDS_SYSTEM_PRINCIPAL); undefined: nobody is. */
   readonly recordsPrincipal: string | undefined;
+  /**
+   * Sets the file's own hold in Blob Storage (decision 1104); undefined where Storage cannot
+   * (LEGAL_HOLD_ON_BLOBS=off: Azurite), and then the document record alone holds the file.
+   */
+  readonly blobHolds: BlobLegalHolds | undefined;
   readonly now: () => Date;
 }
 
+/**
+ * The app role the Doorstep API's registration defines for the records system and an
+ * administrator grants to its service principal (an application permission, decision 1103).
+ */
+export const recordsAppRole = 'Records.Fetch';
+
+/**
+ * The records system is an application of the council's own directory calling as itself
+ * (decision 1103): an app-only token from the workforce issuer (never the resident issuer,
+ * whatever it names), whose `oid` is the records system's service principal, holding the
+ * Records.Fetch app role. A person's token is refused even when it names that object or was
+ * issued to the records system's client: the records system acts for no one person.
+ */
 function requireRecordsSystem(principal: Principal, deps: Pick<RecordsDeps, 'recordsPrincipal'>): void {
-  // An app of the council's own directory: a resident-issuer token never names it, whatever its subject.
-  if (!deps.recordsPrincipal || principal.issuer !== 'workforce' || principal.sub !== deps.recordsPrincipal)
+  if (
+    !deps.recordsPrincipal ||
+    principal.issuer !== 'workforce' ||
+    !principal.app ||
+    principal.sub !== deps.recordsPrincipal ||
+    !principal.app.appRoles.has(recordsAppRole)
+  )
     throw forbidden('Only the council’s records system may fetch documents this way.');
 }
 
@@ -127,23 +151,53 @@ const reject = (reason: RecordsRejectReason, description: string): RecordsOutcom
  */
 export async function applyRecordsMessage(
   m: RecordsMessage,
-  deps: Pick<RecordsDeps, 'documents' | 'now'>,
+  deps: Pick<RecordsDeps, 'documents' | 'now' | 'blobHolds'>,
 ): Promise<RecordsOutcome> {
-  return retryWhileStale(
+  const outcome = await retryWhileStale(
     5,
     async (): Promise<RecordsOutcome | 'stale'> => {
       const doc = await deps.documents.get(m.documentId);
       if (!doc) return reject('UnknownDocument', '/documentId: no document has that id.');
-      const next = change(doc, m, deps.now());
+      const next = change(doc, m, deps.now(), deps.blobHolds !== undefined);
       if ('outcome' in next) return next;
       const saved = await deps.documents.replace(next, doc._etag ?? '', []);
       return saved === 'stale' ? 'stale' : { outcome: 'applied' };
     },
     () => new AppError('conflict', 'The document kept changing; the message will be delivered again.'),
   );
+  // The record first, then the blob: a repeat of the message (redelivered because the blob
+  // step threw) finds the record done and finishes the blob step.
+  if (outcome.outcome !== 'rejected' && m.kind !== 'filed' && deps.blobHolds)
+    await syncBlobHold(m.documentId, { ...deps, blobHolds: deps.blobHolds });
+  return outcome;
 }
 
-function change(doc: DocumentDoc, m: RecordsMessage, now: Date): DocumentDoc | RecordsOutcome {
+/**
+ * Brings the blob's legal hold to what the document record wants (decision 1104), then records
+ * that it did. Setting a hold Storage already has, or clearing one it has not, is harmless, so
+ * a step interrupted anywhere is simply done again. Throws while Storage refuses.
+ */
+export async function syncBlobHold(
+  documentId: string,
+  deps: Pick<RecordsDeps, 'documents'> & { readonly blobHolds: BlobLegalHolds },
+): Promise<BlobHoldState | undefined> {
+  return retryWhileStale(
+    5,
+    async (): Promise<BlobHoldState | undefined | 'stale'> => {
+      const doc = await deps.documents.get(documentId);
+      if (!doc?.blobName || (doc.blobHold !== 'set-pending' && doc.blobHold !== 'clear-pending')) return doc?.blobHold;
+      const held = doc.blobHold === 'set-pending';
+      await deps.blobHolds.set(doc.blobName, held);
+      const { blobHold: _done, ...rest } = doc;
+      const saved = await deps.documents.replace(held ? { ...rest, blobHold: 'set' } : rest, doc._etag ?? '', []);
+      // Changed meanwhile (another hold or release): read again and bring the blob to that.
+      return saved === 'stale' ? 'stale' : saved.blobHold;
+    },
+    () => new AppError('conflict', 'The document kept changing; the message will be delivered again.'),
+  );
+}
+
+function change(doc: DocumentDoc, m: RecordsMessage, now: Date, onBlobs: boolean): DocumentDoc | RecordsOutcome {
   switch (m.kind) {
     case 'filed':
       if (doc.records?.documentId === m.recordsDocumentId) return { outcome: 'duplicate' };
@@ -153,17 +207,29 @@ function change(doc: DocumentDoc, m: RecordsMessage, now: Date): DocumentDoc | R
         return reject('DocumentNotAvailable', '/documentId: the document is not available to file.');
       return { ...doc, records: { documentId: m.recordsDocumentId, filedAt: now.toISOString() } };
     case 'legal-hold':
-      if (doc.legalHold?.reference === m.reference) return { outcome: 'duplicate' };
+      if (doc.legalHold?.reference === m.reference) {
+        // The same hold again; only a hold placed before blob holds were turned on has more to do.
+        const want = onBlobs ? blobHoldAfter(doc, true) : doc.blobHold;
+        return want === doc.blobHold ? { outcome: 'duplicate' } : withBlobHold(doc, want);
+      }
       // A second hold with another reference replaces the first: still held, under the newer case.
-      return { ...doc, legalHold: { by: recordsSystemId, at: now.toISOString(), reference: m.reference } };
+      return withBlobHold(
+        { ...doc, legalHold: { by: recordsSystemId, at: now.toISOString(), reference: m.reference } },
+        onBlobs ? blobHoldAfter(doc, true) : doc.blobHold,
+      );
     case 'hold-released': {
       if (!doc.legalHold) return { outcome: 'duplicate' };
       if (doc.legalHold.reference !== m.reference)
         return reject('HoldReferenceMismatch', '/reference: the document is held under another reference.');
       const { legalHold: _released, ...rest } = doc;
-      return rest;
+      return withBlobHold(rest, onBlobs ? blobHoldAfter(doc, false) : doc.blobHold);
     }
   }
+}
+
+function withBlobHold(doc: DocumentDoc, blobHold: BlobHoldState | undefined): DocumentDoc {
+  const { blobHold: _was, ...rest } = doc;
+  return blobHold === undefined ? rest : { ...rest, blobHold };
 }
 
 /** How one received message ends: complete, dead-letter with a reason, or abandon to be delivered again. */
@@ -175,7 +241,7 @@ export type RecordsSettlement =
 /** Parses and applies one message body from `partner-inbound-records-system`. */
 export async function handleRecordsMessage(
   body: unknown,
-  deps: Pick<RecordsDeps, 'documents' | 'now'>,
+  deps: Pick<RecordsDeps, 'documents' | 'now' | 'blobHolds'>,
 ): Promise<RecordsSettlement> {
   const json = jsonBody(body);
   if (typeof json !== 'object' || json === null || Array.isArray(json))

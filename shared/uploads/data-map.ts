@@ -32,6 +32,7 @@ export const documentDataMap: RecordMap<DocumentDoc> = {
     checkedAt: { class: 'none' },
     records: { class: 'none', note: 'the records system’s own document id and when it filed the file' },
     legalHold: { class: 'none', note: 'the records system’s id, a time and its case reference' },
+    blobHold: { class: 'none', note: 'whether Blob Storage holds the file too (decision 1104)' },
     _etag: { class: 'none' },
   },
 };

@@ -51,8 +51,16 @@ export interface DocumentDoc {
   readonly records?: { readonly documentId: string; readonly filedAt: string };
   /** Set by the records system: while held, no retention or erasure step deletes the file. */
   readonly legalHold?: LegalHold;
+  /**
+   * The file's own legal hold in Blob Storage (decision 1104), when LEGAL_HOLD_ON_BLOBS is on:
+   * `set-pending` until Storage has it, `set`, then `clear-pending` after release until Storage
+   * has cleared it (absent again). While present the file is never deleted.
+   */
+  readonly blobHold?: BlobHoldState;
   readonly _etag?: string;
 }
+
+export type BlobHoldState = 'set-pending' | 'set' | 'clear-pending';
 
 /** A legal hold placed by the council's records system (who, when, and its case reference). */
 export interface LegalHold {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { recordsSystemId } from '../../shared/catalogue/partners.js';
 import { partnerInboundQueue } from '../../shared/messaging/topology.js';
 import { fileAvailableDocuments, recordsMessage, type FilingCabinet } from '../../scripts/records.js';
+import { localAppClients, requestClientCredentialsToken, requestDevToken } from '../../local/identity/provider.js';
 import { aServiceRequest, admin, call, staff, tokenFor, tokenFrom } from '../support/api.js';
 import { jpegWithExif, pdf } from '../support/files.js';
 import { waitFor } from '../support/wait.js';
@@ -23,9 +24,16 @@ const resident = () => `resident-${randomUUID().slice(0, 8)}`;
 const cabinet: FilingCabinet = new Map();
 const failing = new Map<string, number>();
 const filingLog: string[] = [];
+/** The records system's own app-only token, by the client credentials grant as in Entra (decision 1103). */
+let appToken: Promise<string> | undefined;
+const recordsSystemToken = () =>
+  (appToken ??= requestClientCredentialsToken(
+    inject('appSettings').WORKFORCE_OIDC_ISSUER ?? '',
+    localAppClients.recordsSystem,
+  ));
 const recordsSystem = {
   apiBaseUrl: inject('hostUrl'),
-  token: () => tokenFrom('workforce', recordsSystemId, []),
+  token: recordsSystemToken,
   cabinet,
   failing,
 };
@@ -123,6 +131,49 @@ describe('the records system hand-off', { timeout: 120_000 }, () => {
     expect(lookalike.status).toBe(403);
   });
 
+  it('when a token is not the records system’s own app-only token with Records.Fetch, then the records endpoints refuse it', async () => {
+    const doc = await uploaded(resident(), 'evidence');
+    const settings = inject('appSettings');
+    const workforce = settings.WORKFORCE_OIDC_ISSUER ?? '';
+    const fetchWith = (token: string) =>
+      fetch(`${inject('hostUrl')}/api/records/documents/${doc}`, { headers: { authorization: `Bearer ${token}` } });
+    // The records system itself: served, with the file's metadata, once the file is checked (409 before).
+    const own = await waitFor(
+      async () => {
+        const res = await fetchWith(await recordsSystemToken());
+        return res.status === 409 ? undefined : res;
+      },
+      { what: `document ${doc} to be available` },
+    );
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { documentId: string }).documentId).toBe(doc);
+
+    const refused: [string, Promise<string>, 401 | 403][] = [
+      // A person's token naming the records system's object (what the old check let through).
+      ['a workforce person token with its subject', tokenFrom('workforce', recordsSystemId, []), 403],
+      // The records system's object calling as an app, but without the app role granted.
+      ['an app token without Records.Fetch', requestDevToken(workforce, recordsSystemId, [], { app: true }), 403],
+      // Another app of the directory that was granted the role.
+      [
+        'another app with Records.Fetch',
+        requestDevToken(workforce, 'another-app', ['Records.Fetch'], { app: true }),
+        403,
+      ],
+      // The resident directory's app tokens are never accepted, whatever they name and claim.
+      [
+        'a resident-issuer app token',
+        requestDevToken(settings.OIDC_ISSUER ?? '', recordsSystemId, ['Records.Fetch'], { app: true }),
+        401,
+      ],
+    ];
+    for (const [what, token, status] of refused)
+      expect([what, (await fetchWith(await token)).status]).toEqual([what, status]);
+    // Staff routes are for people: the records system's app token is not staff, nor a resident.
+    const asApp = { authorization: `Bearer ${await recordsSystemToken()}` };
+    expect((await fetch(`${inject('hostUrl')}/api/staff/requests`, { headers: asApp })).status).toBe(403);
+    expect((await fetch(`${inject('hostUrl')}/api/me/consents`, { headers: asApp })).status).toBe(403);
+  });
+
   it('when the same document.available is delivered twice, then it is filed once and the one receipt is applied once', async () => {
     const who = resident();
     const doc = await uploaded(who, 'evidence');
@@ -214,7 +265,7 @@ describe('the records system hand-off', { timeout: 120_000 }, () => {
 /** The data the platform published for `id`, as the records system would have read it. */
 async function availableData(id: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${inject('hostUrl')}/api/records/documents/${id}`, {
-    headers: { authorization: `Bearer ${await tokenFrom('workforce', recordsSystemId, [])}` },
+    headers: { authorization: `Bearer ${await recordsSystemToken()}` },
   });
   const meta = (await res.json()) as { contentType: string; size: number; sha256: string; purpose: string };
   return {
