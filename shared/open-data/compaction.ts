@@ -54,7 +54,9 @@ const manifestSchema = z.object({
 type Manifest = z.infer<typeof manifestSchema>;
 
 const manifestPrefix = `${dataSetPrefix}/_compaction/`;
-const manifestPath = (dayFile: FileBase) => `${manifestPrefix}${dayFile.slice(dataSetPrefix.length + 1)}.json`;
+// Named by its day file and its inputs: compacting a day file with a late batch of rows it already holds makes the same day file again.
+const manifestPath = (dayFile: FileBase, inputs: readonly FileBase[]) =>
+  `${manifestPrefix}${dayFile.slice(dataSetPrefix.length + 1)}-${createHash('sha256').update(inputs.join('\n')).digest('hex').slice(0, 16)}.json`;
 const isDayFile = (base: FileBase) => /\/day-[0-9a-f]{16}$/.test(base);
 
 export async function compactClosedDays(
@@ -98,7 +100,7 @@ async function compactDay(day: string, inputs: readonly FileBase[], deps: Compac
   const parquet = toParquet(sorted);
   const dayFile = `${dataSetPrefix}/date=${day}/day-${createHash('sha256').update(parquet).digest('hex').slice(0, 16)}`;
   const manifest: Manifest = { day, dayFile, inputs: [...inputs], writtenAt: deps.now().toISOString() };
-  await deps.lake.put(manifestPath(dayFile), JSON.stringify(manifest), 'application/json');
+  await deps.lake.put(manifestPath(dayFile, inputs), JSON.stringify(manifest), 'application/json');
   await deps.lake.put(`${dayFile}.parquet`, parquet, 'application/vnd.apache.parquet');
   await deps.lake.put(`${dayFile}.csv`, toCsv(sorted), 'text/csv; charset=utf-8');
   // The swap: files listed for the day since this run read the list (a late batch) stay listed beside it.
