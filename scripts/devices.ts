@@ -1,14 +1,15 @@
 /**
  * `npm run devices -- simulate [--device <id>] [--values 95,97,20,93] [--count N]`
  * `npm run devices -- list`
- * `npm run devices -- register --id <id> --type <bin-fill|gully-level|damp-humidity> --lat <lat> --long <long> [--uprn <uprn>] [--asset <ref>] [--hub <IoT Hub name>]`
+ * `npm run devices -- register --id <id> --type <bin-fill|gully-level|damp-humidity> --lat <lat> --long=<long> [--uprn <uprn>] [--asset <ref>] [--hub <IoT Hub name>]`
  * `npm run devices -- retire --id <id>`
  *
  * `register` and `retire` write Doorstep's device registry (decision 1128), over
  * `CosmosDb` (a connection string), `CosmosDb__accountEndpoint` (your Entra login) or
  * the local stack. The device's IoT Hub identity is X.509 with the council's CA, so
  * there is no key to give or print: `register` prints the `az` command that creates
- * the identity with the platform team's own sign-in.
+ * the identity with the platform team's own sign-in. A negative longitude is
+ * written `--long=-2.59` (a bare `-2.59` reads as an option).
  *
  * Plays sensor readings into the `device-readings` queue over the real Service Bus
  * SDK, shaped as IoT Hub's route delivers them (local/iot-hub.ts: locally the stack
