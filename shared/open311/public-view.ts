@@ -15,7 +15,8 @@ import type { ServiceRequestDoc, TimelineEntry } from '../service-requests/model
  * (Open311/GetServiceRequests.pm), so a home's report must never be guessed public.
  */
 export const isPublicService = (service: Pick<StoredService, 'public'> | undefined) =>
-  service !== undefined && service.public !== false;
+  // A stored service from before the field has none; the schema's default for it is public.
+  service !== undefined && (service.public as boolean | undefined) !== false;
 
 /** Rounded to about 10 m: enough to recognise the spot, not a doorstep (as the nearby view). */
 export const roundCoordinate = (value: number | undefined) =>
