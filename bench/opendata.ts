@@ -3,12 +3,17 @@
  *
  * The open data writer alone, in process: synthetic request documents (as the
  * change feed delivers them) through the export use case into an in-memory lake,
- * in change-feed-sized batches of 100. Prints rows per second (wall and CPU) and
- * the bytes of Parquet and CSV per 100k requests. Storage upload time is not in it.
+ * in change-feed-sized batches of 100 and 1000, then the nightly compaction of every
+ * closed day (decision 1126). Prints rows per second (wall and CPU) of each, and the
+ * bytes of Parquet and CSV per 100k requests that the descriptor lists before and
+ * after compaction. Storage upload time is not in it.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { compactClosedDays } from '../shared/open-data/compaction.js';
+import { listedFiles } from '../shared/open-data/descriptor.js';
 import { exportRequestChanges, type DataLake } from '../shared/open-data/export.js';
+import { memoryDataLake } from '../shared/open-data/lake.js';
 import { starterServices } from '../shared/catalogue/starter-services.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' } } });
@@ -41,42 +46,60 @@ function aRequest(i: number) {
   };
 }
 
-const sizes = { parquet: 0, csv: 0 };
-const lake: DataLake = {
-  put(path, content) {
-    const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
-    if (path.endsWith('.parquet')) sizes.parquet += bytes;
-    else if (path.endsWith('.csv')) sizes.csv += bytes;
-    return Promise.resolve();
-  },
-  list: () => Promise.resolve([]),
-};
 const byCode = new Map(starterServices.map((s) => [s.code, s]));
-const deps = {
-  lake,
-  catalogue: { get: (code: string) => Promise.resolve(byCode.get(code) as never) },
-  publisher: 'Bench',
+const catalogue = { get: (code: string) => Promise.resolve(byCode.get(code) as never) };
+const per100k = (bytes: number) => ((bytes / total) * 100_000) / 1024 / 1024;
+
+/** The bytes of the files the descriptor lists (what a reader downloads), and how many there are. */
+async function listedSize(lake: DataLake, blobs: ReadonlyMap<string, { content: Uint8Array }>) {
+  const { bases } = await listedFiles(lake);
+  const size = (path: string) => blobs.get(path)?.content.byteLength ?? 0;
+  let parquet = 0;
+  let csv = 0;
+  for (const base of bases) {
+    parquet += size(`${base}.parquet`);
+    csv += size(`${base}.csv`);
+  }
+  return { files: bases.size, parquet, csv };
+}
+
+const timed = async (work: () => Promise<unknown>) => {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await work();
+  const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
 };
+const rate = (rows: number, { ms, cpuMs }: { ms: number; cpuMs: number }) =>
+  `${Math.round(rows / (ms / 1000))} rows/s wall, ${Math.round(rows / (cpuMs / 1000))} rows/s per CPU second`;
+const mib = (s: { parquet: number; csv: number; files: number }) =>
+  `Parquet ${per100k(s.parquet).toFixed(2)} MiB, CSV ${per100k(s.csv).toFixed(2)} MiB in ${s.files} file pairs`;
 
 const documents = Array.from({ length: total }, (_, i) => aRequest(i));
 for (const batchSize of [100, 1000]) {
-  sizes.parquet = 0;
-  sizes.csv = 0;
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < documents.length; i += batchSize)
-    await exportRequestChanges(documents.slice(i, i + batchSize), deps);
-  const ms = performance.now() - t0;
-  const used = process.cpuUsage(cpu);
-  const cpuMs = (used.user + used.system) / 1000;
-  const per100k = (bytes: number) => ((bytes / total) * 100_000) / 1024 / 1024;
+  const { lake, blobs } = memoryDataLake();
+  const deps = { lake, catalogue, publisher: 'Bench' };
+  const exported = await timed(async () => {
+    for (let i = 0; i < documents.length; i += batchSize)
+      await exportRequestChanges(documents.slice(i, i + batchSize), deps);
+  });
+  const before = await listedSize(lake, blobs);
+  // Every day closed: the whole set is compacted, as a nightly run finds it after a backfill.
+  const compacted = await timed(() =>
+    compactClosedDays({ lake, publisher: 'Bench', now: () => new Date('2100-01-01') }),
+  );
+  const after = await listedSize(lake, blobs);
   console.log(
-    `batch ${batchSize}: ${total} rows in ${ms.toFixed(0)} ms = ${Math.round(total / (ms / 1000))} rows/s wall, ${Math.round(total / (cpuMs / 1000))} rows/s per CPU second; per 100k requests: Parquet ${per100k(sizes.parquet).toFixed(2)} MiB, CSV ${per100k(sizes.csv).toFixed(2)} MiB`,
+    `batch ${batchSize}: export ${total} rows in ${exported.ms.toFixed(0)} ms = ${rate(total, exported)}; per 100k requests ${mib(before)}`,
+  );
+  console.log(
+    `  compaction: ${total} rows in ${compacted.ms.toFixed(0)} ms = ${rate(total, compacted)}; per 100k requests ${mib(after)}`,
   );
 }
 console.log(
   `(load average ${(await import('node:os'))
     .loadavg()
     .map((l) => l.toFixed(1))
-    .join(' ')}; files are per batch and day, so small batches make more, smaller files)`,
+    .join(' ')}; before compaction files are per batch and day, after it one per day)`,
 );

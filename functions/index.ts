@@ -625,3 +625,11 @@ http(
   'staff/residents/{residentId}',
   lazyHttp(() => import('./single-view.js'), 'getResidentSingleView'),
 );
+// Open data compaction (decision 1126): each closed day's batch files into one, after the day's lateness, UTC.
+app.timer('open-data-compaction', {
+  schedule: '0 40 1 * * *',
+  handler: lazy<[Timer, InvocationContext], typeof import('./open-data.js'), 'compactOpenData'>(
+    () => import('./open-data.js'),
+    'compactOpenData',
+  ),
+});

@@ -1,5 +1,6 @@
-import type { InvocationContext } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { logEvent } from '../shared/observability/log.js';
+import { compactClosedDays } from '../shared/open-data/compaction.js';
 import { exportRequestChanges } from '../shared/open-data/export.js';
 import { depsFor } from '../shared/platform/deps.js';
 
@@ -8,4 +9,14 @@ export async function exportOpenData(documents: unknown[], context: InvocationCo
   const outcome = await exportRequestChanges(documents, await depsFor.openData());
   if (outcome.rows > 0)
     logEvent(context, 'info', 'open-data.exported', { rows: outcome.rows, files: outcome.files.length });
+}
+
+/** Nightly: closed days compacted into one file each; files replaced earlier deleted once readers are done. */
+export async function compactOpenData(_timer: Timer, context: InvocationContext): Promise<void> {
+  const outcome = await compactClosedDays({ ...(await depsFor.openData()), now: () => new Date() });
+  logEvent(context, 'info', 'open-data.compacted', {
+    days: outcome.days.length,
+    rows: outcome.days.reduce((n, d) => n + d.rows, 0),
+    deleted: outcome.deleted,
+  });
 }

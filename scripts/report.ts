@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dataLakeContainers } from '../shared/data/blob-containers.js';
+import { descriptorPath } from '../shared/open-data/descriptor.js';
 import { dataSetPrefix } from '../shared/open-data/files.js';
 import { isOverdue } from '../shared/service-requests/overdue.js';
 import { statuses, type Status } from '../shared/service-requests/status.js';
@@ -25,9 +26,24 @@ export interface HeadlineFigures {
   readonly overdue: readonly { service: string; open: number; overdue: number }[];
 }
 
+/**
+ * The files of the data set: those datapackage.json lists (decision 1126: the list
+ * changes in one write, so a day is never read twice or half), or, in a folder
+ * without one, every Parquet file under it.
+ */
+async function dataSetFiles(dir: string): Promise<string> {
+  const quote = (path: string) => `'${path.replace(/'/g, "''")}'`;
+  const descriptor = await readFile(join(dir, descriptorPath), 'utf8').catch(() => undefined);
+  if (descriptor === undefined) return quote(`${join(dir, dataSetPrefix)}/date=*/*.parquet`);
+  const parquet = (JSON.parse(descriptor) as { resources: { format: string; path: string[] }[] }).resources.find(
+    (r) => r.format === 'parquet',
+  );
+  return `[${(parquet?.path ?? []).map((p) => quote(join(dir, p))).join(', ')}]`;
+}
+
 /** Each request's latest row: a change delivered twice, or a request changed since, counts once. */
-const latest = (dir: string) => `
-  SELECT * FROM read_parquet('${join(dir, dataSetPrefix).replace(/'/g, "''")}/date=*/*.parquet', hive_partitioning = false)
+const latest = (files: string) => `
+  SELECT * FROM read_parquet(${files}, hive_partitioning = false)
   QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY updated_at DESC) = 1`;
 
 export async function headlineFigures(dir: string, now: Date): Promise<HeadlineFigures> {
@@ -35,7 +51,7 @@ export async function headlineFigures(dir: string, now: Date): Promise<HeadlineF
   const c = await db.connect();
   const rows = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   try {
-    await c.run(`CREATE TEMP VIEW latest AS ${latest(dir)}`);
+    await c.run(`CREATE TEMP VIEW latest AS ${latest(await dataSetFiles(dir))}`);
     const [{ n } = { n: 0 }] = await rows('SELECT count(*)::INTEGER AS n FROM latest');
     const perCategoryWeek = await rows(`
       SELECT strftime(date_trunc('week', reported_at), '%Y-%m-%d') AS week, service_group AS category,
@@ -98,14 +114,17 @@ async function lakeContainer() {
   return BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
 }
 
+/** Downloads the descriptor and the Parquet files it lists (never a file it does not list). */
 async function download(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'doorstep-report-'));
   const container = await lakeContainer();
-  for await (const blob of container.listBlobsFlat({ prefix: `${dataSetPrefix}/` })) {
-    if (!blob.name.endsWith('.parquet')) continue;
-    const target = join(dir, blob.name);
+  const descriptor = await container.getBlobClient(descriptorPath).downloadToBuffer();
+  await writeFile(join(dir, descriptorPath), descriptor);
+  const { resources } = JSON.parse(descriptor.toString('utf8')) as { resources: { format: string; path: string[] }[] };
+  for (const path of resources.find((r) => r.format === 'parquet')?.path ?? []) {
+    const target = join(dir, path);
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, await container.getBlobClient(blob.name).downloadToBuffer());
+    await writeFile(target, await container.getBlobClient(path).downloadToBuffer());
   }
   return dir;
 }

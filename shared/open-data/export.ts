@@ -8,16 +8,24 @@
  * feed starts from the beginning once): a file's name is the hash of its rows, so
  * the same batch writes the same files again, and readers take the latest row of
  * each request (`latestRows` in scripts/report.ts), so a change seen twice counts once.
+ * Files become part of the data set when datapackage.json lists them (decision 1126),
+ * and a closed day's files are later compacted into one (compaction.ts).
  */
 import { createHash } from 'node:crypto';
 import type { CatalogueStore } from '../catalogue/catalogue.js';
-import { dataPackage, dataSetPrefix, toCsv, toParquet } from './files.js';
+import { updateDescriptor } from './descriptor.js';
+import { dataSetPrefix, toCsv, toParquet } from './files.js';
 import { changedRequestSchema, dayOf, toOpenDataRow, type OpenDataRow } from './row.js';
 
 /** Where the files go: a container of the data lake (ADLS Gen2 in Azure, Azurite locally). */
 export interface DataLake {
   put(path: string, content: Uint8Array | string, contentType: string): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  read(path: string): Promise<{ readonly content: Uint8Array; readonly etag: string } | undefined>;
+  /** Writes only if the blob is still at `etag` (undefined: only if there is none); false if another writer got there first. */
+  putIf(path: string, content: Uint8Array | string, contentType: string, etag: string | undefined): Promise<boolean>;
+  /** Deletes the blob unless it was written after `unmodifiedSince`; false if it was kept (or absent). */
+  remove(path: string, unmodifiedSince?: Date): Promise<boolean>;
 }
 
 export interface OpenDataDeps {
@@ -51,23 +59,16 @@ export async function exportRequestChanges(documents: readonly unknown[], deps: 
     byDay.set(day, [...(byDay.get(day) ?? []), row]);
   }
   const files: string[] = [];
+  const bases: string[] = [];
   for (const [day, rows] of byDay) {
     const parquet = toParquet(rows);
     const name = `${dataSetPrefix}/date=${day}/changes-${createHash('sha256').update(parquet).digest('hex').slice(0, 16)}`;
     await deps.lake.put(`${name}.parquet`, parquet, 'application/vnd.apache.parquet');
     await deps.lake.put(`${name}.csv`, toCsv(rows), 'text/csv; charset=utf-8');
     files.push(`${name}.parquet`, `${name}.csv`);
+    bases.push(name);
   }
-  if (files.length > 0) await publishDescriptor(deps);
+  // Listed only once both files are whole: a reader following the descriptor never sees half a batch.
+  if (bases.length > 0) await updateDescriptor(deps, (listed) => bases.forEach((b) => listed.add(b)));
   return { rows: documents.length - skipped, files, skipped };
-}
-
-/** Rewrites datapackage.json to list every file of the data set. */
-export async function publishDescriptor(deps: Pick<OpenDataDeps, 'lake' | 'publisher'>): Promise<void> {
-  const all = (await deps.lake.list(`${dataSetPrefix}/`)).sort();
-  const descriptor = dataPackage(deps.publisher, {
-    parquet: all.filter((p) => p.endsWith('.parquet')),
-    csv: all.filter((p) => p.endsWith('.csv')),
-  });
-  await deps.lake.put('datapackage.json', `${JSON.stringify(descriptor, null, 2)}\n`, 'application/json');
 }

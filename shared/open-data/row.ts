@@ -117,8 +117,8 @@ export function toOpenDataRow(
   r: ChangedRequest,
   service: Pick<StoredService, 'public' | 'expectedDays'> | undefined,
 ): OpenDataRow {
-  // A service no longer in the catalogue may have been at a home: no position (isPublicService alone would show it).
-  const shown = service !== undefined && isPublicService(service);
+  // A service no longer in the catalogue may have been at a home: no position.
+  const shown = isPublicService(service);
   const resolved = r.timeline.find((e) => e.status !== undefined && resolvedStatuses.has(e.status));
   return {
     request_id: r.id,

@@ -8,8 +8,15 @@
 import type { StoredService } from '../catalogue/catalogue.js';
 import type { ServiceRequestDoc, TimelineEntry } from '../service-requests/model.js';
 
-/** Services whose reports the public never sees; unknown services count as non-public. */
-export const isPublicService = (service: Pick<StoredService, 'public'> | undefined) => service?.public !== false;
+/**
+ * Services whose reports the public may see. A service no longer in the catalogue
+ * counts as non-public: GeoReport v2 publishes whatever it returns, and FixMyStreet
+ * imports a request of an unknown category as public unless it says `non_public`
+ * (Open311/GetServiceRequests.pm), so a home's report must never be guessed public.
+ */
+export const isPublicService = (service: Pick<StoredService, 'public'> | undefined) =>
+  // A stored service from before the field has none; the schema's default for it is public.
+  service !== undefined && (service.public as boolean | undefined) !== false;
 
 /** Rounded to about 10 m: enough to recognise the spot, not a doorstep (as the nearby view). */
 export const roundCoordinate = (value: number | undefined) =>

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataMap } from '../../shared/data-map/registry.js';
-import { exportRequestChanges, type DataLake } from '../../shared/open-data/export.js';
+import { exportRequestChanges } from '../../shared/open-data/export.js';
+import { memoryDataLake } from '../../shared/open-data/lake.js';
 import { toCsv } from '../../shared/open-data/files.js';
 import { changedRequestSchema, columnNames, toOpenDataRow } from '../../shared/open-data/row.js';
 import type { ServiceRequestDoc } from '../../shared/service-requests/model.js';
@@ -37,12 +38,8 @@ const aStoredRequest = (overrides: Partial<ServiceRequestDoc> = {}): ServiceRequ
 });
 
 const memoryLake = () => {
-  const files = new Map<string, Uint8Array | string>();
-  const lake: DataLake = {
-    put: (path, content) => Promise.resolve(void files.set(path, content)),
-    list: (prefix) => Promise.resolve([...files.keys()].filter((k) => k.startsWith(prefix))),
-  };
-  return { files, lake };
+  const { lake, blobs } = memoryDataLake();
+  return { files: blobs, lake };
 };
 
 const catalogue = {
@@ -68,8 +65,8 @@ describe('open data rows', () => {
     const { files, lake } = memoryLake();
     const doc = aStoredRequest();
     await exportRequestChanges([doc], { lake, catalogue, publisher: 'Test Council' });
-    const csv = [...files].find(([k]) => k.endsWith('.csv'))?.[1];
-    expect(typeof csv).toBe('string');
+    const csv = new TextDecoder().decode([...files].find(([k]) => k.endsWith('.csv'))?.[1].content);
+    expect(csv).toContain('request_id');
     for (const secret of [
       'Jane',
       'Acacia',
@@ -160,7 +157,7 @@ describe('headline figures from the files', () => {
       ],
       deps,
     );
-    for (const [path, content] of files) {
+    for (const [path, { content }] of files) {
       await mkdir(join(dir, path, '..'), { recursive: true });
       await writeFile(join(dir, path), content);
     }
