@@ -3,6 +3,8 @@
  * configuration in the environment, as in Azure), then the local Functions host with
  * the app from source. Quiet, and without the TTL sweeper, so only the app works.
  */
+import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../local/host/functions-host.js';
 import { seedLocalData } from '../local/seed.js';
@@ -35,4 +37,38 @@ export async function closeBench(stack: LocalStack, host: FunctionsHost): Promis
   await host.close();
   await closeTriggerClients();
   await stack.close();
+}
+
+/**
+ * What the Service Bus SDK alone does against the emulator, for a benchmark to set its app figures
+ * beside: `count` messages sent to `queue` in batches of 100, then received and completed in batches
+ * of 100. Run before the app starts, so nothing else consumes them. The sender stays open for the
+ * benchmark's own sends.
+ */
+export async function rawServiceBusPhase(
+  bus: ServiceBusClient,
+  queue: string,
+  count: number,
+): Promise<{ sender: ServiceBusSender; rawSendMs: number; rawReceiveMs: number; received: number }> {
+  const sender = bus.createSender(queue);
+  const body = { kind: 'noise', padding: 'x'.repeat(300) };
+  let t = performance.now();
+  for (let i = 0; i < count; i += 100) {
+    await sender.sendMessages(
+      Array.from({ length: Math.min(100, count - i) }, () => ({ messageId: randomUUID(), body })),
+    );
+  }
+  const rawSendMs = performance.now() - t;
+  const receiver = bus.createReceiver(queue);
+  t = performance.now();
+  let received = 0;
+  while (received < count) {
+    const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
+    if (batch.length === 0) break;
+    await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+    received += batch.length;
+  }
+  const rawReceiveMs = performance.now() - t;
+  await receiver.close();
+  return { sender, rawSendMs, rawReceiveMs, received };
 }
