@@ -6,6 +6,8 @@
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { requestDevToken } from '../local/identity/provider.js';
+import { startWebsite } from '../local/website.js';
 import { closeTriggerClients, startFunctionsHost, type FunctionsHost } from '../local/host/functions-host.js';
 import { seedLocalData } from '../local/seed.js';
 import { freePorts, startLocalStack, type LocalStack } from '../local/stack.js';
@@ -71,4 +73,44 @@ export async function rawServiceBusPhase(
   const rawReceiveMs = performance.now() - t;
   await receiver.close();
   return { sender, rawSendMs, rawReceiveMs, received };
+}
+
+/** The resident website on the local Functions host, beside the bench's API and stack (as `npm start`). */
+export function startBenchWebsite(stack: LocalStack, api: FunctionsHost, entry: string) {
+  return startWebsite({
+    apiUrl: api.url,
+    issuer: stack.endpoints.identity.issuer,
+    audience: stack.endpoints.identity.audience,
+    staff: stack.endpoints.workforceIdentity,
+    blobEndpoint: stack.endpoints.blob.endpoint,
+    govukPayUrl: stack.govukPay.url,
+    entry,
+    log: () => undefined,
+  });
+}
+
+/** A resident signed in as `sub` with one pothole reported through the API, and the first address of DB1 1AB. */
+export async function benchResidentWithReport(
+  stack: LocalStack,
+  api: string,
+  sub: string,
+): Promise<{ token: string; created: { id: string }; address: unknown }> {
+  const token = await requestDevToken(stack.endpoints.identity.issuer, sub, ['resident']);
+  const asResident = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const address = (
+    (await (await fetch(`${api}/addresses?q=DB1%201AB`, { headers: asResident })).json()) as { items: unknown[] }
+  ).items[0];
+  const created = (await (
+    await fetch(`${api}/requests`, {
+      method: 'POST',
+      headers: asResident,
+      body: JSON.stringify({
+        serviceCode: 'pothole',
+        description: 'Deep pothole outside the bakery',
+        location: { lat: 51.4545, long: -2.5879 },
+        attributes: { where: 'road', size: 'medium' },
+      }),
+    })
+  ).json()) as { id: string };
+  return { token, created, address };
 }
