@@ -6,6 +6,10 @@ export default defineConfig({
     testTimeout: 30_000,
     // Generous: starting a stack (Azurite is a child process) on a loaded machine takes a while.
     hookTimeout: 180_000,
+    // expect.poll waits for a condition; its default deadline of 1 s is a wall-clock bound that a
+    // loaded machine misses (a page's h1 read alone took longer under load 25 on 2 cores). A deadline,
+    // never a measure of speed, as test/support/wait.ts: the condition still has to come true.
+    expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     // Two files at a time even on two cores: most of a file's time is waiting on the stack or
     // the browser (one worker measured 582 s with 7 min of CPU; two, 353 s).

@@ -29,10 +29,9 @@
  */
 import { CosmosClient } from '@azure/cosmos';
 import { ServiceBusClient, type ServiceBusMessage } from '@azure/service-bus';
-import { randomUUID } from 'node:crypto';
 import { emulatorKey } from '../local/cosmos.js';
 import { routedReading } from '../local/iot-hub.js';
-import { closeBench, startBenchHost, startBenchStack } from './platform.js';
+import { closeBench, rawServiceBusPhase, startBenchHost, startBenchStack } from './platform.js';
 import { deviceRules, type Device } from '../shared/sensors/model.js';
 import { starterDevices } from '../shared/sensors/starter-devices.js';
 
@@ -46,26 +45,7 @@ const bus = new ServiceBusClient(stack.appSettings.ServiceBus ?? '');
 const rate = (n: number, ms: number) => n / (ms / 1000);
 
 // 1. The SDK alone.
-const sender = bus.createSender(queue);
-const body = { kind: 'noise', padding: 'x'.repeat(300) };
-let t = performance.now();
-for (let i = 0; i < rawCount; i += 100) {
-  await sender.sendMessages(
-    Array.from({ length: Math.min(100, rawCount - i) }, () => ({ messageId: randomUUID(), body })),
-  );
-}
-const rawSendMs = performance.now() - t;
-const receiver = bus.createReceiver(queue);
-t = performance.now();
-let received = 0;
-while (received < rawCount) {
-  const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
-  if (batch.length === 0) break;
-  await Promise.all(batch.map((m) => receiver.completeMessage(m)));
-  received += batch.length;
-}
-const rawReceiveMs = performance.now() - t;
-await receiver.close();
+const { sender, rawSendMs, rawReceiveMs, received } = await rawServiceBusPhase(bus, queue, rawCount);
 
 // 2. End to end through the app.
 const active = starterDevices.filter((d) => d.status === 'active');
@@ -120,7 +100,7 @@ const queueEmpty = async () => {
 };
 // One run on the empty queue first, so the clock leaves out loading the function and its clients.
 await drain();
-t = performance.now();
+const t = performance.now();
 for (let i = 0; i < messages.length; i += 100) await sender.sendMessages(messages.slice(i, i + 100));
 const sendMs = performance.now() - t;
 let drains = 0;

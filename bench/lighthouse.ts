@@ -11,27 +11,16 @@
 import { join } from 'node:path';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { requestDevToken } from '../local/identity/provider.js';
-import { startWebsite } from '../local/website.js';
 import { findChromium } from '../test/support/browser.js';
 import { newSession, sealSession, sessionCookieName, type Session } from '../web/session.js';
-import { closeBench, startBenchHost, startBenchStack } from './platform.js';
+import { benchResidentWithReport, closeBench, startBenchHost, startBenchStack, startBenchWebsite } from './platform.js';
 
 const root = join(import.meta.dirname, '..');
 const chromePath = process.env.CHROME_PATH ?? findChromium();
 
 const stack = await startBenchStack();
 const api = await startBenchHost(stack, { triggers: false });
-const site = await startWebsite({
-  apiUrl: api.url,
-  issuer: stack.endpoints.identity.issuer,
-  audience: stack.endpoints.identity.audience,
-  staff: stack.endpoints.workforceIdentity,
-  blobEndpoint: stack.endpoints.blob.endpoint,
-  govukPayUrl: stack.govukPay.url,
-  entry: join(root, 'web/index.ts'),
-  log: () => undefined,
-});
+const site = await startBenchWebsite(stack, api, join(root, 'web/index.ts'));
 const chrome = await launchChrome({
   chromePath,
   chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -39,23 +28,7 @@ const chrome = await launchChrome({
 
 try {
   const sub = `lighthouse-${Date.now().toString(36)}`;
-  const token = await requestDevToken(stack.endpoints.identity.issuer, sub, ['resident']);
-  const asResident = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const address = (
-    (await (await fetch(`${api.api}/addresses?q=DB1%201AB`, { headers: asResident })).json()) as { items: unknown[] }
-  ).items[0];
-  const created = (await (
-    await fetch(`${api.api}/requests`, {
-      method: 'POST',
-      headers: asResident,
-      body: JSON.stringify({
-        serviceCode: 'pothole',
-        description: 'Deep pothole outside the bakery',
-        location: { lat: 51.4545, long: -2.5879 },
-        attributes: { where: 'road', size: 'medium' },
-      }),
-    })
-  ).json()) as { id: string };
+  const { token, created, address } = await benchResidentWithReport(stack, api.api, sub);
   const cookieFor = async (journeys?: Session['journeys']) => {
     const session: Session = {
       ...newSession(),

@@ -17,10 +17,9 @@
  */
 import { CosmosClient } from '@azure/cosmos';
 import { ServiceBusClient, type ServiceBusMessage } from '@azure/service-bus';
-import { randomUUID } from 'node:crypto';
 import { emulatorKey } from '../local/cosmos.js';
 import { requestDevToken } from '../local/identity/provider.js';
-import { closeBench, startBenchHost, startBenchStack } from './platform.js';
+import { closeBench, rawServiceBusPhase, startBenchHost, startBenchStack } from './platform.js';
 import { partnerMessage } from '../scripts/partner.js';
 import { partnerInboundQueue } from '../shared/messaging/topology.js';
 
@@ -34,26 +33,7 @@ const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 // 1. The SDK alone.
 // The highways contractor's own queue: the queue is the sender.
 const queue = partnerInboundQueue('highways-contractor');
-const sender = bus.createSender(queue);
-const body = { kind: 'noise', padding: 'x'.repeat(300) };
-let t = performance.now();
-for (let i = 0; i < rawCount; i += 100) {
-  await sender.sendMessages(
-    Array.from({ length: Math.min(100, rawCount - i) }, () => ({ messageId: randomUUID(), body })),
-  );
-}
-const rawSendMs = performance.now() - t;
-const receiver = bus.createReceiver(queue);
-t = performance.now();
-let received = 0;
-while (received < rawCount) {
-  const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
-  if (batch.length === 0) break;
-  await Promise.all(batch.map((m) => receiver.completeMessage(m)));
-  received += batch.length;
-}
-const rawReceiveMs = performance.now() - t;
-await receiver.close();
+const { sender, rawSendMs, rawReceiveMs, received } = await rawServiceBusPhase(bus, queue, rawCount);
 
 // 2. End to end through the app.
 const host = await startBenchHost(stack);
@@ -116,7 +96,7 @@ const messages: ServiceBusMessage[] = ids.flatMap((id) => {
 });
 const drain = () => fetch(`${host.url}/admin/functions/partner-inbound`, { method: 'POST', body: '{}' });
 const opsBefore = appOps();
-t = performance.now();
+let t = performance.now();
 for (let i = 0; i < messages.length; i += 100) await sender.sendMessages(messages.slice(i, i + 100));
 let fixed = 0;
 const deadline = Date.now() + 300_000;

@@ -22,9 +22,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { requestDevToken } from '../local/identity/provider.js';
-import { startWebsite } from '../local/website.js';
 import { newSession, sealSession, sessionCookieName, type Session } from '../web/session.js';
-import { closeBench, startBenchHost, startBenchStack } from './platform.js';
+import { benchResidentWithReport, closeBench, startBenchHost, startBenchStack, startBenchWebsite } from './platform.js';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -72,16 +71,7 @@ for (const [name, xs] of Object.entries(samples)) {
 // so the signed-in pages render from real API answers.
 const stack = await startBenchStack();
 const api = await startBenchHost(stack, { triggers: false });
-const site = await startWebsite({
-  apiUrl: api.url,
-  issuer: stack.endpoints.identity.issuer,
-  audience: stack.endpoints.identity.audience,
-  staff: stack.endpoints.workforceIdentity,
-  blobEndpoint: stack.endpoints.blob.endpoint,
-  govukPayUrl: stack.govukPay.url,
-  entry: join(root, 'dist/web/main.js'),
-  log: () => undefined,
-});
+const site = await startBenchWebsite(stack, api, join(root, 'dist/web/main.js'));
 
 /** A signed-in resident's session cookie, sealed as the site seals it (what signing in leaves behind). */
 async function sessionFor(sub: string, journeys?: Session['journeys']): Promise<string> {
@@ -110,23 +100,7 @@ function wire(path: string, headers: Record<string, string> = {}): Promise<{ sta
 }
 
 const sub = `bench-${Date.now().toString(36)}`;
-const token = await requestDevToken(stack.endpoints.identity.issuer, sub, ['resident']);
-const asResident = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-const created = (await (
-  await fetch(`${api.api}/requests`, {
-    method: 'POST',
-    headers: asResident,
-    body: JSON.stringify({
-      serviceCode: 'pothole',
-      description: 'Deep pothole outside the bakery',
-      location: { lat: 51.4545, long: -2.5879 },
-      attributes: { where: 'road', size: 'medium' },
-    }),
-  })
-).json()) as { id: string };
-const address = (
-  (await (await fetch(`${api.api}/addresses?q=DB1%201AB`, { headers: asResident })).json()) as { items: unknown[] }
-).items[0];
+const { created, address } = await benchResidentWithReport(stack, api.api, sub);
 const cookie = await sessionFor(sub);
 const reportCookie = await sessionFor(sub, {
   report: {

@@ -2,57 +2,27 @@
  * Partners' own access to Service Bus, under Pulumi mocks: each back office's
  * principal may send only on its own inbound queue and receive only from its own
  * work-orders subscription, so the queue a message arrives on is who sent it.
- * Role ids: Azure built-in roles "Azure Service Bus Data Sender"
- * (69a216fc-b8fb-44d8-bc22-1f3c2cd27a39) and "Azure Service Bus Data Receiver"
- * (4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0), from Microsoft's built-in roles reference.
+ * Role ids in service-bus-access.ts.
  */
-import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from '../../infra/config.js';
 import { partnerInboundQueue, topology } from '../../shared/messaging/topology.js';
-import { allRegistered, recordingMocks, stackConfig, type Recorded } from './synthesize.js';
+import type { Recorded } from './synthesize.js';
+import { receiver, sender, serviceBusAccess, type ServiceBusAccess } from './service-bus-access.js';
 
 const highways = '11111111-1111-4111-8111-111111111111';
 const waste = '22222222-2222-4222-8222-222222222222';
-const sender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39';
-const receiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0';
 
 let resources: Recorded[];
+let assignmentsOf: ServiceBusAccess['assignmentsOf'];
 
 beforeAll(async () => {
-  resources = [];
-  await pulumi.runtime.setMocks(
-    recordingMocks(resources, {
-      state: (_type, name, inputs) => ({ name: inputs.topicName ?? inputs.queueName ?? name }),
-    }),
-    'doorstep',
-    'partners',
-    false,
-  );
-  const { createMessaging } = await import('../../infra/messaging.js');
-  const cfg = {
-    ...stackConfig('dev'),
-    // council-crm is left out: it gets nothing.
-    partnerPrincipals: { 'highways-contractor': highways, 'waste-contractor': waste },
-  };
-  const made = createMessaging(cfg, 'rg', undefined, { principalId: 'app', subscriptionId: 'sub' });
-  await new Promise<void>((resolve) => pulumi.all(made.queues.map((q) => q.id)).apply(() => resolve()));
-  await allRegistered(resources);
+  // council-crm is left out: it gets nothing.
+  ({ resources, assignmentsOf } = await serviceBusAccess('partners', {
+    'highways-contractor': highways,
+    'waste-contractor': waste,
+  }));
 }, 240_000);
-
-const assignmentsOf = (principalId: string) =>
-  resources
-    .filter((r) => r.type === 'azure-native:authorization:RoleAssignment' && r.inputs.principalId === principalId)
-    .map((a) => {
-      const target = resources.find((r) => r.id === a.inputs.scope);
-      return {
-        role: String(a.inputs.roleDefinitionId).split('/').pop(),
-        target:
-          target?.type === 'azure-native:servicebus:Queue'
-            ? target.inputs.queueName
-            : `${String(target?.inputs.topicName)}/${String(target?.inputs.subscriptionName)}`,
-      };
-    });
 
 describe("partners' access to Service Bus", () => {
   it('when a back office has a principal, then it may send only on its own inbound queue and receive only from its own work orders', () => {

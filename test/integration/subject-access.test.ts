@@ -4,7 +4,6 @@
  */
 import { CosmosClient } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { emulatorKey } from '../../local/cosmos.js';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -17,7 +16,7 @@ import { notifyPrivacyNotices } from '../../shared/privacy/notices.js';
 import { cosmosExportStores } from '../../shared/privacy/store.js';
 import { admin, aServiceRequest, call } from '../support/api.js';
 import { confirmContact, sentTo } from '../support/contacts.js';
-import { jpegWithExif } from '../support/files.js';
+import { jpegWithExif, unzip } from '../support/files.js';
 import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
 
@@ -28,27 +27,6 @@ const client = new CosmosClient({
 });
 const db = client.database('doorstep');
 afterAll(() => client.dispose());
-
-/** Reads a ZIP's entries through its central directory (what any unzip does). */
-function unzip(bytes: Buffer): Map<string, Buffer> {
-  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = bytes.readUInt16LE(end + 10);
-  let at = bytes.readUInt32LE(end + 16);
-  const out = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = bytes.readUInt16LE(at + 10);
-    const size = bytes.readUInt32LE(at + 20);
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extra = bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
-    const local = bytes.readUInt32LE(at + 42);
-    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
-    const data = bytes.subarray(start, start + size);
-    out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extra;
-  }
-  return out;
-}
 
 async function uploadPhoto(as: string): Promise<string> {
   const bytes = jpegWithExif();

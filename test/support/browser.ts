@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from 'playwright-core';
 
 const candidates = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -25,8 +25,22 @@ export function findChromium(): string {
   return found;
 }
 
-export function launch(executablePath: string): Promise<Browser> {
+/**
+ * The browser for one test file: a connection to the one Chromium the web project's global setup
+ * started (test/support/web-setup.ts, decision 0160), or, where no setup started one, a Chromium of
+ * its own. Closing it closes what this file opened (its contexts) and, for its own, the browser.
+ * Starting a Chromium took seconds a file on a loaded machine; connecting, a fraction of that.
+ */
+export async function launch(executablePath: string): Promise<Browser> {
+  const { inject } = await import('vitest');
+  const endpoint = inject('browserEndpoint');
+  if (endpoint) return chromium.connect(endpoint);
   return chromium.launch({ executablePath, headless: true });
+}
+
+/** The one browser a test run shares: for a global setup, which provides its endpoint to the files. */
+export function launchShared(executablePath: string): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath, headless: true });
 }
 
 /** A fresh browser profile (no cookies), with JavaScript on or off. */

@@ -1,6 +1,9 @@
 /**
- * Small files with real signatures and metadata, built byte by byte, for upload tests.
+ * Small files with real signatures and metadata, built byte by byte, for upload tests;
+ * and reading the ZIPs the app hands out.
  */
+import { inflateRawSync } from 'node:zlib';
+
 const segment = (marker: number, payload: Buffer) => {
   const header = Buffer.alloc(4);
   header.writeUInt16BE(0xff00 | marker, 0);
@@ -260,4 +263,25 @@ export function pngWithExif(): { bytes: Buffer; gps: Buffer[] } {
     ]),
     gps: [exif.latitude, exif.longitude],
   };
+}
+
+/** Reads a ZIP's entries through its central directory (what any unzip does). */
+export function unzip(bytes: Buffer): Map<string, Buffer> {
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    const method = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extra = bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, start + size);
+    out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    at += 46 + nameLength + extra;
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  * covers it) and the optional photos (/report/photos; test/web/photos.test.ts).
  */
 import type { Page } from 'playwright-core';
+import { signInAs } from './browser.js';
 
 export const nearbyHeading = 'Has your problem already been reported?';
 export const photosHeading = 'Add photos of the problem';
@@ -34,4 +35,24 @@ export async function carryOnWithoutPhotos(page: Page): Promise<void> {
 export async function carryOnToCheck(page: Page): Promise<void> {
   await carryOnPastNearby(page);
   await carryOnWithoutPhotos(page);
+}
+
+/**
+ * From the start of the report journey to the location step with the addresses of `postcode`
+ * listed: signed in as `sub`, a pothole in the road up to a car tyre, described as `description`.
+ */
+export async function potholeToAddresses(
+  page: Page,
+  { site, sub, description, postcode }: { site: string; sub: string; description: string; postcode: string },
+): Promise<void> {
+  await page.goto(`${site}/report`);
+  await signInAs(page, sub, site);
+  await page.getByLabel('Pothole').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Road', { exact: true }).check();
+  await page.getByLabel('Up to a car tyre').check();
+  await page.getByLabel('Describe the problem').fill(description);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Postcode or street name').fill(postcode);
+  await page.getByRole('button', { name: 'Find address' }).click();
 }

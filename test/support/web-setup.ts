@@ -4,7 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startWebsite } from '../../local/website.js';
-import { findChromium } from './browser.js';
+import { findChromium, launchShared } from './browser.js';
 import { joinSharedPlatform, quietLog as quiet } from './shared-platform.js';
 
 declare module 'vitest' {
@@ -13,6 +13,8 @@ declare module 'vitest' {
     apiUrl: string;
     issuer: string;
     chromium: string;
+    /** The one Chromium every web file connects to (`launch` in browser.ts); absent, a file starts its own. */
+    browserEndpoint?: string;
     /** So that a test can age a session as time would. */
     webSessionKey: string;
   }
@@ -36,11 +38,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('apiUrl', api.url);
   project.provide('issuer', stack.endpoints.identity.issuer);
   project.provide('chromium', chromium);
+  const browser = await launchShared(chromium);
+  project.provide('browserEndpoint', browser.wsEndpoint());
   project.provide('webSessionKey', web.sessionKey);
   // The contact pages' tests read security codes where Notify's stand-in recorded them.
   project.provide('govukNotifyUrl', stack.govukNotify.url);
   project.provide('appSettings', { ...stack.appSettings });
   return async () => {
+    await browser.close();
     await web.close();
     await release();
   };

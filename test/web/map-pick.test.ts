@@ -8,8 +8,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
-import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
-import { carryOnToCheck } from '../support/journey.js';
+import { axeViolations, launch, newContext, screenshot } from '../support/browser.js';
+import { carryOnToCheck, potholeToAddresses } from '../support/journey.js';
 
 const site = inject('webUrl');
 const api = `${inject('apiUrl')}/api`;
@@ -41,16 +41,7 @@ const summary = async (page: Page) =>
 async function toAddresses(javaScript: boolean, sub: string): Promise<Page> {
   const context = await newContext(browser, javaScript);
   const page = await context.newPage();
-  await page.goto(`${site}/report`);
-  await signInAs(page, sub, site);
-  await page.getByLabel('Pothole').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Road', { exact: true }).check();
-  await page.getByLabel('Up to a car tyre').check();
-  await page.getByLabel('Describe the problem').fill('Pothole in the middle of the lane.');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Postcode or street name').fill('DB1 1AB');
-  await page.getByRole('button', { name: 'Find address' }).click();
+  await potholeToAddresses(page, { site, sub, description: 'Pothole in the middle of the lane.', postcode: 'DB1 1AB' });
   return page;
 }
 

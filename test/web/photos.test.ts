@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
 import { eicarPdf, jpegWithExif, pdf } from '../support/files.js';
-import { carryOnPastNearby, photosHeading } from '../support/journey.js';
+import { carryOnPastNearby, photosHeading, potholeToAddresses } from '../support/journey.js';
 import { waitFor } from '../support/wait.js';
 
 const site = inject('webUrl');
@@ -100,16 +100,12 @@ describe('photos in the report journey', () => {
       const context = await newContext(browser, javaScript);
       const page = await context.newPage();
       const uploads = watchUploads(page);
-      await page.goto(`${site}/report`);
-      await signInAs(page, sub, site);
-      await page.getByLabel('Pothole').check();
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByLabel('Road', { exact: true }).check();
-      await page.getByLabel('Up to a car tyre').check();
-      await page.getByLabel('Describe the problem').fill('Pothole by the bus stop, photo attached.');
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByLabel('Postcode or street name').fill('DB2 1AA');
-      await page.getByRole('button', { name: 'Find address' }).click();
+      await potholeToAddresses(page, {
+        site,
+        sub,
+        description: 'Pothole by the bus stop, photo attached.',
+        postcode: 'DB2 1AA',
+      });
       await page.getByLabel('1 Church Street, Doorstep').check();
       await page.getByRole('button', { name: 'Continue' }).click();
       // Other tests' potholes (the other run's too) may be nearby: report anyway.

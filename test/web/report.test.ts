@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
 import { axeViolations, consentIfAsked, launch, newContext, screenshot, signInAs } from '../support/browser.js';
-import { carryOnPastNearby, carryOnToCheck, photosHeading } from '../support/journey.js';
+import { carryOnPastNearby, carryOnToCheck, photosHeading, potholeToAddresses } from '../support/journey.js';
 
 const site = inject('webUrl');
 let browser: Browser;
@@ -181,16 +181,12 @@ describe('a session that expires in the middle of a report', () => {
     const sub = `expiring-${Math.random().toString(36).slice(2, 8)}`;
     const context = await newContext(browser, false);
     const page = await context.newPage();
-    await page.goto(`${site}/report`);
-    await signInAs(page, sub, site);
-    await page.getByLabel('Pothole').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Road', { exact: true }).check();
-    await page.getByLabel('Up to a car tyre').check();
-    await page.getByLabel('Describe the problem').fill('Deep pothole by the school gates.');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Postcode or street name').fill('DB2 1AA');
-    await page.getByRole('button', { name: 'Find address' }).click();
+    await potholeToAddresses(page, {
+      site,
+      sub,
+      description: 'Deep pothole by the school gates.',
+      postcode: 'DB2 1AA',
+    });
 
     // The access token runs out while the resident is away.
     const [cookie] = (await context.cookies()).filter((c) => c.name === '__Host-doorstep');

@@ -6,11 +6,11 @@
  * deleting the account, after which signing in again shows an empty account. axe's
  * WCAG 2.2 A/AA scan on every page and state.
  */
-import { inflateRawSync } from 'node:zlib';
 import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, consentIfAsked, newContext, screenshot, signInAs } from '../support/browser.js';
+import { unzip } from '../support/files.js';
 import { waitFor } from '../support/wait.js';
 import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
@@ -27,27 +27,6 @@ const heading = (page: Page) => page.locator('h1').first().innerText();
 const jobs = () => cosmos.database('doorstep').container('privacy');
 /** Runs the privacy timer now (unfinished exports and erasures), as subject-access.test.ts does. */
 const runPrivacyJobs = () => fetch(`${inject('apiUrl')}/admin/functions/privacy-jobs`, { method: 'POST', body: '{}' });
-
-/** Reads a ZIP's entries through its central directory (what any unzip does). */
-function unzip(bytes: Buffer): Map<string, Buffer> {
-  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = bytes.readUInt16LE(end + 10);
-  let at = bytes.readUInt32LE(end + 16);
-  const out = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = bytes.readUInt16LE(at + 10);
-    const size = bytes.readUInt32LE(at + 20);
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extra = bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
-    const local = bytes.readUInt32LE(at + 42);
-    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
-    const data = bytes.subarray(start, start + size);
-    out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extra;
-  }
-  return out;
-}
 
 /** The export's job document, changed as the timer or time would change it. */
 async function changeJob(id: string, change: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -135,6 +135,15 @@ export const myDocumentsView = z.object({
   continuation: z.string().optional(),
 });
 
+/** One entry of a request's timeline as the API shows it beyond the resident's own view (followers, staff). */
+export const timelineEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  status: status.optional(),
+  text: z.string().optional(),
+});
+
 /** A public report as a follower may see it (GET /api/me/following/{id}). */
 export const followableView = z.object({
   following: z.boolean(),
@@ -148,15 +157,7 @@ export const followableView = z.object({
     open: z.boolean(),
     description: z.string().nullable(),
     location: z.object({ lat: z.number(), long: z.number() }).nullable(),
-    timeline: z.array(
-      z.object({
-        id: z.string(),
-        at: z.string(),
-        kind: z.string(),
-        status: status.optional(),
-        text: z.string().optional(),
-      }),
-    ),
+    timeline: z.array(timelineEntry),
     createdAt: z.string(),
     updatedAt: z.string(),
   }),

@@ -1,6 +1,6 @@
 /** What the staff pages read from the API's staff answers, parsed at the boundary. */
 import { z } from 'zod';
-import { statusNames } from '../api/views.js';
+import { statusNames, timelineEntry } from '../api/views.js';
 
 const status = z.enum(Object.keys(statusNames) as [keyof typeof statusNames, ...(keyof typeof statusNames)[]]);
 export type StaffStatus = z.infer<typeof status>;
@@ -50,16 +50,7 @@ export const staffRequestView = z.object({
     .object({ lat: z.number().optional(), long: z.number().optional(), address: z.string().optional() })
     .loose(),
   photos: z.array(z.string()).default([]),
-  timeline: z.array(
-    z.object({
-      id: z.string(),
-      at: z.string(),
-      kind: z.string(),
-      status: status.optional(),
-      text: z.string().optional(),
-      by: z.string(),
-    }),
-  ),
+  timeline: z.array(timelineEntry.extend({ by: z.string() })),
   internalNotes: z.array(z.object({ at: z.string(), by: z.string(), text: z.string() })),
   createdAt: z.string(),
   expectedAt: z.string().optional(),
