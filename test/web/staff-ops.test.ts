@@ -49,7 +49,7 @@ async function check(page: Page, name: string) {
 const residentToken = () =>
   requestDevToken(settings.OIDC_ISSUER ?? '', `ops-web-${randomUUID().slice(0, 8)}`, ['resident']);
 const workforceToken = (sub: string, roles: string[]) =>
-  requestDevToken(settings.WORKFORCE_OIDC_ISSUER ?? '', sub, roles as never);
+  requestDevToken(settings.WORKFORCE_OIDC_ISSUER ?? '', sub, roles);
 
 async function apiCall(method: string, path: string, token: string, body?: unknown, headers = {}) {
   return fetch(`${api}/api/${path}`, {
