@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
 import { z } from 'zod';
 import { dayOfBase, listedFiles, updateDescriptor, type FileBase } from './descriptor.js';
-import type { DataLake } from './export.js';
+import type { DataLake } from './lake.js';
 import { dataSetPrefix, toCsv, toParquet } from './files.js';
 import { columnNames, type OpenDataRow } from './row.js';
 

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors.js';
 import { dataPackage, dataSetPrefix } from './files.js';
-import type { DataLake } from './export.js';
+import type { DataLake } from './lake.js';
 
 export const descriptorPath = 'datapackage.json';
 

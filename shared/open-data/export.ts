@@ -14,20 +14,11 @@
 import { createHash } from 'node:crypto';
 import type { CatalogueStore } from '../catalogue/catalogue.js';
 import { updateDescriptor } from './descriptor.js';
+import type { DataLake } from './lake.js';
 import { dataSetPrefix, toCsv, toParquet } from './files.js';
 import { changedRequestSchema, dayOf, toOpenDataRow, type OpenDataRow } from './row.js';
 
 /** Where the files go: a container of the data lake (ADLS Gen2 in Azure, Azurite locally). */
-export interface DataLake {
-  put(path: string, content: Uint8Array | string, contentType: string): Promise<void>;
-  list(prefix: string): Promise<string[]>;
-  read(path: string): Promise<{ readonly content: Uint8Array; readonly etag: string } | undefined>;
-  /** Writes only if the blob is still at `etag` (undefined: only if there is none); false if another writer got there first. */
-  putIf(path: string, content: Uint8Array | string, contentType: string, etag: string | undefined): Promise<boolean>;
-  /** Deletes the blob unless it was written after `unmodifiedSince`; false if it was kept (or absent). */
-  remove(path: string, unmodifiedSince?: Date): Promise<boolean>;
-}
-
 export interface OpenDataDeps {
   readonly lake: DataLake;
   readonly catalogue: Pick<CatalogueStore, 'get'>;
@@ -72,3 +63,5 @@ export async function exportRequestChanges(documents: readonly unknown[], deps: 
   if (bases.length > 0) await updateDescriptor(deps, (listed) => bases.forEach((b) => listed.add(b)));
   return { rows: documents.length - skipped, files, skipped };
 }
+
+export type { DataLake } from './lake.js';

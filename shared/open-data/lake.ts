@@ -1,7 +1,17 @@
 /** The data lake over Blob Storage's API (ADLS Gen2 accounts serve it too: multi-protocol access). */
 import type { ContainerClient } from '@azure/storage-blob';
 import { RestError } from '@azure/storage-blob';
-import type { DataLake } from './export.js';
+
+/** The lake as the export, the descriptor and the compaction use it: the port its adapters fill. */
+export interface DataLake {
+  put(path: string, content: Uint8Array | string, contentType: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+  read(path: string): Promise<{ readonly content: Uint8Array; readonly etag: string } | undefined>;
+  /** Writes only if the blob is still at `etag` (undefined: only if there is none); false if another writer got there first. */
+  putIf(path: string, content: Uint8Array | string, contentType: string, etag: string | undefined): Promise<boolean>;
+  /** Deletes the blob unless it was written after `unmodifiedSince`; false if it was kept (or absent). */
+  remove(path: string, unmodifiedSince?: Date): Promise<boolean>;
+}
 
 const refused = (error: unknown) =>
   error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
