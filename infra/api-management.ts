@@ -36,14 +36,26 @@ function condition(rule: RateLimitRule): string {
 }
 
 /**
- * The inbound policy for the API: one `choose` per rule; a resident's rules validate the
- * token first (the same issuer and audience as the app). Like the app, creations count
- * only when they succeed. Refusals leave as problem+json with Retry-After (on-error).
+ * The inbound policy for the API: one `choose` per rule; a per-person rule validates the
+ * token first, against every directory the app accepts (residents', and the workforce's
+ * when configured, decision 1000): staff pages call some of the same routes (finance reads
+ * `GET /api/payments/{id}` to refund), and a gateway that knew only the resident issuer
+ * would answer them 401 before the app could decide. The gateway only keys the counter;
+ * the app still decides who may do what. Like the app, creations count only when they
+ * succeed. Refusals leave as problem+json with Retry-After (on-error).
  */
 export function rateLimitPolicy(
   rules: readonly RateLimitRule[],
-  identity: { readonly issuer: string; readonly audience: string },
+  identities: readonly { readonly issuer: string; readonly audience: string }[],
 ): string {
+  if (identities.length === 0) throw new Error('rateLimitPolicy needs at least one token issuer');
+  const configs = identities
+    .map((i) => `<openid-config url="${escape(i.issuer.replace(/\/?$/, '/'))}.well-known/openid-configuration" />`)
+    .join('');
+  const audiences = [...new Set(identities.map((i) => i.audience))]
+    .map((a) => `<audience>${escape(a)}</audience>`)
+    .join('');
+  const issuers = identities.map((i) => `<issuer>${escape(i.issuer)}</issuer>`).join('');
   const blocks = rules.map((rule) => {
     const attributes = [
       `calls="${rule.limit}"`,
@@ -57,7 +69,7 @@ export function rateLimitPolicy(
         : `<rate-limit-by-key ${attributes.join(' ')} retry-after-variable-name="retry-after" />`;
     const validate =
       rule.by === 'subject'
-        ? `<validate-jwt header-name="Authorization" require-scheme="Bearer" failed-validation-httpcode="401" output-token-variable-name="doorstep-token"><openid-config url="${escape(identity.issuer.replace(/\/?$/, '/'))}.well-known/openid-configuration" /><audiences><audience>${escape(identity.audience)}</audience></audiences><issuers><issuer>${escape(identity.issuer)}</issuer></issuers></validate-jwt>`
+        ? `<validate-jwt header-name="Authorization" require-scheme="Bearer" failed-validation-httpcode="401" output-token-variable-name="doorstep-token">${configs}<audiences>${audiences}</audiences><issuers>${issuers}</issuers></validate-jwt>`
         : '';
     return `<choose><when condition="${escape(condition(rule))}">${validate}${limit}</when></choose>`;
   });
@@ -118,7 +130,12 @@ export function createApiManagement(cfg: InfraConfig, rg: pulumi.Input<string>, 
     apiId: api.name,
     policyId: 'policy',
     format: 'xml',
-    value: rateLimitPolicy(rateLimitRules, { issuer: cfg.oidcIssuer, audience: cfg.oidcAudience }),
+    value: rateLimitPolicy(rateLimitRules, [
+      { issuer: cfg.oidcIssuer, audience: cfg.oidcAudience },
+      ...(cfg.workforceOidcIssuer && cfg.workforceOidcAudience
+        ? [{ issuer: cfg.workforceOidcIssuer, audience: cfg.workforceOidcAudience }]
+        : []),
+    ]),
   });
   return { service, gatewayUrl: pulumi.interpolate`${service.gatewayUrl}/api` };
 }

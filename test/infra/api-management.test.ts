@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitPolicy } from '../../infra/api-management.js';
 import { rateLimitRules } from '../../shared/http/rate-limits.js';
-import { synthesize, type Recorded } from './synthesize.js';
+import { stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 let resources: Recorded[];
 beforeAll(async () => {
@@ -31,7 +31,7 @@ describe('API Management in front of the function app', () => {
   it('when the policy is generated, then it is well-formed and has one limit per shared rule with the same numbers and caller key', () => {
     const xml = one('ApiPolicy').inputs.value as string;
     expect(xml).toContain('<validate-jwt');
-    expect(rateLimitPolicy(rateLimitRules, { issuer: 'https://i.example/v2.0', audience: 'api://d' })).toContain(
+    expect(rateLimitPolicy(rateLimitRules, [{ issuer: 'https://i.example/v2.0', audience: 'api://d' }])).toContain(
       'https://i.example/v2.0/.well-known/openid-configuration',
     );
     // Well-formed: every element closes in order (attribute values are escaped, so no raw < or & inside).
@@ -69,5 +69,33 @@ describe('API Management in front of the function app', () => {
     });
     expect(xml).toMatch(/RateLimitExceeded/);
     expect(xml).toMatch(/application\/problem\+json/);
+  });
+
+  it("when the council has a workforce directory, then per-person limits accept its tokens as well as residents', so finance can read a payment to refund it", () => {
+    const cfg = stackConfig('prod');
+    expect(cfg.workforceOidcIssuer, 'the prod stack file configures the workforce directory').toBeTruthy();
+    const xml = one('ApiPolicy').inputs.value as string;
+    // The staff refund pages read GET /api/payments/{id}, which has a per-person rule (decision 0600).
+    const paymentReads = rateLimitRules.find((r) => r.by === 'subject' && new RegExp(r.path).test('/api/payments/abc'));
+    expect(paymentReads?.name).toBe('payment-reads');
+    const validations = [...xml.matchAll(/<validate-jwt [^>]*>(.*?)<\/validate-jwt>/g)].map((m) => m[1] ?? '');
+    expect(validations).toHaveLength(rateLimitRules.filter((r) => r.by === 'subject').length);
+    const unescape = (s: string) => s.replace(/&amp;/g, '&');
+    for (const body of validations) {
+      const configs = [...body.matchAll(/<openid-config url="([^"]*)"/g)].map((m) => unescape(m[1] ?? ''));
+      const audiences = [...body.matchAll(/<audience>([^<]*)<\/audience>/g)].map((m) => unescape(m[1] ?? ''));
+      const issuers = [...body.matchAll(/<issuer>([^<]*)<\/issuer>/g)].map((m) => unescape(m[1] ?? ''));
+      expect(issuers).toEqual([cfg.oidcIssuer, cfg.workforceOidcIssuer]);
+      expect(audiences).toEqual([cfg.oidcAudience, cfg.workforceOidcAudience]);
+      expect(configs).toEqual(
+        [cfg.oidcIssuer, String(cfg.workforceOidcIssuer)].map(
+          (i) => `${i.replace(/\/?$/, '/')}.well-known/openid-configuration`,
+        ),
+      );
+    }
+  });
+
+  it('when no issuer is given, then no policy is made (a validate-jwt with no issuer would refuse every resident)', () => {
+    expect(() => rateLimitPolicy(rateLimitRules, [])).toThrow(/at least one/);
   });
 });
