@@ -3,7 +3,7 @@ import { dispatchChanged, listDispatches, resendDispatch, retryDue } from '../sh
 import { dispatchListQuery, toDispatchView } from '../shared/dispatch/model.js';
 import { parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
-import { authenticate } from '../shared/identity/principal.js';
+import { authenticate, requireRole } from '../shared/identity/principal.js';
 import { logEvent } from '../shared/observability/log.js';
 import { depsFor } from '../shared/platform/deps.js';
 import { pageBody } from '../shared/http/page.js';
@@ -26,6 +26,8 @@ export async function retryDispatches(_timer: Timer, context: InvocationContext)
 
 export async function getDispatches(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the query: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'staff');
   const page = await listDispatches(parseQuery(request, dispatchListQuery), principal, await depsFor.dispatch());
   return json(200, pageBody(page, toDispatchView));
 }

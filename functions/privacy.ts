@@ -45,6 +45,8 @@ export async function eraseResident(request: HttpRequest): Promise<HttpResponseI
 
 export async function getResidentErasure(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the id: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'admin');
   const deps = { erasure: await depsFor.erasure(), exports: await depsFor.exports() };
   const { residentId } = validate(residentIdParam, { ...request.params });
   return json(200, toErasureView(await getErasure(residentId, principal, deps.erasure)));

@@ -62,6 +62,8 @@ export async function getNearby(request: HttpRequest): Promise<HttpResponseInit>
 
 export async function getStaffRequests(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
+  // The role before the query: a caller without it learns nothing of what the route accepts.
+  requireRole(principal, 'staff');
   const query = parseQuery(request, staffListQuery);
   const queue = await triageQueue(query, principal, await depsFor.triage());
   const accessLog = await depsFor.accessLog();

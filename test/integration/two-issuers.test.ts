@@ -11,8 +11,12 @@ import { startIdentityProvider, type IdentityProvider } from '../../local/identi
 import { requestDevToken } from '../../local/identity/provider.js';
 import { describedAuth } from '../../shared/http/openapi.js';
 import { workforceRoles, type WorkforceRole } from '../../shared/identity/principal.js';
-import { call, tokenFrom } from '../support/api.js';
+import { aServiceRequest, call, tokenFrom } from '../support/api.js';
 import { inject } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import { jpegWithExif } from '../support/files.js';
+import { payOnHostedPage, startPayment } from '../support/payments.js';
+import { waitFor } from '../support/wait.js';
 
 const host = () => inject('hostUrl');
 const settings = () => inject('appSettings');
@@ -123,5 +127,120 @@ describe('identity for two populations', () => {
         /another tenant/,
       );
     });
+  });
+});
+
+describe('the role before the input', () => {
+  /** Every kind of malformed input at once: a path id too long, a query the route never takes, a broken body, a bad key. */
+  async function malformed(method: string, path: string, token: string): Promise<Response> {
+    const body = ['POST', 'PUT', 'PATCH'].includes(method) ? '{"broken":' : undefined;
+    return fetch(`${host()}/api${path.replace(/\{(\w+)\}/g, () => 'x'.repeat(300))}?sep-unknown=1&pageSize=-1`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'idempotency-key': 'not a key!',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+  }
+
+  it('when a caller without the route’s role sends a malformed id, query or body, then 403, never 400 or 422', async () => {
+    // Before this, GET staff/requests, GET staff/dispatches and GET admin/residents/{id}/erasure
+    // validated first: a caller without the role got 422 or 400, and so learned what they accept.
+    const wrong: string[] = [];
+    for (const [i, op] of guarded.entries()) {
+      const role = op.auth as WorkforceRole;
+      const without = workforceRoles.filter((r) => r !== role && !(role === 'staff' && r === 'admin'));
+      const lacking = await malformed(op.method, op.path, await tokenFrom('workforce', who('bad-in', i), without));
+      if (lacking.status !== 403) wrong.push(`without ${role}: ${op.method} ${op.path}: ${lacking.status}`);
+      const resident = await malformed(
+        op.method,
+        op.path,
+        await tokenFrom('resident', who('bad-in-resident', i), [...workforceRoles]),
+      );
+      if (resident.status !== 403) wrong.push(`resident: ${op.method} ${op.path}: ${resident.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('resident routes that show staff more', () => {
+  const get = (path: string, token: string) =>
+    fetch(`${host()}/api/${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+
+  /** The owner's photo, checked and available (the upload the resident site makes). */
+  async function aPhoto(owner: string): Promise<string> {
+    const bytes = jpegWithExif();
+    const issued = await call('POST', 'uploads', {
+      as: owner,
+      body: { purpose: 'photo', fileName: 'pothole.jpg', contentType: 'image/jpeg', size: bytes.length },
+    });
+    expect(issued.status).toBe(201);
+    const { document, upload } = (await issued.json()) as {
+      document: { id: string };
+      upload: { url: string; headers: Record<string, string> };
+    };
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(201);
+    await waitFor(
+      async () =>
+        ((await (await call('GET', `documents/${document.id}`, { as: owner })).json()) as { status: string }).status ===
+        'available',
+      { what: 'the photo to be checked' },
+    );
+    return document.id;
+  }
+
+  /** A payment of the owner's, finished (a finished payment is never refreshed, so two reads agree). */
+  async function aPayment(owner: string): Promise<string> {
+    const { response, body } = await startPayment(owner, { itemCode: 'bulky-waste', quantity: 1 });
+    expect(response.status).toBe(201);
+    await payOnHostedPage(body.nextUrl ?? '');
+    await waitFor(
+      async () =>
+        ((await (await call('GET', `payments/${body.id}`, { as: owner })).json()) as { finished: boolean }).finished,
+      { what: 'the payment to finish' },
+    );
+    return body.id;
+  }
+
+  it('when a resident-issuer token claims staff, finance and admin on a request, document or payment, then it gets exactly the resident’s answer: its own, or 404', async () => {
+    const owner = who('owner', 0);
+    const created = await call('POST', 'requests', { as: owner, body: aServiceRequest() });
+    expect(created.status).toBe(201);
+    const request = ((await created.json()) as { id: string }).id;
+    const [document, payment] = await Promise.all([aPhoto(owner), aPayment(owner)]);
+    const reads = [`requests/${request}`, `documents/${document}`, `payments/${payment}`];
+
+    // Someone else's: exactly what any resident gets for it.
+    const stranger = await tokenFrom('resident', who('stranger', 0), ['staff', 'finance', 'admin']);
+    for (const path of [...reads, `documents/${document}/content`])
+      expect((await get(path, stranger)).status, path).toBe(404);
+
+    // Their own: the resident's view, not the staff one (the request's reaches its back office
+    // meanwhile, so the two reads are compared once it has settled).
+    const plain = await tokenFrom('resident', owner, ['resident']);
+    const claiming = await tokenFrom('resident', owner, ['staff', 'finance', 'admin']);
+    for (const path of reads) {
+      const answers = await waitFor(
+        async () => {
+          const [mine, claimed] = await Promise.all([get(path, plain), get(path, claiming)]);
+          const both = [await mine.json(), await claimed.json()] as Record<string, unknown>[];
+          return mine.status === 200 && claimed.status === 200 && isDeepStrictEqual(both[0], both[1]) && both;
+        },
+        { what: `the same answer for ${path}` },
+      );
+      for (const staffOnly of ['residentId', 'dispatch', 'internalNotes', 'reporter', 'recordsDocumentId'])
+        expect(answers[1], `${path} ${staffOnly}`).not.toHaveProperty(staffOnly);
+    }
+    expect((await get(`documents/${document}/content`, claiming)).status).toBe(302);
+
+    // The staff view exists, so its absence above means something.
+    const staffView = (await (
+      await call('GET', `requests/${request}`, { as: { sub: 'sam', roles: ['staff'] } })
+    ).json()) as {
+      residentId?: string;
+    };
+    expect(staffView.residentId).toBe(owner);
   });
 });

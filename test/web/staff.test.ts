@@ -1,12 +1,16 @@
 /**
  * #17 the staff workspace in a real browser, JavaScript on and off: staff sign in
  * through the staff client into their own session, triage with filters (and a filter
- * error), open a request (reporter details only for a stated reason), add an internal
- * note (and an empty one), change status (only the transition table's next steps are
- * offered), assign to a team, resend to the back office; a resident is refused. axe's
- * WCAG 2.2 A/AA scan on every page and error state; screenshots of each.
+ * error), open a request (its photo drawn, its dispatch history; reporter details only
+ * for a stated reason), add an internal note (and an empty one), change status (only the
+ * transition table's next steps are offered), assign to a team, an officer and "me",
+ * resend to the back office, add a public update that the public view (Open311) shows
+ * while the internal note stays out of it, then find the request by its new status; a
+ * resident is refused. axe's WCAG 2.2 A/AA scan on every page and error state;
+ * screenshots of each.
  */
 import { randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -69,9 +73,65 @@ beforeAll(async () => {
   }
 });
 
+/** A real 2×2 PNG (its CRCs right), so a browser draws it: a picture that shows proves the whole way to it. */
+function aPicture(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framing = Buffer.alloc(8);
+    framing.writeUInt32BE(data.length, 0);
+    framing.writeUInt32BE(crc32(typed), 4);
+    return Buffer.concat([framing.subarray(0, 4), typed, framing.subarray(4)]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(2, 0); // width
+  header.writeUInt32BE(2, 4); // height
+  header.set([8, 2], 8); // 8 bits per channel, RGB
+  // Each row: filter type 0, then two RGB pixels.
+  const rows = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 240, 240, 240]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** The reporter's photo, uploaded as the resident site does it, and checked. */
+async function aPhoto(token: string): Promise<string> {
+  const bytes = aPicture();
+  const issued = await fetch(`${api}/api/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ purpose: 'photo', fileName: 'pothole.png', contentType: 'image/png', size: bytes.length }),
+  });
+  expect(issued.status).toBe(201);
+  const { document, upload } = (await issued.json()) as {
+    document: { id: string };
+    upload: { url: string; headers: Record<string, string> };
+  };
+  expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(201);
+  await waitFor(
+    async () => {
+      const read = await fetch(`${api}/api/documents/${document.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await read.json()) as { status: string }).status === 'available';
+    },
+    { what: 'the photo to be checked' },
+  );
+  return document.id;
+}
+
 /** A report of this file's service made `ageDays` ago in `ward` (set in the store, as if reported there). */
-async function aReport(service: { code: string }, ward: string, ageDays: number, description: string): Promise<string> {
+async function aReport(
+  service: { code: string },
+  ward: string,
+  ageDays: number,
+  description: string,
+  { withPhoto = false } = {},
+): Promise<string> {
   const token = await requestDevToken(issuer, `staff-web-${randomUUID().slice(0, 8)}`, ['resident']);
+  const photos = withPhoto ? [await aPhoto(token)] : [];
   const response = await fetch(`${api}/api/requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -80,6 +140,7 @@ async function aReport(service: { code: string }, ward: string, ageDays: number,
       description,
       location: { lat: 51.4545, long: -2.5879 },
       attributes: { where: 'road', size: 'medium' },
+      ...(withPhoto ? { photos } : {}),
     }),
   });
   expect(response.status).toBe(201);
@@ -118,7 +179,7 @@ describe('the staff workspace', () => {
 
     it(`when staff triage with filters, open a request, add a note, change status, assign and resend (${mode}), then each is done and shown`, async () => {
       const marker = randomUUID().slice(0, 8);
-      const late = await aReport(service, ward, 40, `Late pothole ${marker}`);
+      const late = await aReport(service, ward, 40, `Late pothole ${marker}`, { withPhoto: true });
       const fresh = await aReport(service, ward, 1, `Fresh pothole ${marker}`);
 
       const context = await newContext(browser, javaScript);
@@ -148,8 +209,13 @@ describe('the staff workspace', () => {
       expect(await page.locator('.govuk-error-summary').innerText()).toContain('whole number of days');
       expect(await page.title()).toMatch(/^Error: /);
       await check(page, 'queue-error');
-      await page.getByLabel('Reported at least this many days ago').fill('');
+      // A valid age, overdue or not: only the report from 40 days ago is at least 30 days old.
+      await page.getByLabel('Reported at least this many days ago').fill('30');
+      await page.getByLabel('Either', { exact: true }).check();
       await page.getByRole('button', { name: 'Apply filters' }).click();
+      expect(new URL(page.url()).searchParams.get('olderThanDays')).toBe('30');
+      expect(new URL(page.url()).searchParams.get('overdue') ?? '').toBe('');
+      expect(await rowIds(page)).toEqual([late]);
 
       // The request's page.
       await page.locator(`tbody tr[data-request-id="${late}"] a`).click();
@@ -159,6 +225,16 @@ describe('the staff workspace', () => {
         'Sign-in ID',
       );
       expect(await rowText(page, 'State')).toMatch(/sent|acknowledged/);
+      // Its dispatch history: made, then sent.
+      const history = await page.locator('.app-dispatch-history li').allInnerTexts();
+      expect(history.map((h) => h.split(':')[0])).toEqual(expect.arrayContaining(['Made', 'Sent']));
+      // The reporter's photo, drawn through the staff route (an audited read, then its short-lived link).
+      const photo = page.locator('#photos img');
+      expect(await photo.getAttribute('alt')).toBe('Photo 1: pothole.png');
+      expect(await photo.getAttribute('src')).toMatch(new RegExp(`^/staff/requests/${late}/photos/[\\w-]+$`));
+      await expect
+        .poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(2);
       await check(page, 'request');
 
       // Reporter details: only for a reason, which the audit keeps.
@@ -197,15 +273,50 @@ describe('the staff workspace', () => {
       await page.getByLabel('Team (if a team)').selectOption('highways');
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       expect(await rowText(page, 'Assigned to')).toContain('Highways');
+      // To an officer by staff ID, then to whoever is signed in.
+      await page.getByLabel('An officer', { exact: true }).check();
+      await page.getByLabel('Officer’s staff ID (if an officer)').fill('kim');
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      expect(await rowText(page, 'Assigned to')).toContain('Officer kim');
+      await page.getByLabel('Me', { exact: true }).check();
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Request assigned');
+      expect(await rowText(page, 'Assigned to')).toContain('Officer sam');
+      // The same page as after the status change, a banner's words apart: a picture, no second scan.
+      await screenshot(page, `staff-assigned-me-${mode}`);
 
       // Resend to the back office.
       await page.getByRole('button', { name: 'Send to the back office again' }).click();
       expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Sent to the back office again');
       await check(page, 'request-resent');
 
-      // What the reporter sees has the public update, never the note.
+      // A public update through the Add form's other choice.
+      const publicWords = `A crew is booked ${randomUUID().slice(0, 8)}`;
+      await page.getByLabel('Public update', { exact: true }).check();
+      await page.getByLabel('Update or note').fill(publicWords);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Public update added');
+      const update = page.locator('.app-timeline__item', { hasText: publicWords });
+      expect(await update.getAttribute('class')).not.toContain('app-timeline__item--internal');
+      expect(await update.innerText()).toContain('Public');
+      await check(page, 'public-update');
+
+      // What the public sees (Open311) has the public update, never the note (nor the unmoderated description).
       const reporterView = await fetch(`${api}/api/open311/v2/requests/${late}.json`);
-      expect(await reporterView.text()).not.toContain(marker);
+      const published = await reporterView.text();
+      expect(published).not.toContain(marker);
+      expect((JSON.parse(published) as { status_notes: string | null }[])[0]?.status_notes).toBe(publicWords);
+
+      // The queue by status: the request changed above, and only it (the back link, as staff go back).
+      await page.locator('.govuk-back-link').click();
+      await page.getByLabel('Ward', { exact: true }).selectOption(ward);
+      await page.getByLabel('Service', { exact: true }).selectOption(service.code);
+      await page.getByLabel('Status', { exact: true }).selectOption('investigating');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      expect(new URL(page.url()).searchParams.get('status')).toBe('investigating');
+      expect(await rowIds(page)).toEqual([late]);
+      expect(await rows.first().innerText()).toMatch(/Being investigated[\s\S]*Officer sam/);
+      await check(page, 'queue-by-status');
       await context.close();
     });
   }
