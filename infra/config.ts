@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { partnerIds } from '../shared/catalogue/partners.js';
+import { readStackWards } from './wards.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -94,6 +95,12 @@ export const infraConfigSchema = z.object({
   staffWebClientId: z.uuid().optional(),
   /** The team mailbox that hears of councillors' enquiries about to miss their deadline (CASEWORK_MAILBOX). */
   caseworkMailbox: z.email().optional(),
+  /**
+   * The council's wards: a GeoJSON FeatureCollection file (ONS ward boundaries, WGS84), relative to
+   * infra/ or absolute (decision 1074). Checked at preview; `npm run build -- --stack <stack>` puts it
+   * in the app package and the app reads it at start (WARD_BOUNDARIES_FILE). Unset: no wards.
+   */
+  wardBoundariesFile: z.string().min(1).max(500).optional(),
   /** The teams staff assign requests to, `code=Name` pairs (STAFF_TEAMS); unset: the app's default teams. */
   staffTeams: z.string().min(3).max(4000).optional(),
   /**
@@ -159,6 +166,13 @@ function crossChecks(cfg: InfraConfig): string[] {
     issues.push('workforceOidcIssuer, workforceOidcAudience and workforceTenantId: set all three or none.');
   if (cfg.staffWebClientId && workforce !== 3)
     issues.push('staffWebClientId: the staff pages sign in at the workforce directory; set its three settings too.');
+  if (cfg.wardBoundariesFile) {
+    try {
+      readStackWards(cfg.wardBoundariesFile);
+    } catch (error) {
+      issues.push(`wardBoundariesFile: ${error instanceof Error ? error.message : 'invalid'}`);
+    }
+  }
   return issues;
 }
 
