@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { partnerIds } from '../shared/catalogue/partners.js';
-import { readStackWards } from './wards.js';
+import { parseBoundary, type Boundary } from '../shared/geo/area.js';
+import { readStackWards, wardsOutside } from './wards.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -166,9 +167,20 @@ function crossChecks(cfg: InfraConfig): string[] {
     issues.push('workforceOidcIssuer, workforceOidcAudience and workforceTenantId: set all three or none.');
   if (cfg.staffWebClientId && workforce !== 3)
     issues.push('staffWebClientId: the staff pages sign in at the workforce directory; set its three settings too.');
+  let council: Boundary | undefined;
+  try {
+    council = parseBoundary(cfg.councilBoundary);
+  } catch (error) {
+    issues.push(`councilBoundary: ${error instanceof Error ? error.message : 'invalid'}`);
+  }
   if (cfg.wardBoundariesFile) {
     try {
-      readStackWards(cfg.wardBoundariesFile);
+      const wards = readStackWards(cfg.wardBoundariesFile);
+      const outside = council ? wardsOutside(wards, council) : [];
+      if (outside.length > 0)
+        issues.push(
+          `wardBoundariesFile: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ` and ${outside.length - 5} more` : ''} lie outside councilBoundary: filter the download to the council's own wards.`,
+        );
     } catch (error) {
       issues.push(`wardBoundariesFile: ${error instanceof Error ? error.message : 'invalid'}`);
     }

@@ -9,6 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import { packagedWardFile, readWardFile } from '../shared/wards/ward-file.js';
 import { parseWards, type Ward } from '../shared/wards/ward-set.js';
+import { contains, type Boundary } from '../shared/geo/area.js';
 
 export { packagedWardFile };
 
@@ -21,6 +22,14 @@ export const stackWardPath = (file: string): string => (isAbsolute(file) ? file 
 /** The stack's wards, parsed as the app will parse them; throws saying what is wrong. */
 export function readStackWards(file: string): readonly Ward[] {
   return parseWards(readWardFile(stackWardPath(file), undefined, 'does not exist'));
+}
+
+/**
+ * Wards with not one corner inside the council's boundary: another council's, from a download not
+ * filtered to this one. Edge wards share corners with the boundary, so some corner is always inside.
+ */
+export function wardsOutside(wards: readonly Ward[], council: Boundary): string[] {
+  return wards.filter((w) => !w.boundary.rings.some((r) => r.some((p) => contains(council, p)))).map((w) => w.code);
 }
 
 /** `doorstep:wardBoundariesFile` as the stack's file holds it, for the build (which runs without Pulumi). */

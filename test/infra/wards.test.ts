@@ -48,3 +48,18 @@ describe('the stack configuration names the council ward file', () => {
     expect([stackWardFile('dev'), stackWardFile('prod')]).toEqual([undefined, undefined]);
   });
 });
+
+describe('the ward file belongs to the stack’s council', () => {
+  it('when wards lie wholly outside councilBoundary, then the program refuses the stack, naming them', () => {
+    const file = join(scratch(), 'wards.geojson');
+    writeFileSync(file, JSON.stringify(localWards));
+    // Another council's area (around Leeds): none of the local wards has a corner in it.
+    expect(() => stackConfig('prod', { wardBoundariesFile: file, councilBoundary: '-1.80,53.70,-1.29,53.95' })).toThrow(
+      /wardBoundariesFile: E05900001, E05900002, E05900003, E05900004, E05900005 and 1 more lie outside councilBoundary/,
+    );
+  });
+
+  it('when the council boundary is not one the app could parse, then the program refuses it before the app does', () => {
+    expect(() => stackConfig('prod', { councilBoundary: '51.40,-2.72,51.54,-2.50,9' })).toThrow(/councilBoundary: /);
+  });
+});
