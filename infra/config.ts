@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { partnerIds } from '../shared/catalogue/partners.js';
+import { parseBoundary, type Boundary } from '../shared/geo/area.js';
+import { readStackWards, wardsOutside } from './wards.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -94,6 +96,12 @@ export const infraConfigSchema = z.object({
   staffWebClientId: z.uuid().optional(),
   /** The team mailbox that hears of councillors' enquiries about to miss their deadline (CASEWORK_MAILBOX). */
   caseworkMailbox: z.email().optional(),
+  /**
+   * The council's wards: a GeoJSON FeatureCollection file (ONS ward boundaries, WGS84), relative to
+   * infra/ or absolute (decision 1074). Checked at preview; `npm run build -- --stack <stack>` puts it
+   * in the app package and the app reads it at start (WARD_BOUNDARIES_FILE). Unset: no wards.
+   */
+  wardBoundariesFile: z.string().min(1).max(500).optional(),
   /** The teams staff assign requests to, `code=Name` pairs (STAFF_TEAMS); unset: the app's default teams. */
   staffTeams: z.string().min(3).max(4000).optional(),
   /**
@@ -159,6 +167,24 @@ function crossChecks(cfg: InfraConfig): string[] {
     issues.push('workforceOidcIssuer, workforceOidcAudience and workforceTenantId: set all three or none.');
   if (cfg.staffWebClientId && workforce !== 3)
     issues.push('staffWebClientId: the staff pages sign in at the workforce directory; set its three settings too.');
+  let council: Boundary | undefined;
+  try {
+    council = parseBoundary(cfg.councilBoundary);
+  } catch (error) {
+    issues.push(`councilBoundary: ${error instanceof Error ? error.message : 'invalid'}`);
+  }
+  if (cfg.wardBoundariesFile) {
+    try {
+      const wards = readStackWards(cfg.wardBoundariesFile);
+      const outside = council ? wardsOutside(wards, council) : [];
+      if (outside.length > 0)
+        issues.push(
+          `wardBoundariesFile: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ` and ${outside.length - 5} more` : ''} lie outside councilBoundary: filter the download to the council's own wards.`,
+        );
+    } catch (error) {
+      issues.push(`wardBoundariesFile: ${error instanceof Error ? error.message : 'invalid'}`);
+    }
+  }
   return issues;
 }
 

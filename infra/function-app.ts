@@ -8,6 +8,7 @@ import * as web from '@pulumi/azure-native/web/index.js';
 import { recordsSystemId } from '../shared/catalogue/partners.js';
 import type { InfraConfig } from './config.js';
 import type { Networking } from './networking.js';
+import { packagedWardFile } from './wards.js';
 
 export interface AppInputs {
   readonly identity: { id: pulumi.Input<string>; clientId: pulumi.Input<string> };
@@ -68,6 +69,8 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
       : {}),
     ...(cfg.caseworkMailbox ? { CASEWORK_MAILBOX: cfg.caseworkMailbox } : {}),
     ...(cfg.staffTeams ? { STAFF_TEAMS: cfg.staffTeams } : {}),
+    // Where in the package the build put the stack's wards (decision 1074); the data itself is too big for a setting.
+    ...(cfg.wardBoundariesFile ? { WARD_BOUNDARIES_FILE: packagedWardFile } : {}),
     ...i.secretReferences,
   };
 }

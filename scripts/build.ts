@@ -3,6 +3,11 @@
  * package.json whose `main` is the bundle, and the esbuild bundle itself: one
  * entry file plus the chunks that lazily loaded SDKs split into.
  *
+ * `--stack <stack>` also puts that stack's ward file (`doorstep:wardBoundariesFile`, checked
+ * with the app's own parser) in the package as `wards.geojson`, where the app setting infra
+ * sets for it points (decision 1074). Build for a stack with wards with it, or the app refuses
+ * to start naming the missing file.
+ *
  * `--unbundled` also writes `dist/unbundled/` (each module transpiled, packages
  * resolved from node_modules at run time) for the cold-start comparison.
  */
@@ -11,6 +16,7 @@ import { cp, mkdir, rm, stat, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionAppBundle } from './function-app-bundle.js';
+import { packageStackWards } from './package-wards.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/app');
@@ -30,6 +36,16 @@ await writeFile(
   `${JSON.stringify({ name: 'doorstep-functions', private: true, type: 'module', main: 'main.js' }, null, 2)}\n`,
 );
 await writeFile(join(root, 'dist/meta.json'), JSON.stringify(result.metafile));
+const stackAt = process.argv.indexOf('--stack');
+if (stackAt !== -1) {
+  const stack = process.argv[stackAt + 1] ?? '';
+  const wards = await packageStackWards(stack, out);
+  console.log(
+    wards === undefined
+      ? `stack ${stack}: no doorstep:wardBoundariesFile, no wards in the package`
+      : `stack ${stack}: ${wards} wards in dist/app/wards.geojson`,
+  );
+}
 
 if (process.argv.includes('--unbundled')) {
   const unbundled = join(root, 'dist/unbundled');

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { parseBoundary, type Boundary } from './geo/area.js';
 import { parseWards, type Ward } from './wards/ward-set.js';
+import { functionAppRoot, readWardFile } from './wards/ward-file.js';
 import { notifyTemplatesSchema, type NotifyTemplates } from './notifications/templates.js';
 import { parseTeams, type Team } from './service-requests/teams.js';
 
@@ -190,6 +191,11 @@ const plainSettings = z.object({
   LEGAL_HOLD_ON_BLOBS: z.enum(['on', 'off']).default('on'),
   /** GeoJSON FeatureCollection of the council's wards (decision 1040); unset: requests carry no ward. */
   WARD_BOUNDARIES: z.string().min(2).max(2_000_000).optional(),
+  /**
+   * The same, as a file in the app package (decision 1074): relative to the app's root (the folder
+   * with host.json) or absolute. Infra sets it; a council's real ward set is too big for a setting.
+   */
+  WARD_BOUNDARIES_FILE: z.string().min(1).max(500).optional(),
   /** Working days staff have to answer a councillor's enquiry, and how many before that they are reminded. */
   ENQUIRY_RESPONSE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
   ENQUIRY_REMINDER_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(2),
@@ -274,7 +280,8 @@ const settingNames = [
   ]),
 ];
 
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+/** `appRoot`: where a relative WARD_BOUNDARIES_FILE is read from (the package root, found from this module). */
+export function parseConfig(env: NodeJS.ProcessEnv, appRoot = functionAppRoot(import.meta.dirname)): Config {
   const issues: string[] = [];
   // App Service leaves a reference it could not resolve as its literal text, which
   // would otherwise pass as an API key and fail only at the first call to GOV.UK.
@@ -330,10 +337,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError([`COUNCIL_BOUNDARY: ${error instanceof Error ? error.message : 'invalid'}`]);
   }
   let wards: readonly Ward[] = [];
+  // Two sources would leave which one wins to the reader: refuse rather than guess.
+  if (p.WARD_BOUNDARIES && p.WARD_BOUNDARIES_FILE)
+    throw new ConfigError(['WARD_BOUNDARIES_FILE: set it or WARD_BOUNDARIES, not both.']);
+  const wardSetting = p.WARD_BOUNDARIES_FILE ? 'WARD_BOUNDARIES_FILE' : 'WARD_BOUNDARIES';
   try {
     if (p.WARD_BOUNDARIES) wards = parseWards(p.WARD_BOUNDARIES);
+    if (p.WARD_BOUNDARIES_FILE) wards = parseWards(readWardFile(p.WARD_BOUNDARIES_FILE, appRoot));
   } catch (error) {
-    throw new ConfigError([`WARD_BOUNDARIES: ${error instanceof Error ? error.message : 'invalid'}`]);
+    throw new ConfigError([`${wardSetting}: ${error instanceof Error ? error.message : 'invalid'}`]);
   }
   return Object.freeze({
     councilName: p.COUNCIL_NAME,

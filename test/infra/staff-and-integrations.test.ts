@@ -3,7 +3,8 @@
  * rights for the operator API (decision 1070), legal holds on documents (decision 1071) and
  * device identities (decision 1072), under Pulumi mocks.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -16,12 +17,18 @@ import { cosmosContainers } from '../../shared/data/cosmos-containers.js';
 import { topology } from '../../shared/messaging/topology.js';
 import { deadLetterEntities, isReplayable } from '../../shared/operations/dead-letters.js';
 import { parseWebConfig, WebConfigError } from '../../web/config.js';
+import { localWards } from '../../shared/wards/local-wards.js';
+import { packageWards } from '../../scripts/package-wards.js';
 import { mocked, stackConfig, synthesize, type Recorded } from './synthesize.js';
 
 const recordsSystem = '00000000-0000-4000-8000-0000000011f0';
 // A syntactically valid PEM: the hub stores the public certificate; no key is ever configured.
 const deviceCa = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDoorstepDeviceCA\n-----END CERTIFICATE-----\n';
+// A council's ward file where the platform team keeps it (decision 1074); any path works, infra/ is the base.
+const wardFile = join(mkdtempSync(join(tmpdir(), 'doorstep-stack-')), 'wards.geojson');
+writeFileSync(wardFile, JSON.stringify(localWards));
 const overrides = {
+  wardBoundariesFile: wardFile,
   partnerPrincipals: JSON.stringify({ 'records-system': recordsSystem }),
   deviceCaCertificate: deviceCa,
   staffTeams: 'highways=Highways,waste=Waste',
@@ -57,8 +64,13 @@ function stackValues(stack: 'dev' | 'prod'): Record<string, string> {
 }
 const roleOf = (a: Recorded) => String(a.inputs.roleDefinitionId).split('/').pop();
 
+/** The app package as `npm run build -- --stack prod` lays it out: host.json and the stack's wards. */
+const app = mkdtempSync(join(tmpdir(), 'doorstep-app-'));
+writeFileSync(join(app, 'host.json'), '{"version":"2.0"}');
+
 beforeAll(async () => {
   ({ resources } = await synthesize('prod', overrides));
+  await packageWards(wardFile, app);
 }, 240_000);
 
 /** The setting names a configuration parser says are missing when given nothing at all. */
@@ -87,7 +99,7 @@ describe('the app settings infra sets, against what the code reads', () => {
   });
 
   it('when the stack configures the optional features, then their settings reach the parsed configuration', () => {
-    const api = parseConfig(resolved(settingsOf('func')));
+    const api = parseConfig(resolved(settingsOf('func')), app);
     // The records system is its service principal: the one that holds its Service Bus rights (decision 1100).
     expect(api.recordsSystemPrincipal).toBe(recordsSystem);
     expect(api.casework.mailbox).toBe(cfg.caseworkMailbox);
@@ -97,6 +109,18 @@ describe('the app settings infra sets, against what the code reads', () => {
       audience: cfg.workforceOidcAudience,
       tenantId: cfg.workforceTenantId,
     });
+  });
+
+  it('when the stack names a ward file, then the setting points into the package built for the stack, and the app reads the wards from there', () => {
+    expect(settingsOf('func').WARD_BOUNDARIES_FILE).toBe('wards.geojson');
+    // The data itself never rides an app setting: too big for one (decision 1074).
+    expect(settingsOf('func').WARD_BOUNDARIES).toBeUndefined();
+    const api = parseConfig(resolved(settingsOf('func')), app);
+    expect(api.wards.map((w) => w.code)).toEqual(localWards.features.map((f) => f.properties.WD24CD));
+    // Built without the stack's wards, the app refuses to start rather than place no request in a ward.
+    expect(() => parseConfig(resolved(settingsOf('func')), mkdtempSync(join(tmpdir(), 'doorstep-app-')))).toThrow(
+      /WARD_BOUNDARIES_FILE: wards\.geojson is not in the app package/,
+    );
   });
 
   it('when infra sets a setting, then the code or the Functions host reads it (no misspelt name goes unnoticed)', () => {
