@@ -97,6 +97,13 @@ export const infraConfigSchema = z.object({
   /** The team mailbox that hears of councillors' enquiries about to miss their deadline (CASEWORK_MAILBOX). */
   caseworkMailbox: z.email().optional(),
   /**
+   * Working days staff have to answer a councillor's enquiry, and how many before that they are
+   * reminded (ENQUIRY_RESPONSE_WORKING_DAYS, ENQUIRY_REMINDER_WORKING_DAYS): a council's own
+   * member-enquiry standard. Unset: the app's defaults (10 and 2).
+   */
+  enquiryResponseWorkingDays: z.coerce.number().int().min(1).max(60).optional(),
+  enquiryReminderWorkingDays: z.coerce.number().int().min(0).max(30).optional(),
+  /**
    * The council's wards: a GeoJSON FeatureCollection file (ONS ward boundaries, WGS84), relative to
    * infra/ or absolute (decision 1074). Checked at preview; `npm run build -- --stack <stack>` puts it
    * in the app package and the app reads it at start (WARD_BOUNDARIES_FILE). Unset: no wards.

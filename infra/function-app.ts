@@ -68,6 +68,12 @@ export function appSettings(cfg: InfraConfig, i: AppInputs): Record<string, pulu
       ? { RECORDS_SYSTEM_PRINCIPAL: cfg.partnerPrincipals[recordsSystemId] }
       : {}),
     ...(cfg.caseworkMailbox ? { CASEWORK_MAILBOX: cfg.caseworkMailbox } : {}),
+    ...(cfg.enquiryResponseWorkingDays !== undefined
+      ? { ENQUIRY_RESPONSE_WORKING_DAYS: String(cfg.enquiryResponseWorkingDays) }
+      : {}),
+    ...(cfg.enquiryReminderWorkingDays !== undefined
+      ? { ENQUIRY_REMINDER_WORKING_DAYS: String(cfg.enquiryReminderWorkingDays) }
+      : {}),
     ...(cfg.staffTeams ? { STAFF_TEAMS: cfg.staffTeams } : {}),
     // Where in the package the build put the stack's wards (decision 1074); the data itself is too big for a setting.
     ...(cfg.wardBoundariesFile ? { WARD_BOUNDARIES_FILE: packagedWardFile } : {}),

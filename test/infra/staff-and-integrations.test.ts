@@ -32,6 +32,9 @@ const overrides = {
   partnerPrincipals: JSON.stringify({ 'records-system': recordsSystem }),
   deviceCaCertificate: deviceCa,
   staffTeams: 'highways=Highways,waste=Waste',
+  // A council's own member-enquiry standard (the app's defaults are 10 and 2).
+  enquiryResponseWorkingDays: '15',
+  enquiryReminderWorkingDays: '3',
 };
 const cfg = stackConfig('prod', overrides);
 
@@ -103,6 +106,8 @@ describe('the app settings infra sets, against what the code reads', () => {
     // The records system is its service principal: the one that holds its Service Bus rights (decision 1100).
     expect(api.recordsSystemPrincipal).toBe(recordsSystem);
     expect(api.casework.mailbox).toBe(cfg.caseworkMailbox);
+    expect(api.casework.responseWorkingDays).toBe(15);
+    expect(api.casework.reminderWorkingDays).toBe(3);
     expect(api.staffTeams.map((t) => t.code)).toEqual(['highways', 'waste']);
     expect(api.workforceIdentity).toEqual({
       issuer: cfg.workforceOidcIssuer,
