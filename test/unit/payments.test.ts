@@ -59,6 +59,7 @@ function harness(script: Partial<PaymentProvider> = {}) {
     },
     unfinishedBefore: () => Promise.resolve([]),
     withOpenRefunds: () => Promise.resolve([]),
+    awaitingApproval: () => Promise.resolve({ items: [...docs.values()].filter((d) => d.awaitingApproval) }),
     byProviderIds: () => Promise.resolve([]),
     recordIgnoredWebhook: () => Promise.resolve(),
     putMyEntry: () => Promise.resolve(),
