@@ -633,3 +633,22 @@ app.timer('open-data-compaction', {
     'compactOpenData',
   ),
 });
+// The queues of roles without a triage queue (decisions 1031, 1032).
+http(
+  'staff-refunds-awaiting-approval',
+  ['GET'],
+  'staff/refunds/awaiting-approval',
+  lazyHttp(() => import('./staff-queues.js'), 'getRefundsAwaitingApproval'),
+);
+http(
+  'staff-moderation-queue',
+  ['GET'],
+  'staff/moderation',
+  lazyHttp(() => import('./staff-queues.js'), 'getModerationQueue'),
+);
+http(
+  'staff-moderation-read',
+  ['GET'],
+  'staff/requests/{id}/moderation',
+  lazyHttp(() => import('./staff-queues.js'), 'getForModeration'),
+);

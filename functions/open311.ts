@@ -8,7 +8,7 @@ import { json } from '../shared/http/response.js';
 import { logEvent } from '../shared/observability/log.js';
 import { issueApiKey, newClientSchema, revokeApiKey } from '../shared/open311/clients.js';
 import { errorResponse, formatOf, Open311Error, respond, toXml, type Format } from '../shared/open311/format.js';
-import { moderate, moderationSchema } from '../shared/open311/moderation.js';
+import { moderate, moderationSchema, toModerationView } from '../shared/open311/moderation.js';
 import {
   getRequest,
   listRequests,
@@ -23,7 +23,7 @@ import {
 } from '../shared/open311/open311.js';
 import { depsFor } from '../shared/platform/deps.js';
 import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
-import { etagOf, toStaffView } from '../shared/service-requests/views.js';
+import { etagOf } from '../shared/service-requests/views.js';
 
 type Open311Handler = (request: HttpRequest, format: Format) => Promise<HttpResponseInit>;
 
@@ -169,7 +169,8 @@ export async function moderateRequest(request: HttpRequest): Promise<HttpRespons
     'request.moderate',
     request.headers.get(accessReasonHeader),
   );
-  return json(200, toStaffView(saved), { etag: etagOf(saved) });
+  // A moderator need not be staff: they get the moderator's view, never the reporter (decision 1032).
+  return json(200, toModerationView(saved), { etag: etagOf(saved) });
 }
 
 /** Admins issue Open311 API keys (shown once; only a hash is stored). */

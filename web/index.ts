@@ -212,7 +212,9 @@ route(
   'staff-home',
   ['GET'],
   'staff',
-  lazyStaffPage(staffSignIn, 'staffHome', { roles: ['staff', 'admin', 'operator', 'councillor', 'finance'] }),
+  lazyStaffPage(staffSignIn, 'staffHome', {
+    roles: ['staff', 'admin', 'operator', 'councillor', 'finance', 'moderator'],
+  }),
 );
 route('staff-queue', ['GET'], 'staff/requests', lazyStaffPage(staffRequests, 'queue'));
 route('staff-request', ['GET'], 'staff/requests/{id}', lazyStaffPage(staffRequests, 'oneRequest'));
@@ -247,6 +249,7 @@ const staffDeadLetters = () => import('./pages/staff-dead-letters.js');
 const moderators = { roles: ['moderator'] };
 const finance = { roles: ['finance'] };
 const operators = { roles: ['operator'] };
+route('staff-moderation-queue', ['GET'], 'staff/moderation', lazyStaffPage(staffModeration, 'queue', moderators));
 route(
   'staff-moderation',
   ['GET'],

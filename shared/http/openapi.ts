@@ -46,6 +46,38 @@ interface Operation {
   readonly conflicts?: boolean;
 }
 
+/** The queues of roles without a triage queue (decisions 1031, 1032). */
+const queueOperations: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/staff/refunds/awaiting-approval',
+    summary:
+      'Refunds held for a second finance approver, longest waiting first (finance; amounts and ids only; the requester’s own are marked, and a finance user’s own payments are left out)',
+    auth: 'finance',
+    query: listMineQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/moderation',
+    summary:
+      'Reports of public services with a description, photos or outside updates no moderator has decided on, longest waiting first (no text, no reporter)',
+    auth: 'moderator',
+    query: listMineQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/staff/requests/{id}/moderation',
+    summary:
+      'A report as a moderator needs it: what was written and what the public sees, without the reporter, address or internal notes (audited); its ETag is the If-Match of a change',
+    auth: 'moderator',
+    pathParams: ['id'],
+    headers: [{ name: 'Access-Reason', required: false, description: 'Why you are reading it (added to the audit)' }],
+    success: 200,
+  },
+];
+
 /** Wards, councillors' casework and managers' reports (decisions 1040-1044). */
 const caseworkOperations: readonly Operation[] = [
   {
@@ -589,6 +621,7 @@ const operations: readonly Operation[] = [
     headers: [{ name: 'Access-Reason', required: false, description: 'Why you are opening it (added to the audit)' }],
     success: 200,
   },
+  ...queueOperations,
 ];
 
 /** Every route `functions/index.ts` serves];

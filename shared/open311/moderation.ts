@@ -91,5 +91,43 @@ export async function moderate(
   return saved;
 }
 
+/**
+ * A report as a moderator reads it (decision 1032): what was written and what the public
+ * sees, without the reporter, the address or staff's internal notes, so the moderator
+ * role needs no staff role and sees no more than moderating takes.
+ */
+export async function readForModeration(
+  id: string,
+  principal: Principal,
+  deps: { readonly requests: RequestStore },
+): Promise<ServiceRequestDoc> {
+  if (!isModerator(principal)) throw forbidden('This needs the moderator role.');
+  const found = isUuid(id) ? await deps.requests.get(id) : undefined;
+  if (!found) throw notFound('The service request');
+  return found;
+}
+
+export const toModerationView = (r: ServiceRequestDoc) => ({
+  id: r.id,
+  serviceCode: r.serviceCode,
+  serviceName: r.serviceName,
+  status: r.status,
+  description: r.description,
+  photos: r.photos,
+  mediaUrls: r.mediaUrls?.length ?? 0,
+  timeline: r.timeline.map((t, i) => ({
+    id: updateIdOf(r, t, i),
+    at: t.at,
+    kind: t.kind,
+    by: t.by,
+    ...(t.status ? { status: t.status } : {}),
+    ...(t.text ? { text: t.text } : {}),
+  })),
+  moderation: r.moderation ?? {},
+  moderationLog: r.moderationLog ?? [],
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
 const stale = () =>
   new AppError('precondition-failed', 'The request has changed since you read it. Read it again and retry.');

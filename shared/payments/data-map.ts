@@ -30,6 +30,7 @@ export const paymentDataMap: RecordMap<PaymentDoc> = {
     leaseUntil: { class: 'none' },
     refunds: { class: 'payment', note: 'each refund: amount, status, who asked and approved (staff ids), the reason' },
     openRefunds: { class: 'none' },
+    awaitingApproval: { class: 'none' },
     checkedAt: { class: 'none' },
     audit: { class: 'personal', note: 'who did what to the payment (staff ids), with details' },
     createdAt: { class: 'none' },

@@ -80,6 +80,8 @@ export interface PaymentDoc {
   readonly refunds: readonly RefundEntry[];
   /** Whether a refund is still on its way (`requested`/`submitted`): the sweep follows these. */
   readonly openRefunds?: boolean;
+  /** Whether a refund waits for a second finance approver: finance's list reads only these (decision 1031). */
+  readonly awaitingApproval?: boolean;
   /** When a read last asked GOV.UK Pay about this payment (reads ask at most every PAYMENT_REFRESH_SECONDS). */
   readonly checkedAt?: string;
   readonly audit: readonly AuditEntry[];

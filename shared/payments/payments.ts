@@ -35,7 +35,14 @@ import {
   type RefundEntry,
 } from './model.js';
 import type { PayableItem, PenaltyNotice } from './payable-items.js';
-import { hasOpenRefunds, reconcileRefunds, refundEvent, settledRefundPence, type ReportedRefund } from './refunds.js';
+import {
+  hasOpenRefunds,
+  hasRefundsAwaitingApproval,
+  reconcileRefunds,
+  refundEvent,
+  settledRefundPence,
+  type ReportedRefund,
+} from './refunds.js';
 import { isFinal, movesForward, providerRefundStatus, providerStatus } from './status.js';
 import type { Page, PayableItemStore, PaymentStore } from './store.js';
 import { isUuid } from '../data/ids.js';
@@ -101,7 +108,15 @@ async function save(
   deps: PaymentDeps,
   events: readonly OutboxDoc[] = [],
 ): Promise<PaymentDoc | 'stale'> {
-  return deps.payments.replace({ ...next, openRefunds: hasOpenRefunds(next.refunds) }, doc._etag ?? '', events);
+  return deps.payments.replace(
+    {
+      ...next,
+      openRefunds: hasOpenRefunds(next.refunds),
+      awaitingApproval: hasRefundsAwaitingApproval(next.refunds),
+    },
+    doc._etag ?? '',
+    events,
+  );
 }
 
 /**
@@ -628,6 +643,50 @@ export async function decideRefund(
   if (entry.approvedBy !== principal.sub) throw conflict(`This refund is already ${entry.status}.`);
   if (entry.status !== 'requested' || entry.providerRefundId) return { payment: decided, refund: entry };
   return submitRefund(decided, entry.id, deps);
+}
+
+/** A refund awaiting a second approver, as finance's list shows it: amounts and ids, nothing about the payer. */
+export interface RefundAwaitingApproval {
+  readonly paymentId: string;
+  readonly refundId: string;
+  readonly itemCode: string;
+  readonly description: string;
+  readonly paymentAmount: number;
+  readonly amount: number;
+  readonly requestedAt: string;
+  /** The reader asked for it: they see it, but only another finance user may approve it (decision 0401). */
+  readonly requestedByYou: boolean;
+}
+
+/**
+ * Finance's list of refunds waiting for a second approver, one page of payments at a
+ * time from the indexed flag. A finance user's own payment is left out: they may not
+ * decide its refunds.
+ */
+export async function listRefundsAwaitingApproval(
+  query: { pageSize: number; continuation?: string | undefined },
+  principal: Principal,
+  deps: Pick<PaymentDeps, 'payments'>,
+): Promise<Page<RefundAwaitingApproval>> {
+  requireFinanceRole(principal);
+  const page = await deps.payments.awaitingApproval(query.pageSize, query.continuation);
+  const items = page.items
+    .filter((p) => p.ownerId !== principal.sub)
+    .flatMap((p) =>
+      p.refunds
+        .filter((r) => r.status === 'awaiting-approval')
+        .map((r) => ({
+          paymentId: p.id,
+          refundId: r.id,
+          itemCode: p.itemCode,
+          description: p.description,
+          paymentAmount: p.amount,
+          amount: r.amount,
+          requestedAt: r.at,
+          requestedByYou: r.by === principal.sub,
+        })),
+    );
+  return { items, ...(page.continuation ? { continuation: page.continuation } : {}) };
 }
 
 /**

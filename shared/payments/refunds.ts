@@ -128,6 +128,9 @@ export function reconcileRefunds(
 
 export const hasOpenRefunds = (refunds: readonly RefundEntry[]) => refunds.some((r) => refundOpen(r.status));
 
+export const hasRefundsAwaitingApproval = (refunds: readonly RefundEntry[]) =>
+  refunds.some((r) => r.status === 'awaiting-approval');
+
 /** Pence refunded and settled (`success`): a notice refunded in full is owed again. */
 export const settledRefundPence = (refunds: readonly RefundEntry[]) =>
   refunds.reduce((n, r) => n + (r.status === 'success' ? r.amount : 0), 0);

@@ -9,7 +9,7 @@
 import type { Container } from '@azure/cosmos';
 import { createWithEvents, replaceWithEvents } from '../data/outbox-batch.js';
 import type { OutboxDoc } from '../events/cloud-event.js';
-import type { Page } from '../data/page-token.js';
+import { decodeToken, encodeToken, type Page } from '../data/page-token.js';
 import { listEntries, putEntry } from '../residents/my-account.js';
 import type { MyPaymentEntry, PaymentDoc } from './model.js';
 import { payableItemSchema, type PayableItem, type PenaltyNotice } from './payable-items.js';
@@ -28,6 +28,11 @@ export interface PaymentStore {
   unfinishedBefore(before: string): Promise<PaymentDoc[]>;
   /** Payments with a refund still on its way (`openRefunds`). */
   withOpenRefunds(): Promise<PaymentDoc[]>;
+  /**
+   * One page of the payments with a refund awaiting a second approver, longest waiting
+   * first: a query on the indexed `awaitingApproval` flag, never a scan (decision 1031).
+   */
+  awaitingApproval(pageSize: number, continuation?: string): Promise<Page<PaymentDoc>>;
   /** Payments with these GOV.UK Pay payment ids. */
   byProviderIds(providerIds: readonly string[]): Promise<PaymentDoc[]>;
   /** Keeps a note of a GOV.UK Pay webhook Doorstep acknowledged without acting on it. */
@@ -83,6 +88,17 @@ export function cosmosPaymentStore(payments: Container, residents: Container): P
         .query<PaymentDoc>("SELECT * FROM c WHERE c.type = 'payment' AND c.openRefunds = true")
         .fetchAll();
       return resources;
+    },
+    async awaitingApproval(pageSize, continuation) {
+      const page = await payments.items
+        .query<PaymentDoc>(
+          {
+            query: "SELECT * FROM c WHERE c.type = 'payment' AND c.awaitingApproval = true ORDER BY c.updatedAt ASC",
+          },
+          { maxItemCount: pageSize, continuationToken: decodeToken(continuation) },
+        )
+        .fetchNext();
+      return { items: page.resources, continuation: encodeToken(page.continuationToken) };
     },
     async byProviderIds(providerIds) {
       const found: PaymentDoc[] = [];

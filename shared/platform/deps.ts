@@ -32,6 +32,7 @@ import { govUkNotify } from '../notifications/notify-client.js';
 import { cosmosOpen311ClientStore } from '../open311/clients.js';
 import type { Open311Deps } from '../open311/open311.js';
 import { cosmosOpen311Queries } from '../open311/queries.js';
+import { cosmosModerationQueue } from '../open311/moderation-queue.js';
 import type { InboundDeps } from '../partners/inbound.js';
 import { govUkPayClient } from '../payments/govuk-pay-client.js';
 import type { PaymentDeps } from '../payments/payments.js';
@@ -536,6 +537,16 @@ export const depsFor = {
       payments: s.payments,
       documents: s.documents,
       accessLog: s.accessLog,
+    };
+  }),
+
+  /** The moderators' queue and their read of one report (decision 1032). */
+  moderationQueue: once(async () => {
+    const s = await stores();
+    return {
+      moderationQueue: cosmosModerationQueue(s.containers.requests),
+      catalogue: s.catalogue,
+      requests: s.requests,
     };
   }),
 };

@@ -42,6 +42,7 @@ export const requestDataMap: RecordMap<ServiceRequestDoc> = {
     descriptionTruncated: none,
     moderation: freeText('the description and updates as a moderator published them'),
     moderationLog: personal('which member of staff moderated what (staff ids)'),
+    awaitsModeration: none,
     externalUpdateIds: none,
     assignedTo: personal('the team or member of staff assigned (a team code or a staff id)'),
     timeline: freeText(

@@ -88,6 +88,8 @@ export interface ServiceRequestDoc {
   readonly descriptionTruncated?: boolean;
   readonly moderation?: Moderation;
   readonly moderationLog?: readonly ModerationRecord[];
+  /** Something here waits for a moderator (moderation-due.ts): the moderators' queue reads only this. */
+  readonly awaitsModeration?: boolean;
   /** Update ids already applied from Open311 clients, so a repeat has no second effect. */
   readonly externalUpdateIds?: readonly string[];
   readonly assignedTo?: string | null;

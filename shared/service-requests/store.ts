@@ -14,6 +14,7 @@ import type { OutboxDoc } from '../events/cloud-event.js';
 import type { MyRequestEntry, NearbyPin, ServiceRequestDoc } from './model.js';
 import type { Status } from './status.js';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
+import { withModerationFlag } from './moderation-due.js';
 
 export type { Page };
 
@@ -96,12 +97,13 @@ function staffWhere(filters: StaffFilters): { where: string; parameters: SqlPara
 
 export function cosmosRequestStore(requests: Container, residents: Container): RequestStore {
   return {
-    create: (doc, events, dispatch) => createWithEvents(requests, doc, dispatch ? [...events, dispatch] : events),
+    create: (doc, events, dispatch) =>
+      createWithEvents(requests, withModerationFlag(doc), dispatch ? [...events, dispatch] : events),
     async get(id) {
       const { resource } = await requests.item(id, id).read<ServiceRequestDoc>();
       return resource?.type === 'request' ? resource : undefined;
     },
-    replace: (doc, ifMatch, events) => replaceWithEvents(requests, doc, ifMatch, events),
+    replace: (doc, ifMatch, events) => replaceWithEvents(requests, withModerationFlag(doc), ifMatch, events),
     putMyEntry: (entry) => putEntry(residents, entry),
     listMine: (residentId, pageSize, continuation) =>
       listEntries<MyRequestEntry>(residents, residentId, 'request', pageSize, continuation),

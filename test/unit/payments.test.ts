@@ -16,7 +16,10 @@ import type { PenaltyNotice } from '../../shared/payments/payable-items.js';
 import { createHmac } from 'node:crypto';
 import {
   applyWebhook,
+  decideRefund,
   getPayment,
+  listRefundsAwaitingApproval,
+  refundPayment,
   startPayment,
   sweepRefunds,
   type PaymentDeps,
@@ -59,6 +62,7 @@ function harness(script: Partial<PaymentProvider> = {}) {
     },
     unfinishedBefore: () => Promise.resolve([]),
     withOpenRefunds: () => Promise.resolve([]),
+    awaitingApproval: () => Promise.resolve({ items: [...docs.values()].filter((d) => d.awaitingApproval) }),
     byProviderIds: () => Promise.resolve([]),
     recordIgnoredWebhook: () => Promise.resolve(),
     putMyEntry: () => Promise.resolve(),
@@ -342,5 +346,33 @@ describe('a penalty notice follows its payment', () => {
     expect((await h.deps.payments.get(doc.id))?.status).toBe('success');
     await applyWebhook(body, signature, deps);
     expect(written).toEqual([expect.objectContaining({ reference: 'BS12345678', paid: true })]);
+  });
+});
+
+describe('refunds awaiting a second approver (decision 1031)', () => {
+  const finance = (sub: string): Principal => ({ sub, issuer: 'workforce', roles: new Set(['staff', 'finance']) });
+
+  it('when a refund is held for approval, then the payment is flagged and listed for others, marked for its raiser, never for its payer; once decided, the flag is gone', async () => {
+    const h = harness({ get: () => Promise.resolve({ refund_summary: { amount_available: 12000 } } as never) });
+    await h.deps.payments.create({ ...aPayment([]), amount: 12000 });
+    const id = aPayment([]).id;
+    const { refund } = await refundPayment(
+      { id, amount: 12000, reason: 'Withdrawn', idempotencyKey: 'k-1' },
+      finance('fin'),
+      h.deps,
+    );
+    expect(refund.status).toBe('awaiting-approval');
+    expect((await h.deps.payments.get(id))?.awaitingApproval).toBe(true);
+    const page = { pageSize: 20 };
+    const [forFay] = (await listRefundsAwaitingApproval(page, finance('fay'), h.deps)).items;
+    expect(forFay).toMatchObject({ paymentId: id, refundId: refund.id, amount: 12000, requestedByYou: false });
+    expect((await listRefundsAwaitingApproval(page, finance('fin'), h.deps)).items[0]?.requestedByYou).toBe(true);
+    // The payer, were they in finance, may not decide their own payment's refunds: it is not theirs to see here.
+    expect((await listRefundsAwaitingApproval(page, finance('alice'), h.deps)).items).toEqual([]);
+    await expect(listRefundsAwaitingApproval(page, resident, h.deps)).rejects.toMatchObject({ code: 'forbidden' });
+
+    await decideRefund({ id, refundId: refund.id, decision: 'decline' }, finance('fay'), h.deps);
+    expect((await h.deps.payments.get(id))?.awaitingApproval).toBe(false);
+    expect((await listRefundsAwaitingApproval(page, finance('fay'), h.deps)).items).toEqual([]);
   });
 });

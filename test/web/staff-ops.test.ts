@@ -1,8 +1,10 @@
 /**
  * #17 the staff pages with a role of their own, in a real browser: a moderator edits what
- * the public sees of a report (and the Open311 view shows it); a finance user raises a
- * refund above the approval limit, cannot approve it themselves, and a second finance user
- * approves it with JavaScript off; the platform operator sees why messages were
+ * the public sees of a report (and the Open311 view shows it); a moderator who is not staff
+ * starts at the moderation queue and hides a client's photos and publishes one update
+ * edited; a finance user raises a refund above the approval limit, sees it listed as theirs,
+ * cannot approve it themselves, and a second finance user finds it in the list and approves
+ * it with JavaScript off; the platform operator sees why messages were
  * dead-lettered, replays one and discards another after a confirmation; a staff-only user
  * is refused each page. axe's WCAG 2.2 A/AA scan on every page and error state.
  */
@@ -39,6 +41,21 @@ const rowText = async (page: Page, key: string) =>
       .first()
       .innerText()
   ).trim();
+
+/**
+ * The row of a refund waiting for approval on finance's list, following its next-page links
+ * (other tests' refunds may wait too). The page must be showing the list's first page.
+ */
+async function awaitingRow(page: Page, paymentId: string) {
+  for (let pages = 0; pages < 20; pages++) {
+    const row = page.locator('#refunds-awaiting tr', { hasText: paymentId });
+    if ((await row.count()) > 0) return row;
+    const next = page.getByRole('link', { name: /Next page/ });
+    if ((await next.count()) === 0) break;
+    await next.click();
+  }
+  throw new Error(`payment ${paymentId} is not in the list of refunds waiting`);
+}
 
 /** Every page and error state: a screenshot, and axe at zero violations. */
 async function check(page: Page, name: string) {
@@ -114,6 +131,73 @@ describe('staff pages for moderators, finance and the platform operator', () => 
     await page.context().close();
   });
 
+  it('when a moderator who is not staff signs in, then their start is the moderation queue, and they hide a client’s photos and publish one update edited', async () => {
+    const admin = await workforceToken('ada', ['staff', 'admin']);
+    const issued = await apiCall('POST', 'admin/open311-clients', admin, { name: `Ops web ${randomUUID()}` });
+    const { apiKey } = (await issued.json()) as { apiKey: string };
+    const open311 = (path: string, fields: Record<string, string>) =>
+      fetch(`${api}/api/open311/v2/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ api_key: apiKey, ...fields }),
+      });
+    const created = await open311('requests.json', {
+      service_code: 'street-light-fault',
+      lat: '51.4521',
+      long: '-2.5960',
+      description: 'Light out by the bus stop',
+      'attribute[fault]': 'out',
+      media_url: 'https://photos.example/light.jpg',
+    });
+    expect(created.status).toBe(201);
+    const [{ service_request_id: id = '' } = {}] = (await created.json()) as { service_request_id?: string }[];
+    const update = await open311('servicerequestupdates.json', {
+      service_request_id: id,
+      update_id: `ops-web-${randomUUID()}`,
+      status: 'OPEN',
+      description: 'Still out. Ring Jo on 07700 900123 for access',
+      updated_datetime: new Date().toISOString(),
+    });
+    expect(update.status).toBe(201);
+    const publicView = async () =>
+      ((await (await fetch(`${api}/api/open311/v2/requests/${id}.json`)).json()) as Record<string, unknown>[])[0];
+    expect((await publicView())?.media_url).toBe('https://photos.example/light.jpg');
+
+    const page = await signedIn('mia', '/staff');
+    expect(new URL(page.url()).pathname).toBe('/staff/moderation');
+    expect(await heading(page)).toBe('Moderation');
+    const menu = await page.locator('.govuk-service-navigation').innerText();
+    expect(menu).toContain('Moderation');
+    expect(menu).not.toContain('Triage queue');
+    // Other tests' reports wait too, oldest first: each row leads to that report's moderation page.
+    const first = page.locator('#moderation-queue tbody a').first();
+    expect(await first.getAttribute('href')).toMatch(/^\/staff\/requests\/[0-9a-f-]{36}\/moderation$/);
+    await check(page, 'moderation-queue');
+
+    await page.goto(`${site}/staff/requests/${id}/moderation`);
+    expect(await heading(page)).toBe('Moderate what the public sees');
+    expect(await page.locator('#photos-summary').innerText()).toContain('hosted by the Open311 client');
+    await page.getByLabel('Hide them').check();
+    await page.getByRole('button', { name: 'Save photos' }).click();
+    expect(await banner(page)).toContain('The photos are hidden from the public');
+    expect((await publicView())?.media_url).toBeNull();
+
+    const updateForm = page.locator('form', { has: page.locator('input[name=updateId]') });
+    await updateForm.getByRole('button', { name: 'Save update' }).click();
+    expect(await errorSummary(page)).toContain('Select what the public should see');
+    await check(page, 'moderation-update-error');
+    const edited = 'Still out.';
+    await updateForm.getByLabel('Publish it edited').check();
+    await updateForm.getByLabel('Edited update (if publishing it edited)').fill(edited);
+    await updateForm.getByRole('button', { name: 'Save update' }).click();
+    expect(await banner(page)).toContain('The update is published');
+    expect(await page.locator('#moderation-history').innerText()).toMatch(/Update\s+Edited\s+mia/);
+    expect(await page.locator('#moderation-history').innerText()).toMatch(/Photos\s+Hidden\s+mia/);
+    await check(page, 'moderation-update-done');
+    expect((await publicView())?.status_notes).toBe(edited);
+    await page.context().close();
+  });
+
   it('when a finance user raises a refund above the limit, then they cannot approve it, and a second finance user approves it without JavaScript', async () => {
     // A street trading licence is £120: above the default approval limit of £100.
     const resident = await residentToken();
@@ -157,6 +241,14 @@ describe('staff pages for moderators, finance and the platform operator', () => 
     await fin.getByRole('button', { name: 'Refund', exact: true }).click();
     expect(await banner(fin)).toContain('waiting for a second finance user');
     expect(await fin.locator('#refunds').innerText()).toContain('Waiting for a second approver');
+    const listed = async (page: Page) => {
+      await page.goto(`${site}/staff/payments`);
+      return awaitingRow(page, payment.id);
+    };
+    // The raiser sees it in the list of refunds waiting, marked as theirs.
+    expect(await (await listed(fin)).innerText()).toContain('You asked');
+    await check(fin, 'payments-awaiting');
+    await fin.goto(`${site}/staff/payments/${payment.id}`);
 
     // The one who asked cannot approve it (the API's rule, said in words).
     await fin.getByLabel('Approve the refund').check();
@@ -165,12 +257,17 @@ describe('staff pages for moderators, finance and the platform operator', () => 
     await check(fin, 'approval-error');
     await fin.context().close();
 
-    const fay = await signedIn('fay', `/staff/payments/${payment.id}`, false);
+    // The second approver finds it in the list, not by a reference passed on.
+    const fay = await signedIn('fay', '/staff/payments', false);
+    await (await listed(fay)).getByRole('link', { name: /Approve or decline/ }).click();
+    expect(new URL(fay.url()).pathname).toBe(`/staff/payments/${payment.id}`);
     await fay.getByLabel('Approve the refund').check();
     await fay.getByRole('button', { name: 'Save decision' }).click();
     expect(await banner(fay)).toContain('Refund approved: £120.00');
     expect(await fay.locator('#refunds').innerText()).toMatch(/Asked of GOV.UK Pay|With GOV.UK Pay|Refunded/);
     await screenshot(fay, 'staff-ops-refund-approved-no-js');
+    await fay.goto(`${site}/staff/payments`);
+    expect(await fay.locator('#refunds-awaiting tr', { hasText: payment.id }).count()).toBe(0);
     await fay.context().close();
   });
 
@@ -261,8 +358,9 @@ describe('staff pages for moderators, finance and the platform operator', () => 
     await refused(`/staff/payments/${randomUUID()}`);
     await refused('/staff/dead-letters');
     await refused(`/staff/requests/${randomUUID()}/moderation`);
+    await refused('/staff/moderation');
     // Nor are their links in the menu.
-    expect(await page.locator('.govuk-service-navigation').innerText()).not.toMatch(/Payments|Dead letters/);
+    expect(await page.locator('.govuk-service-navigation').innerText()).not.toMatch(/Payments|Dead letters|Moderation/);
     await page.context().close();
   });
 });

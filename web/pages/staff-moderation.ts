@@ -6,7 +6,7 @@
  */
 import { ApiError, ok } from '../api/client.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
-import { moderationRequestView, type ModerationRequestView } from '../staff/ops-views.js';
+import { moderationQueueView, moderationRequestView, type ModerationRequestView } from '../staff/ops-views.js';
 
 interface FormError {
   readonly field: string;
@@ -36,7 +36,7 @@ async function moderationPage(
   id: string,
   extra: { errors?: readonly FormError[]; values?: Record<string, string> } = {},
 ): Promise<StaffPageResult> {
-  const result = await page.api('Moderation').GET('/requests/{id}', { params: { path: { id } } });
+  const result = await page.api('Moderation').GET('/staff/requests/{id}/moderation', { params: { path: { id } } });
   const request = moderationRequestView.parse(ok(result));
   const errors = extra.errors ?? [];
   const values = extra.values ?? {};
@@ -46,6 +46,8 @@ async function moderationPage(
     status: errors.length > 0 ? 400 : 200,
     data: {
       report: request,
+      // A moderator who is not staff cannot open the request's own page: they go back to their queue.
+      canOpenRequest: page.session.user?.roles.some((r) => r === 'staff' || r === 'admin') ?? false,
       etag: result.response.headers.get('etag') ?? '',
       description: {
         ...description,
@@ -111,7 +113,7 @@ export const moderate: StaffPageHandler = async (page) => {
     values = { descriptionText: text };
     // The reporter's words as they are now, never as a form carried them.
     const current = moderationRequestView.parse(
-      ok(await page.api('Moderation').GET('/requests/{id}', { params: { path: { id } } })),
+      ok(await page.api('Moderation').GET('/staff/requests/{id}/moderation', { params: { path: { id } } })),
     );
     const chosen = textChoice(choice, text, current.description ?? '', {
       choice: 'description',
@@ -131,7 +133,7 @@ export const moderate: StaffPageHandler = async (page) => {
     const text = field(page.form, 'updateText');
     values = { updateId, updateText: text };
     const current = moderationRequestView.parse(
-      ok(await page.api('Moderation').GET('/requests/{id}', { params: { path: { id } } })),
+      ok(await page.api('Moderation').GET('/staff/requests/{id}/moderation', { params: { path: { id } } })),
     );
     const update = moderatedUpdates(current).find((u) => u.id === updateId);
     if (!update)
@@ -167,4 +169,33 @@ export const moderate: StaffPageHandler = async (page) => {
   if (!result.response.ok) throw new ApiError(result.response.status, result.error ?? {});
   page.session = { ...page.session, flash: done };
   return { redirect: path(id) };
+};
+
+const waitingFor = (item: { description: boolean; photos: boolean; updates: number }) =>
+  [
+    ...(item.description ? ['Description'] : []),
+    ...(item.photos ? ['Photos'] : []),
+    ...(item.updates > 0 ? [item.updates === 1 ? '1 update' : `${item.updates} updates`] : []),
+  ].join(', ');
+
+/**
+ * The moderators' queue (decision 1032): reports with something no moderator has decided
+ * on, longest waiting first. `after` is the API's opaque continuation, which names nobody.
+ */
+export const queue: StaffPageHandler = async (page) => {
+  const after = page.query.get('after') ?? undefined;
+  const result = await page.api('Moderation queue').GET('/staff/moderation', {
+    params: { query: { pageSize: 20, ...(after ? { continuation: after } : {}) } },
+  });
+  // A continuation this API did not issue (an edited link): start again from the first page.
+  if (result.response.status === 400) return { redirect: '/staff/moderation' };
+  const list = moderationQueueView.parse(ok(result));
+  return {
+    view: 'staff-moderation-queue',
+    data: {
+      items: list.items.map((i) => ({ ...i, href: path(i.id), waiting: waitingFor(i) })),
+      ...(list.continuation ? { next: `/staff/moderation?after=${encodeURIComponent(list.continuation)}` } : {}),
+      firstPage: after === undefined,
+    },
+  };
 };

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, ok } from '../api/client.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
-import { staffPaymentView, type RefundStatus, type StaffPaymentView } from '../staff/ops-views.js';
+import { refundsAwaitingView, staffPaymentView, type RefundStatus, type StaffPaymentView } from '../staff/ops-views.js';
 
 interface FormError {
   readonly field: string;
@@ -44,14 +44,42 @@ const errorData = (errors: readonly FormError[]) => ({
   errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
 });
 
+/**
+ * One page of the refunds waiting for a second approver (decision 1031). `after` is the
+ * API's opaque continuation: it names no person, so it may ride in the URL.
+ */
+async function awaitingApproval(page: StaffPageRequest) {
+  const after = page.query.get('after') ?? undefined;
+  const result = await page.api('Refunds: awaiting approval').GET('/staff/refunds/awaiting-approval', {
+    params: { query: { pageSize: 20, ...(after ? { continuation: after } : {}) } },
+  });
+  if (result.response.status === 400) return { items: [], firstPage: true };
+  const list = refundsAwaitingView.parse(ok(result));
+  return {
+    items: list.items.map((r) => ({
+      ...r,
+      amountText: pounds(r.amount),
+      paymentAmountText: pounds(r.paymentAmount),
+      href: paymentPath(r.paymentId),
+    })),
+    ...(list.continuation ? { next: `/staff/payments?after=${encodeURIComponent(list.continuation)}` } : {}),
+    firstPage: after === undefined,
+  };
+}
+
 /** Finding a payment: a GET form, as the reference is a random id and nothing personal. */
 export const findPayment: StaffPageHandler = async (page) => {
   const reference = (page.query.get('reference') ?? '').trim().toLowerCase();
-  if (!page.query.has('reference')) return { view: 'staff-payments', data: { values: {}, ...errorData([]) } };
-  const error = (text: string): StaffPageResult => ({
+  if (!page.query.has('reference'))
+    return { view: 'staff-payments', data: { values: {}, ...errorData([]), awaiting: await awaitingApproval(page) } };
+  const error = async (text: string): Promise<StaffPageResult> => ({
     view: 'staff-payments',
     status: 400,
-    data: { values: { reference }, ...errorData([{ field: 'reference', text }]) },
+    data: {
+      values: { reference },
+      ...errorData([{ field: 'reference', text }]),
+      awaiting: await awaitingApproval(page),
+    },
   });
   if (reference === '') return error('Enter the payment reference');
   if (!uuid.test(reference))

@@ -53,6 +53,8 @@ export const staffHome: StaffPageHandler = (page) => {
           ? '/staff/payments'
           : has('operator')
             ? '/staff/dead-letters'
-            : '/staff/requests';
+            : has('moderator')
+              ? '/staff/moderation'
+              : '/staff/requests';
   return Promise.resolve({ redirect: start });
 };

@@ -1,11 +1,20 @@
 /** What the moderation, refund and dead-letter pages read from the API, parsed at the boundary. */
 import { z } from 'zod';
-import { staffRequestView } from './views.js';
 
 const published = z.union([z.literal('hidden'), z.object({ text: z.string() })]);
 
-/** A request as a moderator sees it: the staff view with what the public sees and who moderated what. */
-export const moderationRequestView = staffRequestView.extend({
+/**
+ * A request as a moderator reads it (`GET /staff/requests/{id}/moderation`, decision 1032):
+ * what was written beside what the public sees, never the reporter or the address.
+ */
+export const moderationRequestView = z.object({
+  id: z.string(),
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  status: z.string(),
+  description: z.string().optional(),
+  photos: z.array(z.string()).default([]),
+  mediaUrls: z.number().default(0),
   timeline: z.array(
     z.object({ id: z.string(), at: z.string(), kind: z.string(), text: z.string().optional(), by: z.string() }).loose(),
   ),
@@ -30,6 +39,24 @@ export const moderationRequestView = staffRequestView.extend({
 });
 export type ModerationRequestView = z.infer<typeof moderationRequestView>;
 
+/** What awaits a moderator (decision 1032): kinds of thing, never the words. */
+export const moderationQueueView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      serviceCode: z.string(),
+      serviceName: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      description: z.boolean(),
+      photos: z.boolean(),
+      updates: z.number(),
+    }),
+  ),
+  continuation: z.string().optional(),
+});
+
 const refundStatus = z.enum(['awaiting-approval', 'declined', 'requested', 'submitted', 'success', 'error']);
 export type RefundStatus = z.infer<typeof refundStatus>;
 
@@ -47,6 +74,23 @@ export const staffPaymentView = z.object({
   refund: z.object({ id: z.string(), amount: z.number(), status: refundStatus }).optional(),
 });
 export type StaffPaymentView = z.infer<typeof staffPaymentView>;
+
+/** Finance's list of refunds waiting for a second approver (decision 1031). */
+export const refundsAwaitingView = z.object({
+  items: z.array(
+    z.object({
+      paymentId: z.string(),
+      refundId: z.string(),
+      itemCode: z.string(),
+      description: z.string(),
+      paymentAmount: z.number(),
+      amount: z.number(),
+      requestedAt: z.string(),
+      requestedByYou: z.boolean(),
+    }),
+  ),
+  continuation: z.string().optional(),
+});
 
 export const deadLetterCountsView = z.object({
   entities: z.array(z.object({ entity: z.string(), count: z.number(), atLeast: z.boolean(), replayable: z.boolean() })),
