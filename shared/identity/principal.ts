@@ -72,12 +72,7 @@ export function appPrincipal(sub: string, clientId: string, appRoles: readonly s
 }
 
 /** What a verified token grants: app roles from the workforce issuer only; a resident is a resident. */
-export function principalFor(
-  issuer: Population,
-  sub: string,
-  claimed: readonly string[],
-  email?: string,
-): Principal {
+export function principalFor(issuer: Population, sub: string, claimed: readonly string[], email?: string): Principal {
   if (issuer === 'resident') return { sub, issuer, roles: new Set<Role>(['resident']) };
   const granted = new Set<Role>(
     claimed.filter((r): r is WorkforceRole => (workforceRoles as readonly string[]).includes(r)),
