@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { recordStaffAccess, type AccessLog } from '../audit/access-log.js';
-import { notFound, validationFailed } from '../errors.js';
+import { conflict, notFound, validationFailed } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
 import type { CouncillorContacts, NotifyPort } from '../notifications/notifications.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
@@ -82,8 +82,8 @@ async function refreshContact(
     updatedAt: now.toISOString(),
     ttl: contactKeepSeconds,
   };
-  await deps.casework.putContact(doc);
-  return doc;
+  // Another write came first (a parallel view, or the councillor's choice): the next view refreshes.
+  return (await deps.casework.putContact(doc, current)) ?? deps.casework.contactOf(principal.sub);
 }
 
 /** Where the councillor is told of their enquiries, and whether (decision 1052). */
@@ -99,21 +99,25 @@ export async function setCouncillorNotifications(
   deps: Pick<CaseworkDeps, 'casework' | 'now'>,
 ): Promise<CouncillorContactDoc> {
   requireRole(principal, 'councillor');
-  const current = await refreshContact(principal, deps);
-  const now = deps.now();
-  const doc: CouncillorContactDoc = {
-    id: 'contact',
-    pk: principal.sub,
-    kind: 'councillor-contact',
-    councillor: principal.sub,
-    ...(current?.email ? { email: current.email } : {}),
-    emailUpdates: body.emailUpdates,
-    seenOn: current?.seenOn ?? ukDate(now),
-    updatedAt: now.toISOString(),
-    ttl: contactKeepSeconds,
-  };
-  await deps.casework.putContact(doc);
-  return doc;
+  let current = await refreshContact(principal, deps);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = deps.now();
+    const doc: CouncillorContactDoc = {
+      id: 'contact',
+      pk: principal.sub,
+      kind: 'councillor-contact',
+      councillor: principal.sub,
+      ...(current?.email ? { email: current.email } : {}),
+      emailUpdates: body.emailUpdates,
+      seenOn: current?.seenOn ?? ukDate(now),
+      updatedAt: now.toISOString(),
+      ttl: contactKeepSeconds,
+    };
+    const written = await deps.casework.putContact(doc, current);
+    if (written) return written;
+    current = await deps.casework.contactOf(principal.sub);
+  }
+  throw conflict('Your notification settings were being changed at the same time: try again.');
 }
 
 /** The notifier's view of councillors' contacts (shared/notifications), over the casework store. */

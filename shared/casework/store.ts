@@ -33,7 +33,15 @@ export interface CaseworkStore {
   requestsInWards(wards: readonly string[], max: number): Promise<WardRequest[]>;
   /** Where the councillor is told of their enquiries (decision 1052); undefined until first written. */
   contactOf(councillor: string): Promise<CouncillorContactDoc | undefined>;
-  putContact(doc: CouncillorContactDoc): Promise<void>;
+  /**
+   * Writes it only if unchanged since `current` was read (its ETag; none: only if there is none
+   * yet): the stored document with its new ETag, or undefined when another write got there first,
+   * so a choice is never lost to a refresh.
+   */
+  putContact(
+    doc: CouncillorContactDoc,
+    current: CouncillorContactDoc | undefined,
+  ): Promise<CouncillorContactDoc | undefined>;
   /** Claims one update's send: false when it was claimed before (a redelivered job). */
   claimNotice(doc: CouncillorNoticeDoc): Promise<boolean>;
   /** Gives a claim back after a failed send, so the redelivery sends. */
@@ -122,8 +130,19 @@ export function cosmosCaseworkStore(casework: Container, requests: Container): C
         throw error;
       }
     },
-    async putContact(doc) {
-      await casework.items.upsert(doc);
+    async putContact(doc, current) {
+      const { _etag: _, ...body } = doc;
+      try {
+        const { resource } = current?._etag
+          ? await casework
+              .item(doc.id, doc.pk)
+              .replace(body, { accessCondition: { type: 'IfMatch', condition: current._etag } })
+          : await casework.items.create(body);
+        return resource ? { ...body, ...(resource._etag ? { _etag: resource._etag } : {}) } : undefined;
+      } catch (error) {
+        if (isCosmosStatus(error, 412) || isCosmosStatus(error, 409)) return undefined;
+        throw error;
+      }
     },
     async claimNotice(doc) {
       try {

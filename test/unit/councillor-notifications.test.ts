@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../shared/events/cloud-event.js';
+import { councillorNotifications } from '../../shared/casework/casework.js';
+import type { CouncillorContactDoc } from '../../shared/casework/model.js';
+import type { CaseworkStore } from '../../shared/casework/store.js';
 import { principalFor } from '../../shared/identity/principal.js';
 import { planNotifications, type PlanDeps } from '../../shared/notifications/notifications.js';
 import type { ProfileDoc } from '../../shared/residents/profile.js';
@@ -94,5 +97,41 @@ describe('the email claim', () => {
     const resident = principalFor('resident', 'cllr', ['councillor'], 'cllr@council.example');
     expect(resident.email).toBeUndefined();
     expect([...resident.roles]).toEqual(['resident']);
+  });
+});
+
+describe('the councillor’s choice against a refresh', () => {
+  it('when the councillor turns the emails off while another view refreshes the address, then the choice stands', async () => {
+    let stored: CouncillorContactDoc | undefined = {
+      id: 'contact',
+      pk: 'cllr',
+      kind: 'councillor-contact',
+      councillor: 'cllr',
+      email: 'old@council.example',
+      emailUpdates: true,
+      seenOn: '2026-11-29',
+      updatedAt: '2026-11-29T10:00:00.000Z',
+      ttl: 1,
+      _etag: '"1"',
+    };
+    let version = 1;
+    let racing = true;
+    const casework = {
+      contactOf: () => Promise.resolve(stored),
+      putContact: (doc: CouncillorContactDoc, current: CouncillorContactDoc | undefined) => {
+        // The first write finds the councillor's "off" written since it read.
+        if (racing && stored) {
+          racing = false;
+          stored = { ...stored, emailUpdates: false, _etag: `"${++version}"` };
+        }
+        if (current?._etag !== stored?._etag) return Promise.resolve(undefined);
+        stored = { ...doc, _etag: `"${++version}"` };
+        return Promise.resolve(stored);
+      },
+    } as unknown as CaseworkStore;
+    const principal = principalFor('workforce', 'cllr', ['councillor'], 'new@council.example');
+    const seen = await councillorNotifications(principal, { casework, now: () => new Date('2026-11-30T09:00:00Z') });
+    expect(seen?.emailUpdates).toBe(false);
+    expect(stored).toMatchObject({ emailUpdates: false });
   });
 });
