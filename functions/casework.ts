@@ -3,18 +3,22 @@ import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@a
 import { accessReasonHeader } from '../shared/audit/access-log.js';
 import {
   assignWards,
+  councillorNotifications,
   getEnquiry,
   listAwaitingResponse,
   listMyEnquiries,
   raiseEnquiry,
   requestsInMyWards,
   sendEnquiryReminders,
+  setCouncillorNotifications,
 } from '../shared/casework/casework.js';
 import {
+  councillorNotificationsSchema,
   councillorWardsSchema,
   newEnquirySchema,
   toEnquirySummary,
   toEnquiryView,
+  toNotificationsView,
   wardRequestsQuery,
 } from '../shared/casework/model.js';
 import { idempotencyKey, parseJson, parseQuery } from '../shared/http/request.js';
@@ -128,4 +132,17 @@ export async function remindEnquiries(_timer: Timer, context: InvocationContext)
 export async function indexRequestsForReports(documents: unknown[], context: InvocationContext): Promise<void> {
   const indexed = await indexRequests(documents, await depsFor.reporting());
   if (indexed > 0) logEvent(context, 'debug', 'reports.indexed', { requests: indexed });
+}
+
+/** Where the councillor is told of their enquiries: their directory's address, and whether (decision 1052). */
+export async function getCouncillorNotifications(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  return json(200, toNotificationsView(await councillorNotifications(principal, await depsFor.casework())));
+}
+
+export async function putCouncillorNotifications(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  requireRole(principal, 'councillor');
+  const body = await parseJson(request, councillorNotificationsSchema, 1024);
+  return json(200, toNotificationsView(await setCouncillorNotifications(body, principal, await depsFor.casework())));
 }

@@ -579,6 +579,18 @@ http(
   lazyHttp(() => import('./casework.js'), 'getWardRequests'),
 );
 http(
+  'councillor-notifications-get',
+  ['GET'],
+  'councillor/notifications',
+  lazyHttp(() => import('./casework.js'), 'getCouncillorNotifications'),
+);
+http(
+  'councillor-notifications-put',
+  ['PUT'],
+  'councillor/notifications',
+  lazyHttp(() => import('./casework.js'), 'putCouncillorNotifications'),
+);
+http(
   'admin-councillor-wards',
   ['PUT'],
   'admin/councillors/{sub}/wards',

@@ -307,7 +307,7 @@ const casework = () => import('./pages/councillor-casework.js');
 const councillor = { signedIn: true, roles: ['councillor'] };
 route(
   'councillor-enquiries',
-  ['GET'],
+  ['GET', 'POST'],
   'staff/councillor/enquiries',
   lazyStaffPage(casework, 'myEnquiries', councillor),
 );

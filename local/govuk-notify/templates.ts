@@ -146,4 +146,12 @@ export const localTemplates: readonly LocalTemplate[] = [
     'A councillor’s enquiry (reference ((reference))) about request ((request)) (((service_code))) from ((councillor)) has had no response and is due by the end of ((respond_by)).',
     'Councillor enquiry due by ((respond_by))',
   ),
+  t(
+    '0b4f2c1e-7a3d-4e58-9b6c-1d2e3f4a5b18',
+    'councillor-update',
+    'email',
+    'Councillor enquiry update (email)',
+    'There is news on your enquiry about ((service_name)) (reference ((reference))). It is now: ((status)).\n\n((update))\n\nSee the enquiry: ((link))',
+    'Your enquiry about ((service_name)): ((status))',
+  ),
 ];

@@ -230,7 +230,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       const roles =
         extra?.roles ?? devAccount(accountId).roles.filter((r) => population === 'resident' || r !== 'resident');
       // `oid` is the account name locally, so a dev account is the same person in every token.
-      return { oid: accountId, tid: extra?.tid ?? tenantId, roles };
+      // `email` as the optional claim a council adds to the workforce API's tokens (decision 1052);
+      // the resident issuer's carries it too, so tests prove the API never reads it from there.
+      return { oid: accountId, tid: extra?.tid ?? tenantId, roles, email: devAccount(accountId).email };
     },
     // Resident sessions are short; the dev page is for humans trying the API by hand.
     ttl: {

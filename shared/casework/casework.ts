@@ -3,15 +3,16 @@
  * it within a number of working days (and are reminded before they miss it), the
  * councillor follows it and sees the requests in their wards.
  *
- * The councillor is the request's reporter (its `residentId`), so they hear of its
- * progress through the notifications every reporter gets, per their own preferences;
- * the resident's details live only on the enquiry (decision 1042).
+ * The councillor is the request's reporter (its `residentId`); the resident's details live
+ * only on the enquiry (decision 1042). A councillor has no resident profile, so they hear of
+ * their enquiries' progress by email at the address their workforce directory vouches for,
+ * refreshed each time they raise or view an enquiry, unless they turn it off (decision 1052).
  */
 import { randomUUID } from 'node:crypto';
 import { recordStaffAccess, type AccessLog } from '../audit/access-log.js';
-import { notFound, validationFailed } from '../errors.js';
+import { conflict, notFound, validationFailed } from '../errors.js';
 import { requireRole, type Principal } from '../identity/principal.js';
-import type { NotifyPort } from '../notifications/notifications.js';
+import type { CouncillorContacts, NotifyPort } from '../notifications/notifications.js';
 import type { ServiceRequestDoc } from '../service-requests/model.js';
 import { submitServiceRequest, type ServiceRequestDeps } from '../service-requests/service-requests.js';
 import { isOpen } from '../service-requests/status.js';
@@ -20,6 +21,7 @@ import { retentionRules } from '../data/retention.js';
 import type { Ward } from '../wards/ward-set.js';
 import {
   enquiryTransitions,
+  type CouncillorContactDoc,
   type CouncillorWardsDoc,
   type EnquiryDoc,
   type EnquiryState,
@@ -43,6 +45,103 @@ const keepSeconds = (() => {
   if (typeof keep === 'string') throw new Error('councillor-enquiry must have a fixed period');
   return keep.days * 86_400;
 })();
+
+const contactKeepSeconds = (() => {
+  const keep = retentionRules['councillor-contact'].keepFor;
+  if (typeof keep === 'string') throw new Error('councillor-contact must have a fixed period');
+  return keep.days * 86_400;
+})();
+const noticeKeepSeconds = (() => {
+  const keep = retentionRules['councillor-notice'].keepFor;
+  if (typeof keep === 'string') throw new Error('councillor-notice must have a fixed period');
+  return keep.days * 86_400;
+})();
+
+/**
+ * Keeps where the councillor is told in step with their directory: the token's `email` claim
+ * (workforce tokens only, shared/identity/principal.ts), written when it changed or was last
+ * vouched for on another day, so a view costs at most one write a day. Their choice is kept.
+ */
+async function refreshContact(
+  principal: Principal,
+  deps: Pick<CaseworkDeps, 'casework' | 'now'>,
+): Promise<CouncillorContactDoc | undefined> {
+  const current = await deps.casework.contactOf(principal.sub);
+  const email = principal.issuer === 'workforce' ? principal.email : undefined;
+  const now = deps.now();
+  const today = ukDate(now);
+  if (email === undefined || (current?.email === email && current.seenOn === today)) return current;
+  const doc: CouncillorContactDoc = {
+    id: 'contact',
+    pk: principal.sub,
+    kind: 'councillor-contact',
+    councillor: principal.sub,
+    email,
+    emailUpdates: current?.emailUpdates ?? true,
+    seenOn: today,
+    updatedAt: now.toISOString(),
+    ttl: contactKeepSeconds,
+  };
+  // Another write came first (a parallel view, or the councillor's choice): the next view refreshes.
+  return (await deps.casework.putContact(doc, current)) ?? deps.casework.contactOf(principal.sub);
+}
+
+/** Where the councillor is told of their enquiries, and whether (decision 1052). */
+export async function councillorNotifications(principal: Principal, deps: Pick<CaseworkDeps, 'casework' | 'now'>) {
+  requireRole(principal, 'councillor');
+  return refreshContact(principal, deps);
+}
+
+/** The councillor turns the emails about their enquiries on or off; the address stays the directory's. */
+export async function setCouncillorNotifications(
+  body: { readonly emailUpdates: boolean },
+  principal: Principal,
+  deps: Pick<CaseworkDeps, 'casework' | 'now'>,
+): Promise<CouncillorContactDoc> {
+  requireRole(principal, 'councillor');
+  let current = await refreshContact(principal, deps);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = deps.now();
+    const doc: CouncillorContactDoc = {
+      id: 'contact',
+      pk: principal.sub,
+      kind: 'councillor-contact',
+      councillor: principal.sub,
+      ...(current?.email ? { email: current.email } : {}),
+      emailUpdates: body.emailUpdates,
+      seenOn: current?.seenOn ?? ukDate(now),
+      updatedAt: now.toISOString(),
+      ttl: contactKeepSeconds,
+    };
+    const written = await deps.casework.putContact(doc, current);
+    if (written) return written;
+    current = await deps.casework.contactOf(principal.sub);
+  }
+  throw conflict('Your notification settings were being changed at the same time: try again.');
+}
+
+/** The notifier's view of councillors' contacts (shared/notifications), over the casework store. */
+export function councillorContacts(
+  casework: Pick<CaseworkStore, 'contactOf' | 'claimNotice' | 'releaseNotice'>,
+  now: () => Date,
+): CouncillorContacts {
+  const noticeId = (jobId: string) => `notice:${jobId}`;
+  return {
+    async emailFor(councillor) {
+      const contact = await casework.contactOf(councillor);
+      return contact?.emailUpdates ? contact.email : undefined;
+    },
+    claim: (jobId, councillor) =>
+      casework.claimNotice({
+        id: noticeId(jobId),
+        pk: councillor,
+        kind: 'councillor-notice',
+        claimedAt: now().toISOString(),
+        ttl: noticeKeepSeconds,
+      }),
+    release: (jobId, councillor) => casework.releaseNotice(noticeId(jobId), councillor),
+  };
+}
 
 const move = (from: EnquiryState, to: EnquiryState) => {
   if (!enquiryTransitions[from].includes(to)) throw new Error(`An enquiry cannot move from ${from} to ${to}.`);
@@ -71,6 +170,7 @@ export async function raiseEnquiry(
   deps: CaseworkDeps,
 ): Promise<{ enquiry: EnquiryDoc; request: ServiceRequestDoc; replay: boolean }> {
   requireRole(principal, 'councillor');
+  await refreshContact(principal, deps);
   const now = deps.now();
   if (Date.parse(input.body.consent.givenAt) > now.getTime() + 60_000)
     throw validationFailed([{ pointer: '/consent/givenAt', detail: 'Consent cannot be given in the future.' }]);
@@ -118,8 +218,9 @@ export async function raiseEnquiry(
 /** The most enquiries one list returns (a councillor has tens a month). */
 export const maxListed = 200;
 
-export async function listMyEnquiries(principal: Principal, deps: Pick<CaseworkDeps, 'casework'>) {
+export async function listMyEnquiries(principal: Principal, deps: Pick<CaseworkDeps, 'casework' | 'now'>) {
   requireRole(principal, 'councillor');
+  await refreshContact(principal, deps);
   return deps.casework.enquiriesOf(principal.sub, maxListed);
 }
 
@@ -138,13 +239,14 @@ export async function getEnquiry(
   id: string,
   principal: Principal,
   as: 'councillor' | 'staff',
-  deps: Pick<CaseworkDeps, 'casework' | 'accessLog'>,
+  deps: Pick<CaseworkDeps, 'casework' | 'accessLog' | 'now'>,
   reason?: string | null,
 ): Promise<EnquiryDoc> {
   // The route's role first, so a caller without it learns nothing about which enquiries exist.
   requireRole(principal, as);
   const enquiry = isUuid(id) ? await deps.casework.findEnquiry(id) : undefined;
   if (!enquiry || (as === 'councillor' && enquiry.councillor !== principal.sub)) throw notFound('The enquiry');
+  if (as === 'councillor') await refreshContact(principal, deps);
   if (as === 'staff')
     await recordStaffAccess(
       deps.accessLog,

@@ -1,7 +1,7 @@
 /** The data map of councillors' casework and the reporting index (see shared/data-map/classification.ts). */
 import type { FieldClass, RecordMap } from '../data-map/classification.js';
 import type { BucketEntry, ReportBucket } from '../reporting/model.js';
-import type { CouncillorWardsDoc, EnquiryDoc } from './model.js';
+import type { CouncillorContactDoc, CouncillorNoticeDoc, CouncillorWardsDoc, EnquiryDoc } from './model.js';
 
 const none: FieldClass = { class: 'none' };
 const personal = (note: string): FieldClass => ({ class: 'personal', note });
@@ -77,5 +77,47 @@ export const reportBucketDataMap: RecordMap<ReportBucket> = {
     day: none,
     requests: { class: 'none', note: `request ids with ${Object.keys(entry).join(', ')}: times only` },
     _etag: none,
+  },
+};
+
+export const councillorContactDataMap: RecordMap<CouncillorContactDoc> = {
+  record: 'councillor-contact',
+  retention: ['councillor-contact'],
+  title: 'Where a councillor is told of their enquiries',
+  kind: 'cosmos',
+  where: 'Cosmos DB `casework` (id `contact`, pk = councillor id)',
+  purpose:
+    'Email a councillor each update and status change on the enquiries they raised (decision 1052), unless they turned it off.',
+  basis: ['public-task'],
+  recipients: ['govuk-notify'],
+  fields: {
+    id: none,
+    pk: { class: 'none', note: 'the councillor (an elected member’s staff id), not a resident' },
+    kind: none,
+    councillor: { class: 'none', note: 'the councillor (an elected member’s staff id), not a resident' },
+    email: personal('the councillor’s work email address, from the council’s directory (`email` claim)'),
+    emailUpdates: none,
+    seenOn: none,
+    updatedAt: none,
+    ttl: none,
+    _etag: none,
+  },
+};
+
+export const councillorNoticeDataMap: RecordMap<CouncillorNoticeDoc> = {
+  record: 'councillor-notice',
+  retention: ['councillor-notice'],
+  title: 'A councillor’s update, claimed before it is emailed',
+  kind: 'cosmos',
+  where: 'Cosmos DB `casework` (kind `councillor-notice`, pk = councillor id)',
+  purpose: 'Send each update to a councillor once, however often its job is delivered.',
+  basis: ['public-task'],
+  recipients: [],
+  fields: {
+    id: { class: 'none', note: 'the notification job id: event id and channel' },
+    pk: { class: 'none', note: 'the councillor (an elected member’s staff id), not a resident' },
+    kind: none,
+    claimedAt: none,
+    ttl: none,
   },
 };

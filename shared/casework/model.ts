@@ -111,3 +111,45 @@ export const toEnquiryView = (e: EnquiryDoc) => ({
   resident: e.resident,
   consent: e.consent,
 });
+
+/**
+ * Where a councillor is told of their enquiries (decision 1052): the workforce directory's
+ * `email` claim, refreshed when they raise or view an enquiry, and whether they want it.
+ * One per councillor (id `contact`), beside their wards.
+ */
+export interface CouncillorContactDoc {
+  readonly id: 'contact';
+  readonly pk: string;
+  readonly kind: 'councillor-contact';
+  readonly councillor: string;
+  /** From the directory's token; absent until a token has carried one. */
+  readonly email?: string;
+  /** The councillor's choice: email them each update and status change on their enquiries. */
+  readonly emailUpdates: boolean;
+  /** The UK date the directory last vouched for the address (so it is refreshed at most daily). */
+  readonly seenOn: string;
+  readonly updatedAt: string;
+  /** Seconds from the last refresh: an address no token has carried for a year goes (shared/data/retention.ts). */
+  readonly ttl: number;
+  readonly _etag?: string;
+}
+
+/**
+ * One councillor's update, claimed before its one send (decision 1052): a redelivered job
+ * finds the claim and sends nothing. Ids only; gone after a few days.
+ */
+export interface CouncillorNoticeDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly kind: 'councillor-notice';
+  readonly claimedAt: string;
+  readonly ttl: number;
+}
+
+export const councillorNotificationsSchema = z.strictObject({ emailUpdates: z.boolean() });
+
+/** What a councillor sees of where they are told: their own address, and their choice. */
+export const toNotificationsView = (c: CouncillorContactDoc | undefined) => ({
+  email: c?.email ?? null,
+  emailUpdates: c?.emailUpdates ?? true,
+});

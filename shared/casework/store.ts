@@ -5,7 +5,7 @@
 import type { Container } from '@azure/cosmos';
 import { isCosmosStatus } from '../data/cosmos-errors.js';
 import type { Status } from '../service-requests/status.js';
-import type { CouncillorWardsDoc, EnquiryDoc } from './model.js';
+import type { CouncillorContactDoc, CouncillorNoticeDoc, CouncillorWardsDoc, EnquiryDoc } from './model.js';
 
 export interface WardRequest {
   readonly id: string;
@@ -31,6 +31,21 @@ export interface CaseworkStore {
   wardsOf(councillor: string): Promise<readonly string[]>;
   putWards(doc: CouncillorWardsDoc): Promise<void>;
   requestsInWards(wards: readonly string[], max: number): Promise<WardRequest[]>;
+  /** Where the councillor is told of their enquiries (decision 1052); undefined until first written. */
+  contactOf(councillor: string): Promise<CouncillorContactDoc | undefined>;
+  /**
+   * Writes it only if unchanged since `current` was read (its ETag; none: only if there is none
+   * yet): the stored document with its new ETag, or undefined when another write got there first,
+   * so a choice is never lost to a refresh.
+   */
+  putContact(
+    doc: CouncillorContactDoc,
+    current: CouncillorContactDoc | undefined,
+  ): Promise<CouncillorContactDoc | undefined>;
+  /** Claims one update's send: false when it was claimed before (a redelivered job). */
+  claimNotice(doc: CouncillorNoticeDoc): Promise<boolean>;
+  /** Gives a claim back after a failed send, so the redelivery sends. */
+  releaseNotice(id: string, councillor: string): Promise<void>;
 }
 
 /** Without Cosmos' system properties, but with the ETag a later replace is conditional on. */
@@ -105,6 +120,45 @@ export function cosmosCaseworkStore(casework: Container, requests: Container): C
     },
     async putWards(doc) {
       await casework.items.upsert(doc);
+    },
+    async contactOf(councillor) {
+      try {
+        const { resource } = await casework.item('contact', councillor).read<CouncillorContactDoc>();
+        return resource;
+      } catch (error) {
+        if (isCosmosStatus(error, 404)) return undefined;
+        throw error;
+      }
+    },
+    async putContact(doc, current) {
+      const { _etag: _, ...body } = doc;
+      try {
+        const { resource } = current?._etag
+          ? await casework
+              .item(doc.id, doc.pk)
+              .replace(body, { accessCondition: { type: 'IfMatch', condition: current._etag } })
+          : await casework.items.create(body);
+        return resource ? { ...body, ...(resource._etag ? { _etag: resource._etag } : {}) } : undefined;
+      } catch (error) {
+        if (isCosmosStatus(error, 412) || isCosmosStatus(error, 409)) return undefined;
+        throw error;
+      }
+    },
+    async claimNotice(doc) {
+      try {
+        await casework.items.create(doc);
+        return true;
+      } catch (error) {
+        if (isCosmosStatus(error, 409)) return false;
+        throw error;
+      }
+    },
+    async releaseNotice(id, councillor) {
+      try {
+        await casework.item(id, councillor).delete();
+      } catch (error) {
+        if (!isCosmosStatus(error, 404)) throw error;
+      }
     },
     async requestsInWards(wards, max) {
       if (wards.length === 0) return [];

@@ -39,7 +39,13 @@ import {
   photoBlobDataMap,
 } from '../uploads/data-map.js';
 import type { RecordMap } from './classification.js';
-import { councillorWardsDataMap, enquiryDataMap, reportBucketDataMap } from '../casework/data-map.js';
+import {
+  councillorContactDataMap,
+  councillorNoticeDataMap,
+  councillorWardsDataMap,
+  enquiryDataMap,
+  reportBucketDataMap,
+} from '../casework/data-map.js';
 import { openDataRowDataMap } from '../open-data/data-map.js';
 import { deviceDataMap, deviceReadingDataMap, deviceStateDataMap } from '../sensors/data-map.js';
 
@@ -89,6 +95,8 @@ export const dataMap: readonly AnyRecordMap[] = [
   deviceDataMap,
   deviceStateDataMap,
   deviceReadingDataMap,
+  councillorContactDataMap,
+  councillorNoticeDataMap,
 ];
 
 /**

@@ -69,6 +69,8 @@ export const recordTypes = [
   'device',
   'device-state',
   'device-reading',
+  'councillor-contact',
+  'councillor-notice',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -313,6 +315,20 @@ export const retentionRules: Readonly<Record<RecordType, RetentionRule>> = {
     enforcedBy: ['queue-ttl'],
     reason:
       'A reading waits on the device-readings queue only until applied (a day at most); readings inside a home describe the household’s home, so none is stored.',
+  },
+  'councillor-contact': {
+    keepFor: { days: 1 * year, from: 'last-sign-in' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'A councillor’s work email address from the council’s own directory, where they are told of their enquiries (decision 1052); refreshed each day they use casework, so it goes a year after a councillor stops (a term ends, or they lose the role). Not a resident’s: erasing a resident’s account never finds it.',
+  },
+  'councillor-notice': {
+    keepFor: { days: 7 * day, from: 'sent' },
+    onErasure: 'keep',
+    enforcedBy: ['cosmos-ttl'],
+    reason:
+      'Ids only: that one update was emailed to a councillor, so a redelivered job is not sent again; a week outlasts every redelivery.',
   },
 };
 

@@ -16,7 +16,12 @@ import { listFollowingQuery } from '../following/model.js';
 import { staffErasureSchema } from '../privacy/erasure.js';
 import { staffExportSchema } from '../privacy/export.js';
 import { newUploadSchema } from '../uploads/model.js';
-import { councillorWardsSchema, newEnquirySchema, wardRequestsQuery } from '../casework/model.js';
+import {
+  councillorNotificationsSchema,
+  councillorWardsSchema,
+  newEnquirySchema,
+  wardRequestsQuery,
+} from '../casework/model.js';
 import { reportQuery } from '../reporting/model.js';
 import { singleViewQuery } from '../residents/single-view.js';
 import {
@@ -118,6 +123,22 @@ const caseworkOperations: readonly Operation[] = [
     summary: 'Requests in my wards (or one of them), newest first: service, status and dates, never who reported them',
     auth: 'councillor',
     query: wardRequestsQuery,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/councillor/notifications',
+    summary:
+      'Where I am emailed each update on my enquiries (my directory’s address, refreshed as I use casework) and whether',
+    auth: 'councillor',
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/councillor/notifications',
+    summary: 'Turn the emails about my enquiries on or off',
+    auth: 'councillor',
+    body: councillorNotificationsSchema,
     success: 200,
   },
   {

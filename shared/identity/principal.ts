@@ -26,6 +26,12 @@ export interface Principal {
   readonly issuer: Population;
   readonly roles: ReadonlySet<Role>;
   /**
+   * The workforce directory's `email` claim (decision 1052): where a councillor is told of
+   * their enquiries. Never read from a resident-issuer token, whose address means nothing
+   * until the resident confirms it (decision 0900).
+   */
+  readonly email?: string;
+  /**
    * Present only when an application calls as itself (an app-only token from the workforce
    * directory, decision 1103): its client id and the app roles granted to it. An app never
    * holds a person's role: `roles` is then empty.
@@ -57,7 +63,7 @@ export async function authenticate(
       throw forbidden('This needs a signed-in person: an application’s own token is not accepted here.');
     return appPrincipal(token.sub, token.client, token.roles);
   }
-  return principalFor(token.issuer, token.sub, token.roles);
+  return principalFor(token.issuer, token.sub, token.roles, token.email);
 }
 
 /** An application calling as itself: its app roles, and none of a person's. */
@@ -66,12 +72,12 @@ export function appPrincipal(sub: string, clientId: string, appRoles: readonly s
 }
 
 /** What a verified token grants: app roles from the workforce issuer only; a resident is a resident. */
-export function principalFor(issuer: Population, sub: string, claimed: readonly string[]): Principal {
+export function principalFor(issuer: Population, sub: string, claimed: readonly string[], email?: string): Principal {
   if (issuer === 'resident') return { sub, issuer, roles: new Set<Role>(['resident']) };
   const granted = new Set<Role>(
     claimed.filter((r): r is WorkforceRole => (workforceRoles as readonly string[]).includes(r)),
   );
-  return { sub, issuer, roles: granted };
+  return { sub, issuer, roles: granted, ...(email !== undefined ? { email } : {}) };
 }
 
 export const isStaff = (p: Principal) => p.roles.has('staff') || p.roles.has('admin');

@@ -31,8 +31,15 @@ export interface VerifiedToken {
   /** The stable subject, read from the verifier's `subjectClaim`. */
   readonly sub: string;
   readonly roles: readonly string[];
+  /**
+   * The `email` claim when it holds one plausible address (an optional claim the directory adds,
+   * decision 1052); never `preferred_username`, which is a sign-in name and need not be a mailbox.
+   */
+  readonly email?: string;
   readonly payload: JWTPayload;
 }
+
+const emailClaim = z.email().max(254);
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
@@ -231,7 +238,16 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       throw unauthorized(`The access token names no ${options.subjectClaim ?? 'sub'}: ask for the profile scope.`);
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     const client = String(payload.azp ?? payload.appid ?? payload.client_id);
-    return { issuer: options.population ?? 'resident', kind: kinded.kind, client, sub: subject, roles, payload };
+    const email = emailClaim.safeParse(payload.email);
+    return {
+      issuer: options.population ?? 'resident',
+      kind: kinded.kind,
+      client,
+      sub: subject,
+      roles,
+      ...(email.success ? { email: email.data } : {}),
+      payload,
+    };
   }
 }
 

@@ -6,6 +6,10 @@
  * 2. send: each job goes to GOV.UK Notify. The contact details are read at send
  *    time, so they never travel on a queue and a changed address is honoured.
  * Failures retry by redelivery on their own queue and never touch the request flow.
+ *
+ * A councillor's enquiry (decision 1052) is the one subject whose reporter is not a resident:
+ * the councillor hears of it by email at the address their directory vouches for, with a link
+ * to the enquiry in the staff workspace, unless they turned that off.
  */
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
@@ -50,6 +54,18 @@ export interface Subject {
   readonly personalisation: Readonly<Record<string, string>>;
   /** What the report's followers may be told (public words only); absent when nothing public happened. */
   readonly forFollowers?: Readonly<Record<string, string>>;
+  /** A councillor's enquiry: the councillor who raised it, and what they are told (a link to the staff workspace). */
+  readonly councillor?: { readonly id: string; readonly personalisation: Readonly<Record<string, string>> };
+}
+
+/** Where a councillor hears of their enquiries (shared/casework, decision 1052). */
+export interface CouncillorContacts {
+  /** The address to email, read afresh each time; undefined when they have none or turned it off. */
+  emailFor(councillor: string): Promise<string | undefined>;
+  /** Claims a job's one send: false when it was claimed before (the job was delivered again). */
+  claim(jobId: string, councillor: string): Promise<boolean>;
+  /** Gives the claim back after a send that may be tried again. */
+  release(jobId: string, councillor: string): Promise<void>;
 }
 
 export interface PlanDeps {
@@ -59,6 +75,8 @@ export interface PlanDeps {
   readonly subject: (kind: NotificationKind, event: PlannedEvent) => Promise<Subject | undefined>;
   /** The residents following a request (shared/following); nobody when absent. */
   readonly followers?: (requestId: string) => Promise<readonly string[]>;
+  /** Councillors' addresses and choices; without it no councillor is told anything. */
+  readonly councillors?: Pick<CouncillorContacts, 'emailFor'>;
 }
 
 const statusLabels: Readonly<Record<Status, string>> = {
@@ -127,7 +145,13 @@ export async function planNotifications(event: PlannedEvent, deps: PlanDeps): Pr
       ];
     });
   };
-  const jobs = await jobsFor(subject.residentId, kind, subject.personalisation, (channel) => `${event.id}:${channel}`);
+  const councillor = subject.councillor;
+  // An enquiry's reporter is the councillor who raised it: no resident profile, their own channel below.
+  const jobs =
+    councillor?.id === subject.residentId
+      ? []
+      : await jobsFor(subject.residentId, kind, subject.personalisation, (channel) => `${event.id}:${channel}`);
+  if (councillor) jobs.push(...(await councillorJobs(event, councillor, deps)));
   const forFollowers = subject.forFollowers;
   if (forFollowers && deps.followers) {
     // As FixMyStreet's alerts: followers hear what the public may see, never the reporter's own copy.
@@ -140,6 +164,27 @@ export async function planNotifications(event: PlannedEvent, deps: PlanDeps): Pr
       );
   }
   return jobs;
+}
+
+/** The councillor's one email about an event, when there is a template and they are reachable. */
+async function councillorJobs(
+  event: PlannedEvent,
+  councillor: NonNullable<Subject['councillor']>,
+  deps: PlanDeps,
+): Promise<NotificationJob[]> {
+  const templateId = deps.templates['councillor-update']?.email;
+  if (!templateId || !deps.councillors || !(await deps.councillors.emailFor(councillor.id))) return [];
+  return [
+    {
+      id: `${event.id}:email:councillor`,
+      eventId: event.id,
+      residentId: councillor.id,
+      kind: 'councillor-update',
+      channel: 'email',
+      templateId,
+      personalisation: { ...councillor.personalisation },
+    },
+  ];
 }
 
 /** A GOV.UK Notify send failed in a way that sending again cannot fix (a bad address, a template error). */
@@ -160,12 +205,17 @@ export interface NotifyPort {
   ): Promise<void>;
 }
 
-export type SendResult = 'sent' | 'skipped' | 'rejected';
+export type SendResult = 'sent' | 'skipped' | 'rejected' | 'already-sent';
 
 export async function sendNotification(
   job: NotificationJob,
-  deps: { readonly profiles: Pick<ProfileStore, 'get'>; readonly notify: NotifyPort },
+  deps: {
+    readonly profiles: Pick<ProfileStore, 'get'>;
+    readonly notify: NotifyPort;
+    readonly councillors?: CouncillorContacts;
+  },
 ): Promise<SendResult> {
+  if (job.kind === 'councillor-update') return sendToCouncillor(job, deps);
   const profile = await deps.profiles.get(job.residentId);
   // Opted out, or removed the address, since the job was planned.
   if (!profile || !reachable(profile, job.channel) || !wants(profile, job.kind)) return 'skipped';
@@ -175,6 +225,28 @@ export async function sendNotification(
     return 'sent';
   } catch (error) {
     if (error instanceof PermanentNotifyError) return 'rejected';
+    throw error;
+  }
+}
+
+/**
+ * A councillor's update: to the address their directory last vouched for, if they still want
+ * it. The send is claimed first, so a job delivered again (the send went, its completion was
+ * lost) is not sent twice; a send that may succeed on retry gives the claim back.
+ */
+async function sendToCouncillor(
+  job: NotificationJob,
+  deps: { readonly notify: NotifyPort; readonly councillors?: CouncillorContacts },
+): Promise<SendResult> {
+  const to = await deps.councillors?.emailFor(job.residentId);
+  if (!deps.councillors || !to || job.channel !== 'email') return 'skipped';
+  if (!(await deps.councillors.claim(job.id, job.residentId))) return 'already-sent';
+  try {
+    await deps.notify.send('email', job.templateId, to, { ...job.personalisation }, job.id);
+    return 'sent';
+  } catch (error) {
+    if (error instanceof PermanentNotifyError) return 'rejected';
+    await deps.councillors.release(job.id, job.residentId);
     throw error;
   }
 }
@@ -193,6 +265,8 @@ export function cosmosSubjects(
     }
   };
   const link = (path: string) => `${myAccountUrl.replace(/\/$/, '')}/${path}`;
+  // The staff workspace is served by the same site as My Account (web/index.ts), under /staff.
+  const enquiryLink = (id: string) => new URL(`/staff/councillor/enquiries/${id}`, myAccountUrl).href;
   return async (kind, event): Promise<Subject | undefined> => {
     const id = event.subject;
     switch (kind) {
@@ -203,6 +277,7 @@ export function cosmosSubjects(
           serviceName: string;
           status: Status;
           timeline?: readonly { id?: string; text?: string }[];
+          enquiry?: { id: string; councillor: string };
         }>(containers.requests, id);
         if (!r) return undefined;
         // Events carry the update's id, never its text (events hold no free text): read it from the request.
@@ -222,6 +297,14 @@ export function cosmosSubjects(
           residentId: r.residentId,
           personalisation,
           ...(publicNews ? { forFollowers: { ...personalisation, update: publicUpdate } } : {}),
+          ...(r.enquiry
+            ? {
+                councillor: {
+                  id: r.enquiry.councillor,
+                  personalisation: { ...personalisation, link: enquiryLink(r.enquiry.id) },
+                },
+              }
+            : {}),
         };
       }
       case 'payment-receipt': {
@@ -250,6 +333,7 @@ export function cosmosSubjects(
         };
       }
       case 'followed-report':
+      case 'councillor-update':
         return undefined;
     }
   };

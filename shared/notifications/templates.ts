@@ -11,9 +11,9 @@ export const notificationEvents = ['status-changed', 'update-added', 'payment-re
 /**
  * What residents can be told: the events they choose in their preferences, and
  * news of a report they follow (FixMyStreet's `alert-update`), which they chose
- * by following it.
+ * by following it; and, for a councillor, news of their enquiries (decision 1052).
  */
-export const notificationKinds = [...notificationEvents, 'followed-report'] as const;
+export const notificationKinds = [...notificationEvents, 'followed-report', 'councillor-update'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const isPreferenceEvent = (kind: NotificationKind): kind is (typeof notificationEvents)[number] =>
   (notificationEvents as readonly string[]).includes(kind);
@@ -41,6 +41,8 @@ export const placeholders: Readonly<Record<TemplateKind, readonly string[]>> = {
   'document-checked': ['file_purpose', 'outcome', 'link'],
   'contact-code': ['code', 'minutes'],
   'followed-report': ['service_name', 'reference', 'status', 'update', 'link'],
+  // To the councillor who raised an enquiry: the link is to the enquiry in the staff workspace.
+  'councillor-update': ['service_name', 'reference', 'status', 'update', 'link'],
   // No personal data: a link to the site's page for the export (never the archive's own link) and a date.
   'export-ready': ['link', 'available_until'],
   'account-closing': ['closes_on', 'link'],

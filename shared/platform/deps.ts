@@ -71,7 +71,8 @@ import { recordsSystemId } from '../catalogue/partners.js';
 import { careCopies } from '../consents/care.js';
 import type { ConsentDeps } from '../consents/consents.js';
 import { cosmosConsentStore } from '../consents/store.js';
-import type { CaseworkDeps, ReminderDeps } from '../casework/casework.js';
+import { councillorContacts, type CaseworkDeps, type ReminderDeps } from '../casework/casework.js';
+import type { CouncillorContacts } from '../notifications/notifications.js';
 import { cosmosCaseworkStore, type CaseworkStore } from '../casework/store.js';
 import type { ReportingDeps } from '../reporting/reporting.js';
 import { cosmosReportIndex } from '../reporting/store.js';
@@ -155,6 +156,7 @@ export interface NotificationPlanningDeps extends PlanDeps {
 export interface NotificationSendingDeps {
   readonly profiles: Pick<ProfileStore, 'get'>;
   readonly notify: NotifyPort;
+  readonly councillors: CouncillorContacts;
 }
 
 const publisherFor = (container: OutboxContainer) =>
@@ -375,6 +377,7 @@ export const depsFor = {
       templates: config().notifications.templates,
       subject: s.subjects,
       followers: (requestId) => s.following.followers(requestId, maxFollowersPerRequest),
+      councillors: councillorContacts(await caseworkStore(), now),
       async queueJobs(jobs) {
         const sender = await platform().sender('notifications');
         // A report's followers can make many jobs: sent in slices well inside a batch's size limit.
@@ -389,6 +392,7 @@ export const depsFor = {
   notificationSending: once(async (): Promise<NotificationSendingDeps> => ({
     profiles: (await stores()).profiles,
     notify: notifyClient(),
+    councillors: councillorContacts(await caseworkStore(), now),
   })),
 
   /** Confirming a resident's email address or mobile number with a code sent through GOV.UK Notify. */

@@ -4,7 +4,9 @@
  * questions, the address, the resident and their consent; every error in the summary),
  * tracks it (state, deadline, the request's updates) and sees the requests in their
  * wards; staff see the enquiries with working days left and what is overdue or due
- * soon, linked to the request; each role is refused the other's pages. JavaScript on
+ * soon, linked to the request; each role is refused the other's pages; the councillor is
+ * emailed the staff answer with a link to the enquiry, sees where they are emailed and can
+ * turn it off (decision 1052). JavaScript on
  * (axe's WCAG 2.2 A/AA scan on every page and error state) and off.
  */
 import type { CosmosClient } from '@azure/cosmos';
@@ -12,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
 import { tokenFor } from '../support/api.js';
+import { notificationsTo } from '../support/contacts.js';
 import { cosmosOf } from '../support/outbox.js';
 import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
@@ -19,6 +22,8 @@ const site = inject('webUrl');
 const api = inject('apiUrl');
 const at = cosmosOf(inject('appSettings').CosmosDb);
 const councillor = 'cllr-web';
+// The local workforce directory's `email` claim for this dev account (local/identity/dev-accounts.ts).
+const councillorEmail = 'robin.moor@council.example';
 let browser: Browser;
 let cosmos: CosmosClient;
 
@@ -178,8 +183,24 @@ describe('councillor casework', () => {
       await page.goto(`${site}/staff/councillor/enquiries/${enquiryId}`);
       expect(await rowText(page, 'Request status')).toContain('Being investigated');
       expect(await page.locator('.app-timeline').innerText()).toContain(`Inspector booked ${marker}`);
+      // The staff answer reached the councillor too, linked to the enquiry in the staff workspace.
+      const told = await notificationsTo(councillorEmail, 1);
+      const email = told.find((n) => n.body.includes(`Inspector booked ${marker}`));
+      expect(email?.templateName).toBe('Councillor enquiry update (email)');
+      expect(email?.body).toContain(`/staff/councillor/enquiries/${enquiryId}`);
+
       await page.getByRole('link', { name: 'My enquiries' }).first().click();
       expect(await page.locator(`tbody tr[data-enquiry-id="${enquiryId}"]`).innerText()).toContain('Pothole');
+      // Where they are told, from their directory, and a way to stop it (and start it again).
+      const notified = page.locator('[data-notified]');
+      expect(await notified.getAttribute('data-notified')).toBe('on');
+      expect(await notified.innerText()).toContain(councillorEmail);
+      await page.getByRole('button', { name: 'Stop emailing me updates' }).click();
+      expect(await page.locator('.govuk-notification-banner').innerText()).toContain('no longer be emailed');
+      expect(await notified.getAttribute('data-notified')).toBe('off');
+      await check(page, 'enquiries-not-notified');
+      await page.getByRole('button', { name: 'Email me updates' }).click();
+      expect(await notified.getAttribute('data-notified')).toBe('on');
       await context.close();
     });
   }

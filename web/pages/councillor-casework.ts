@@ -65,17 +65,40 @@ const servicesOf = async (api: DoorstepApi) => servicesView.parse(ok(await api.G
 const wardNames = async (api: DoorstepApi) =>
   new Map(wardsView.parse(ok(await api.GET('/wards'))).items.map((w) => [w.code, w.name]));
 
+const notificationsView = z.object({ email: z.string().nullable(), emailUpdates: z.boolean() });
+
+/**
+ * My enquiries, with where the councillor is told of them (decision 1052): the address their
+ * directory gave, and one button to turn the emails off or back on (a form: no JavaScript needed).
+ */
 export const myEnquiries: StaffPageHandler = async (page) => {
   const api = page.api();
+  if (page.request.method === 'POST') {
+    const choice = page.form.get('emailUpdates');
+    if (choice === 'on' || choice === 'off') {
+      ok(await api.PUT('/councillor/notifications', { body: { emailUpdates: choice === 'on' } }));
+      page.session = {
+        ...page.session,
+        flash:
+          choice === 'on'
+            ? 'You will be emailed when your enquiries are updated.'
+            : 'You will no longer be emailed when your enquiries are updated.',
+      };
+    }
+    return { redirect: '/staff/councillor/enquiries' };
+  }
+  // Read after the list, whose call refreshes the address from this sign-in's token.
   const [found, services, wards] = await Promise.all([
     api.GET('/councillor/enquiries').then((r) => z.object({ items: z.array(enquirySummary) }).parse(ok(r)).items),
     servicesOf(api),
     wardNames(api),
   ]);
+  const notifications = notificationsView.parse(ok(await api.GET('/councillor/notifications')));
   const names = new Map(services.map((s) => [s.code, s.name]));
   return {
     view: 'councillor-enquiries',
     data: {
+      notifications,
       items: found.map((e) => ({
         ...e,
         href: `/staff/councillor/enquiries/${encodeURIComponent(e.id)}`,
