@@ -27,6 +27,7 @@ import { indexRequests, reportFor } from '../shared/reporting/reporting.js';
 import { ukDate, workingDaysUntil } from '../shared/casework/working-days.js';
 import { etagOf, toResidentView } from '../shared/service-requests/views.js';
 import { toWardView } from '../shared/wards/ward-set.js';
+import { wardsOfCouncillor } from '../shared/casework/councillor-wards.js';
 import { wards } from '../shared/wards/wards.js';
 
 export function getWards(): Promise<HttpResponseInit> {
@@ -128,4 +129,10 @@ export async function remindEnquiries(_timer: Timer, context: InvocationContext)
 export async function indexRequestsForReports(documents: unknown[], context: InvocationContext): Promise<void> {
   const indexed = await indexRequests(documents, await depsFor.reporting());
   if (indexed > 0) logEvent(context, 'debug', 'reports.indexed', { requests: indexed });
+}
+
+/** The wards a councillor serves, for the admin's page that changes them. */
+export async function getCouncillorWards(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  return json(200, await wardsOfCouncillor(request.params.sub ?? '', principal, await depsFor.casework()));
 }

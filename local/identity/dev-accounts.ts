@@ -24,6 +24,8 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'ops', name: 'Oli Ops (platform operator)', email: 'oli.ops@council.example', roles: ['operator'] },
   // A second councillor, so the casework browser test's wards and enquiries are its own.
   { sub: 'cllr-web', name: 'Cllr Robin Moor', email: 'robin.moor@council.example', roles: ['councillor'] },
+  // A third, whose wards only the admin page's browser test sets.
+  { sub: 'cllr-wards', name: 'Cllr Sol Marsh', email: 'sol.marsh@council.example', roles: ['councillor'] },
 ];
 
 /** Which local issuer a token for these roles comes from: any role but resident is the workforce's. */
