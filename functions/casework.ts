@@ -31,6 +31,7 @@ import { indexRequests, reportFor } from '../shared/reporting/reporting.js';
 import { ukDate, workingDaysUntil } from '../shared/casework/working-days.js';
 import { etagOf, toResidentView } from '../shared/service-requests/views.js';
 import { toWardView } from '../shared/wards/ward-set.js';
+import { wardsOfCouncillor } from '../shared/casework/councillor-wards.js';
 import { wards } from '../shared/wards/wards.js';
 
 export function getWards(): Promise<HttpResponseInit> {
@@ -145,4 +146,10 @@ export async function putCouncillorNotifications(request: HttpRequest): Promise<
   requireRole(principal, 'councillor');
   const body = await parseJson(request, councillorNotificationsSchema, 1024);
   return json(200, toNotificationsView(await setCouncillorNotifications(body, principal, await depsFor.casework())));
+}
+
+/** The wards a councillor serves, for the admin's page that changes them. */
+export async function getCouncillorWards(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  return json(200, await wardsOfCouncillor(request.params.sub ?? '', principal, await depsFor.casework()));
 }

@@ -597,6 +597,12 @@ http(
   lazyHttp(() => import('./casework.js'), 'putCouncillorWards'),
 );
 http(
+  'admin-councillor-wards-get',
+  ['GET'],
+  'admin/councillors/{sub}/wards',
+  lazyHttp(() => import('./casework.js'), 'getCouncillorWards'),
+);
+http(
   'staff-enquiries-list',
   ['GET'],
   'staff/enquiries',

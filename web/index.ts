@@ -337,6 +337,14 @@ route(
   lazyStaffPage(() => import('./pages/staff-enquiries.js'), 'staffEnquiries'),
 );
 
+// The admin's record of which wards each councillor serves (the API checks the role again).
+route(
+  'staff-councillor-wards',
+  ['GET', 'POST'],
+  'staff/admin/councillor-wards',
+  lazyStaffPage(() => import('./pages/staff-councillor-wards.js'), 'councillorWards', { roles: ['admin'] }),
+);
+
 // Last by precedence: `/` and anything no other route claims.
 route(
   'fallback',

@@ -26,6 +26,8 @@ export const devAccounts: readonly DevAccount[] = [
   { sub: 'cllr-web', name: 'Cllr Robin Moor', email: 'robin.moor@council.example', roles: ['councillor'] },
   // A moderator who is not staff: their way in is the moderation queue (decision 1032).
   { sub: 'mia', name: 'Mia Moderator (moderator only)', email: 'mia.moderator@council.example', roles: ['moderator'] },
+  // A third, whose wards only the admin page's browser test sets.
+  { sub: 'cllr-wards', name: 'Cllr Sol Marsh', email: 'sol.marsh@council.example', roles: ['councillor'] },
 ];
 
 /** Which local issuer a token for these roles comes from: any role but resident is the workforce's. */

@@ -152,6 +152,14 @@ const caseworkOperations: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/admin/councillors/{sub}/wards',
+    summary: 'Which wards a councillor serves today (none recorded: an empty list)',
+    auth: 'admin',
+    pathParams: ['sub'],
+    success: 200,
+  },
+  {
+    method: 'get',
     path: '/staff/enquiries',
     summary: 'Councillors’ enquiries awaiting a response, soonest deadline first (no resident details)',
     auth: 'staff',
