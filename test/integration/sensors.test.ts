@@ -3,11 +3,9 @@
  * `device-readings`, shaped as IoT Hub's route delivers them (local/iot-hub.ts: the
  * local stack stands in for IoT Hub), and the function app's drain applies them.
  */
-import { CosmosClient } from '@azure/cosmos';
 import { ServiceBusClient } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
 import { routedReading, type SimulatedReading } from '../../local/iot-hub.js';
 import { cosmosCatalogueStore } from '../../shared/catalogue/catalogue.js';
 import { parseBoundary } from '../../shared/geo/area.js';
@@ -18,15 +16,11 @@ import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../../shared/senso
 import { cosmosRequestStore } from '../../shared/service-requests/store.js';
 import { cosmosDocumentStore } from '../../shared/uploads/store.js';
 import { staff, call } from '../support/api.js';
+import { stackCosmos } from '../support/cosmos.js';
 import { waitFor } from '../support/wait.js';
 
 const settings = inject('appSettings');
-const cosmos = new CosmosClient({
-  endpoint: settings.CosmosDb?.match(/AccountEndpoint=([^;]+)/)?.[1] ?? '',
-  key: emulatorKey,
-  connectionPolicy: { enableEndpointDiscovery: false },
-});
-const db = cosmos.database(settings.COSMOS_DATABASE ?? 'doorstep');
+const { client: cosmos, db } = stackCosmos(settings);
 const registry = cosmosDeviceRegistry(db.container('catalogue'));
 const states = cosmosDeviceStateStore(db.container('sensors'));
 const bus = new ServiceBusClient(settings.ServiceBus ?? '');
