@@ -23,11 +23,7 @@ import { decodeJwt, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { authenticate, type Principal } from '../../shared/identity/principal.js';
-import {
-  createIssuersVerifier,
-  createTokenVerifier,
-  type TokenVerifier,
-} from '../../shared/identity/token-verifier.js';
+import { createTokenVerifier, type TokenVerifier } from '../../shared/identity/token-verifier.js';
 import { documentForRecords, recordsAppRole, type RecordsDeps } from '../../shared/records/records.js';
 import {
   localAppClients,
@@ -36,7 +32,7 @@ import {
   startIdentityProvider,
   type IdentityProvider,
 } from '../../local/identity/provider.js';
-import { startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
+import { entraIssuersVerifier, startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
 
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const api = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
@@ -68,24 +64,7 @@ let verify: TokenVerifier;
 beforeAll(async () => {
   jwks = await startLoopbackJwks();
   key = jwks.key;
-  const { discovery } = jwks;
-  verify = createIssuersVerifier({
-    [resident.issuer]: createTokenVerifier({
-      ...resident,
-      population: 'resident',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(resident.issuer),
-    }),
-    [workforce.issuer]: createTokenVerifier({
-      ...workforce,
-      population: 'workforce',
-      subjectClaim: 'oid',
-      appTokens: true,
-      timeoutMs: 2000,
-      fetch: discovery(workforce.issuer),
-    }),
-  });
+  verify = entraIssuersVerifier(jwks, resident, workforce, { appTokens: true });
 });
 afterAll(() => jwks.close());
 

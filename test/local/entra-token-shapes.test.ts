@@ -20,12 +20,8 @@ import { SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { principalFor } from '../../shared/identity/principal.js';
-import {
-  createIssuersVerifier,
-  createTokenVerifier,
-  type TokenVerifier,
-} from '../../shared/identity/token-verifier.js';
-import { startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
+import type { TokenVerifier } from '../../shared/identity/token-verifier.js';
+import { entraIssuersVerifier, startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
 
 /** The v2.0 sample's payload as access-tokens.md prints it (time claims replaced at signing). */
 const documentedV2 = {
@@ -60,23 +56,7 @@ beforeAll(async () => {
   jwks = await startLoopbackJwks();
   key = jwks.key;
   // Discovery as each directory answers it; the keys from this test's server.
-  const { discovery } = jwks;
-  verify = createIssuersVerifier({
-    [resident.issuer]: createTokenVerifier({
-      ...resident,
-      population: 'resident',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(resident.issuer),
-    }),
-    [workforce.issuer]: createTokenVerifier({
-      ...workforce,
-      population: 'workforce',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(workforce.issuer),
-    }),
-  });
+  verify = entraIssuersVerifier(jwks, resident, workforce);
 });
 afterAll(() => jwks.close());
 

@@ -5,6 +5,11 @@
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createIssuersVerifier,
+  createTokenVerifier,
+  type TokenVerifier,
+} from '../../shared/identity/token-verifier.js';
 
 export interface LoopbackJwks {
   /** Signs the test's tokens. */
@@ -31,4 +36,33 @@ export async function startLoopbackJwks(kid = 'entra-shaped'): Promise<LoopbackJ
     discovery: (issuer) => () => Promise.resolve(Response.json({ issuer, jwks_uri: jwksUri })),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * The app's verifier over the two issuers (decisions 1000, 1001) as Entra shapes them, `oid` the
+ * subject, each issuer's keys from `jwks`; `appTokens` lets the workforce issuer's app-only tokens in.
+ */
+export function entraIssuersVerifier(
+  jwks: LoopbackJwks,
+  resident: { readonly issuer: string; readonly audience: string },
+  workforce: { readonly issuer: string; readonly audience: string; readonly tenantId: string },
+  options: { readonly appTokens?: boolean } = {},
+): TokenVerifier {
+  return createIssuersVerifier({
+    [resident.issuer]: createTokenVerifier({
+      ...resident,
+      population: 'resident',
+      subjectClaim: 'oid',
+      timeoutMs: 2000,
+      fetch: jwks.discovery(resident.issuer),
+    }),
+    [workforce.issuer]: createTokenVerifier({
+      ...workforce,
+      population: 'workforce',
+      subjectClaim: 'oid',
+      ...(options.appTokens ? { appTokens: true } : {}),
+      timeoutMs: 2000,
+      fetch: jwks.discovery(workforce.issuer),
+    }),
+  });
 }

@@ -4,19 +4,13 @@
  * every page, so this proves it fails a page it should: on the first scan in a context, on a later
  * document (axe from the context's init script), and in a frame.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newContext } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { axeViolations, newContext } from '../support/browser.js';
+import { browserForFile } from '../support/web-suite.js';
 
 const site = inject('webUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = browserForFile();
 
 /** An image with no text alternative: axe's image-alt rule (WCAG 1.1.1, level A). */
 const unlabelled = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="no-alt">';
@@ -27,7 +21,7 @@ async function breakPage(page: Page): Promise<void> {
 
 describe('the accessibility scan', () => {
   it('when a page has an image with no alternative text, then the first scan, a scan of a later page and a scan of a frame each report it', async () => {
-    const context = await newContext(browser, true);
+    const context = await newContext(browser(), true);
     const page = await context.newPage();
     await page.goto(`${site}/`);
     expect(await axeViolations(page)).toEqual([]);
