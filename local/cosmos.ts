@@ -171,9 +171,12 @@ export function startTtlSweeper(
   containers: readonly ContainerDefinition[],
   intervalMs = 1000,
 ): () => Promise<void> {
+  // One client for every sweep: a new one a second read the account and each container's query plan
+  // again each time, which was a good part of what the stack did while the tests waited.
+  let client: import('@azure/cosmos').CosmosClient | undefined;
   const sweep = async () => {
     const { CosmosClient } = await import('@azure/cosmos');
-    const client = new CosmosClient({
+    client ??= new CosmosClient({
       endpoint,
       key: emulatorKey,
       connectionPolicy: { enableEndpointDiscovery: false },
@@ -202,9 +205,11 @@ export function startTtlSweeper(
       }
     } catch {
       // The next sweep tries again; a stopped emulator is not an error here.
-    } finally {
-      client.dispose();
     }
   };
-  return startPoller(intervalMs, sweep);
+  const stop = startPoller(intervalMs, sweep);
+  return async () => {
+    await stop();
+    client?.dispose();
+  };
 }

@@ -4,35 +4,17 @@
  * prints no key. The script runs as a council's platform team would run it, against
  * the stack's Cosmos DB; readings go over the real Service Bus SDK as IoT Hub routes them.
  */
-import { CosmosClient } from '@azure/cosmos';
-import { ServiceBusClient } from '@azure/service-bus';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
+import { describe, expect, inject, it } from 'vitest';
 import { routedReading } from '../../local/iot-hub.js';
-import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../../shared/sensors/store.js';
 import { staff, call } from '../support/api.js';
+import { sensorsOnTheStack } from '../support/sensors.js';
 import { waitFor } from '../support/wait.js';
 
-const settings = inject('appSettings');
-const cosmos = new CosmosClient({
-  endpoint: settings.CosmosDb?.match(/AccountEndpoint=([^;]+)/)?.[1] ?? '',
-  key: emulatorKey,
-  connectionPolicy: { enableEndpointDiscovery: false },
-});
-const db = cosmos.database(settings.COSMOS_DATABASE ?? 'doorstep');
-const registry = cosmosDeviceRegistry(db.container('catalogue'));
-const states = cosmosDeviceStateStore(db.container('sensors'));
-const bus = new ServiceBusClient(settings.ServiceBus ?? '');
-const sender = bus.createSender('device-readings');
-afterAll(async () => {
-  await sender.close();
-  await bus.close();
-  cosmos.dispose();
-});
+const { settings, sender, registry, states } = sensorsOnTheStack();
 
 /** `npm run devices -- <args>` against the stack; its output and exit code. */
 async function devices(args: readonly string[]): Promise<{ out: string; code: number }> {

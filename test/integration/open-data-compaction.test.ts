@@ -13,22 +13,11 @@ import { descriptorPath } from '../../shared/open-data/descriptor.js';
 import { exportRequestChanges } from '../../shared/open-data/export.js';
 import { blobDataLake } from '../../shared/open-data/lake.js';
 import { downloadLake, duck } from '../support/data-lake.js';
+import { publicCatalogue, requestChange } from '../support/open-data-changes.js';
 
 const storage = () => inject('appSettings').Storage ?? '';
-const catalogue = { get: () => Promise.resolve({ public: true, expectedDays: 28 }) } as never;
-
-const change = (id: string, at: string, status = 'submitted') => ({
-  id,
-  type: 'request',
-  serviceCode: 'pothole',
-  serviceName: 'Pothole',
-  serviceGroup: 'roads',
-  status,
-  location: { lat: 51.45, long: -2.59 },
-  timeline: [{ at: '2026-11-02T09:00:00.000Z', status: 'submitted' }],
-  createdAt: '2026-11-02T09:00:00.000Z',
-  updatedAt: at,
-});
+const catalogue = publicCatalogue;
+const change = requestChange;
 
 async function aLake() {
   const name = `od-compaction-${randomUUID().slice(0, 8)}`;

@@ -8,7 +8,6 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parquetReadObjects } from 'hyparquet';
@@ -16,17 +15,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { dataLakeContainers } from '../../shared/data/blob-containers.js';
 import { listedFiles } from '../../shared/open-data/descriptor.js';
 import { blobDataLake } from '../../shared/open-data/lake.js';
-import { aServiceRequest, admin, call } from '../support/api.js';
+import { aFixedPotholeAndAnOpenMissedBin } from '../support/open-data.js';
 import { waitFor } from '../support/wait.js';
 
 const storage = () => inject('appSettings').Storage ?? '';
 const root = join(import.meta.dirname, '../..');
-
-async function create(body: Record<string, unknown>): Promise<string> {
-  const response = await call('POST', 'requests', { as: `odr-${randomUUID()}`, body });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
 
 /** Whether the files datapackage.json lists hold a row of each `id` with the wanted status. */
 async function listed(wanted: ReadonlyMap<string, string>): Promise<boolean> {
@@ -57,21 +50,7 @@ function section(output: string, heading: string): string[][] {
 
 describe('npm run report over the running stack', () => {
   it('when requests are made, fixed and left open through the API, then the report prints them in each headline figure', async () => {
-    const pothole = await create(aServiceRequest());
-    const missedBin = await create(
-      aServiceRequest({
-        serviceCode: 'missed-bin',
-        location: { lat: 51.454512, long: -2.587866, uprn: '100012345679' },
-        attributes: { bin: 'general', collection_date: '2026-11-20' },
-      }),
-    );
-    const read = await call('GET', `requests/${pothole}`, { as: admin });
-    const fixed = await call('PATCH', `staff/requests/${pothole}`, {
-      as: admin,
-      headers: { 'if-match': read.headers.get('etag') ?? '' },
-      body: { status: 'fixed', publicUpdate: 'Filled.' },
-    });
-    expect(fixed.status).toBe(200);
+    const { pothole, missedBin } = await aFixedPotholeAndAnOpenMissedBin('odr');
     await waitFor(
       async () =>
         (await listed(

@@ -10,17 +10,14 @@ import { describe, expect, inject, it } from 'vitest';
 import { dataMap } from '../../shared/data-map/registry.js';
 import { dataLakeContainers } from '../../shared/data/blob-containers.js';
 import { columnNames } from '../../shared/open-data/row.js';
-import { aServiceRequest, admin, call } from '../support/api.js';
+import { aServiceRequest } from '../support/api.js';
 import { downloadLake, duck, type Row } from '../support/data-lake.js';
+import { aFixedPotholeAndAnOpenMissedBin, reported } from '../support/open-data.js';
 import { waitFor } from '../support/wait.js';
 
 const storage = () => inject('appSettings').Storage ?? '';
 
-async function create(body: Record<string, unknown>): Promise<string> {
-  const response = await call('POST', 'requests', { as: `od-${randomUUID()}`, body });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const create = (body: Record<string, unknown>) => reported('od', body);
 
 /** The latest exported row of each of `ids`, once every one has a row that `ready` accepts. */
 async function latestRows(
@@ -44,27 +41,13 @@ async function latestRows(
 describe('open data export', () => {
   it('when requests are made and one is fixed, then the lake holds anonymous rows per day that DuckDB reads, with the latest status', async () => {
     const tag = randomUUID().slice(0, 8);
-    const pothole = await create(
-      aServiceRequest({
+    const { pothole, missedBin } = await aFixedPotholeAndAnOpenMissedBin('od', {
+      pothole: {
         description: `Pothole by number ${tag}, ring Alex on 07700900123`,
         location: { lat: 51.454567, long: -2.587912, address: `${tag} Bakery Row` },
-      }),
-    );
-    const missedBin = await create(
-      aServiceRequest({
-        serviceCode: 'missed-bin',
-        description: `Bin missed at ${tag}`,
-        location: { lat: 51.454512, long: -2.587866, uprn: '100012345679' },
-        attributes: { bin: 'general', collection_date: '2026-11-20' },
-      }),
-    );
-    const read = await call('GET', `requests/${pothole}`, { as: admin });
-    const fixed = await call('PATCH', `staff/requests/${pothole}`, {
-      as: admin,
-      headers: { 'if-match': read.headers.get('etag') ?? '' },
-      body: { status: 'fixed', publicUpdate: 'Filled.' },
+      },
+      missedBin: { description: `Bin missed at ${tag}` },
     });
-    expect(fixed.status).toBe(200);
 
     const { rows } = await latestRows([pothole, missedBin], (r) =>
       r.some((x) => x.request_id === pothole && x.status === 'fixed'),

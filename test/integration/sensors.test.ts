@@ -3,39 +3,21 @@
  * `device-readings`, shaped as IoT Hub's route delivers them (local/iot-hub.ts: the
  * local stack stands in for IoT Hub), and the function app's drain applies them.
  */
-import { CosmosClient } from '@azure/cosmos';
-import { ServiceBusClient } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { emulatorKey } from '../../local/cosmos.js';
+import { describe, expect, inject, it } from 'vitest';
 import { routedReading, type SimulatedReading } from '../../local/iot-hub.js';
 import { cosmosCatalogueStore } from '../../shared/catalogue/catalogue.js';
 import { parseBoundary } from '../../shared/geo/area.js';
 import { cosmosIdempotencyStore } from '../../shared/idempotency/idempotency.js';
 import type { Device, DeviceState } from '../../shared/sensors/model.js';
 import { applyReading, type SensorDeps } from '../../shared/sensors/sensors.js';
-import { cosmosDeviceRegistry, cosmosDeviceStateStore } from '../../shared/sensors/store.js';
 import { cosmosRequestStore } from '../../shared/service-requests/store.js';
 import { cosmosDocumentStore } from '../../shared/uploads/store.js';
 import { staff, call } from '../support/api.js';
+import { sensorsOnTheStack } from '../support/sensors.js';
 import { waitFor } from '../support/wait.js';
 
-const settings = inject('appSettings');
-const cosmos = new CosmosClient({
-  endpoint: settings.CosmosDb?.match(/AccountEndpoint=([^;]+)/)?.[1] ?? '',
-  key: emulatorKey,
-  connectionPolicy: { enableEndpointDiscovery: false },
-});
-const db = cosmos.database(settings.COSMOS_DATABASE ?? 'doorstep');
-const registry = cosmosDeviceRegistry(db.container('catalogue'));
-const states = cosmosDeviceStateStore(db.container('sensors'));
-const bus = new ServiceBusClient(settings.ServiceBus ?? '');
-const sender = bus.createSender('device-readings');
-afterAll(async () => {
-  await sender.close();
-  await bus.close();
-  cosmos.dispose();
-});
+const { settings, db, bus, sender, registry, states } = sensorsOnTheStack();
 
 async function aDevice(overrides: Partial<Device> = {}): Promise<Device> {
   const device: Device = {

@@ -19,17 +19,11 @@
  *   issued by https://sts.windows.net/{tid}/, v2.0 by https://login.microsoftonline.com/{tid}/v2.0.
  */
 import { HttpRequest } from '@azure/functions';
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { decodeJwt, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { authenticate, type Principal } from '../../shared/identity/principal.js';
-import {
-  createIssuersVerifier,
-  createTokenVerifier,
-  type TokenVerifier,
-} from '../../shared/identity/token-verifier.js';
+import { createTokenVerifier, type TokenVerifier } from '../../shared/identity/token-verifier.js';
 import { documentForRecords, recordsAppRole, type RecordsDeps } from '../../shared/records/records.js';
 import {
   localAppClients,
@@ -38,6 +32,7 @@ import {
   startIdentityProvider,
   type IdentityProvider,
 } from '../../local/identity/provider.js';
+import { entraIssuersVerifier, startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
 
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const api = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
@@ -62,40 +57,16 @@ const appOnlyV2 = {
   ver: '2.0',
 } as const;
 
-let server: Server;
+let jwks: LoopbackJwks;
 let key: CryptoKey;
-let publicJwk: JWK;
 let verify: TokenVerifier;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true });
-  key = pair.privateKey;
-  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'entra-shaped', alg: 'RS256', use: 'sig' };
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
-  const discovery = (issuer: string) => () => Promise.resolve(Response.json({ issuer, jwks_uri: jwksUri }));
-  verify = createIssuersVerifier({
-    [resident.issuer]: createTokenVerifier({
-      ...resident,
-      population: 'resident',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(resident.issuer),
-    }),
-    [workforce.issuer]: createTokenVerifier({
-      ...workforce,
-      population: 'workforce',
-      subjectClaim: 'oid',
-      appTokens: true,
-      timeoutMs: 2000,
-      fetch: discovery(workforce.issuer),
-    }),
-  });
+  jwks = await startLoopbackJwks();
+  key = jwks.key;
+  verify = entraIssuersVerifier(jwks, resident, workforce, { appTokens: true });
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => jwks.close());
 
 const now = () => Math.floor(Date.now() / 1000);
 const sign = (claims: Record<string, unknown>) =>

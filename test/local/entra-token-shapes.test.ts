@@ -16,17 +16,12 @@
  *   issuers "Workforce: https://login.microsoftonline.com/{tenantId}/v2.0", "Customer:
  *   https://{domainName}.ciamlogin.com/{tenantId}/v2.0".
  */
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { principalFor } from '../../shared/identity/principal.js';
-import {
-  createIssuersVerifier,
-  createTokenVerifier,
-  type TokenVerifier,
-} from '../../shared/identity/token-verifier.js';
+import type { TokenVerifier } from '../../shared/identity/token-verifier.js';
+import { entraIssuersVerifier, startLoopbackJwks, type LoopbackJwks } from '../support/jwks-server.js';
 
 /** The v2.0 sample's payload as access-tokens.md prints it (time claims replaced at signing). */
 const documentedV2 = {
@@ -53,41 +48,17 @@ const resident = {
   audience: '0b7c9e11-52a4-4f0e-8d3b-6a1f2e9c4d70',
 };
 
-let server: Server;
-let jwksUri: string;
+let jwks: LoopbackJwks;
 let key: CryptoKey;
-let publicJwk: JWK;
 let verify: TokenVerifier;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true });
-  key = pair.privateKey;
-  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'entra-shaped', alg: 'RS256', use: 'sig' };
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+  jwks = await startLoopbackJwks();
+  key = jwks.key;
   // Discovery as each directory answers it; the keys from this test's server.
-  const discovery = (issuer: string) => () => Promise.resolve(Response.json({ issuer, jwks_uri: jwksUri }));
-  verify = createIssuersVerifier({
-    [resident.issuer]: createTokenVerifier({
-      ...resident,
-      population: 'resident',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(resident.issuer),
-    }),
-    [workforce.issuer]: createTokenVerifier({
-      ...workforce,
-      population: 'workforce',
-      subjectClaim: 'oid',
-      timeoutMs: 2000,
-      fetch: discovery(workforce.issuer),
-    }),
-  });
+  verify = entraIssuersVerifier(jwks, resident, workforce);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => jwks.close());
 
 const now = () => Math.floor(Date.now() / 1000);
 const sign = (claims: Record<string, unknown>) =>

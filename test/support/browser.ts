@@ -3,10 +3,10 @@
  * driven by playwright-core (Playwright's own browser download cannot be reached
  * from here), axe-core's WCAG 2.2 A/AA rules, and screenshots for review.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from 'playwright-core';
 
 const candidates = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -50,24 +50,52 @@ export function newContext(browser: Browser, javaScript: boolean): Promise<Brows
 
 export const wcag22 = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
+/**
+ * axe-core's own minified build. Sending it to the page was most of a scan's cost: AxeBuilder sent the
+ * unminified 1.3 MB build twice a scan (once to the page, once more to every frame), each time through
+ * the Playwright connection into a main process busy with the stack; measured under load, about 3 s of a
+ * 4 s scan. The axe-core AxeBuilder itself uses.
+ */
+const fromAxePlaywright = createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright'));
+const axeSource = readFileSync(fromAxePlaywright.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The contexts that run axe in every new document (`addInitScript`), so it crosses the connection once. */
+const axeContexts = new WeakSet<BrowserContext>();
+
+interface AxeRun {
+  violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+}
+
 /** axe's WCAG 2.2 A and AA violations on the page as it is now (needs JavaScript on in the context). */
 export async function axeViolations(page: Page): Promise<string[]> {
-  // Only violations are reported in full: passes and incomplete results cost time and are not asserted.
-  const results = await new AxeBuilder({ page })
-    // axe.run in the page itself, not runPartial plus finishRun in a new blank page (about half the
-    // time per scan). The one difference, cross-origin iframes going unscanned, cannot arise: the site has none.
-    .setLegacyMode()
-    // One options object: AxeBuilder.options() replaces what withTags() set.
-    .options({ runOnly: { type: 'tag', values: wcag22 }, resultTypes: ['violations'] })
-    .analyze();
+  const context = page.context();
+  if (!axeContexts.has(context)) {
+    axeContexts.add(context);
+    // Later documents in this context get axe from the browser itself. Before the first scan nothing
+    // is added, so the pages a test drives before its first scan are as the site serves them.
+    await context.addInitScript(axeSource);
+  }
+  // This document: in every frame, as AxeBuilder's legacy mode did, so a frame's content is scanned too.
+  for (const frame of page.frames()) {
+    if (!(await frame.evaluate('typeof window.axe?.run === "function"'))) await frame.evaluate(axeSource);
+  }
+  // axe.run in the page itself, as AxeBuilder's legacy mode (not runPartial plus finishRun in a new blank
+  // page, about half the time per scan). Only violations are reported in full: passes and incomplete
+  // results cost time and are not asserted.
+  const options = { runOnly: { type: 'tag', values: wcag22 }, resultTypes: ['violations'] };
+  const results = await page.evaluate<AxeRun>(`axe.run(document, ${JSON.stringify(options)})`);
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 export const screenshotDir = join(import.meta.dirname, '..', '..', '.ci', 'out', 'screenshots');
 
+/**
+ * The window as a resident sees it (1024 by 800), not the full page: a full-page capture lays the page
+ * out again at its whole height and cost about twice the CPU (decision 0161). Nothing is asserted on it.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
 
 /** Signs in through the local identity provider's dev pages (any password), back to the site. */

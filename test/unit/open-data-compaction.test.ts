@@ -10,21 +10,10 @@ import { compactClosedDays, compactionPolicy } from '../../shared/open-data/comp
 import { dayOfBase, descriptorPath, listedFiles } from '../../shared/open-data/descriptor.js';
 import { exportRequestChanges, type DataLake } from '../../shared/open-data/export.js';
 import { memoryDataLake } from '../../shared/open-data/lake.js';
+import { publicCatalogue, requestChange } from '../support/open-data-changes.js';
 
-const catalogue = { get: () => Promise.resolve({ public: true, expectedDays: 28 }) } as never;
-
-const change = (id: string, at: string, status = 'submitted') => ({
-  id,
-  type: 'request',
-  serviceCode: 'pothole',
-  serviceName: 'Pothole',
-  serviceGroup: 'roads',
-  status,
-  location: { lat: 51.45, long: -2.59 },
-  timeline: [{ at: '2026-11-02T09:00:00.000Z', status: 'submitted' }],
-  createdAt: '2026-11-02T09:00:00.000Z',
-  updatedAt: at,
-});
+const catalogue = publicCatalogue;
+const change = requestChange;
 
 /** Three batches on 2 November (one change delivered twice) and one on 3 November. */
 async function exported(lake: DataLake) {

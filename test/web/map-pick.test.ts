@@ -5,22 +5,16 @@
  * filed report; a spot the map could not have given is refused with a GOV.UK
  * error; without JavaScript there is no map and the address search works as before.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
-import { axeViolations, launch, newContext, screenshot } from '../support/browser.js';
+import { axeViolations, newContext, screenshot } from '../support/browser.js';
 import { carryOnToCheck, potholeToAddresses } from '../support/journey.js';
+import { browserForFile } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 const api = `${inject('apiUrl')}/api`;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = browserForFile();
 
 interface Position {
   readonly lat: number;
@@ -39,7 +33,7 @@ const summary = async (page: Page) =>
 
 /** Signed in, a pothole described, on the location step with DB1 1AB's addresses listed. */
 async function toAddresses(javaScript: boolean, sub: string): Promise<Page> {
-  const context = await newContext(browser, javaScript);
+  const context = await newContext(browser(), javaScript);
   const page = await context.newPage();
   await potholeToAddresses(page, { site, sub, description: 'Pothole in the middle of the lane.', postcode: 'DB1 1AB' });
   return page;

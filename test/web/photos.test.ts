@@ -9,23 +9,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { requestDevToken } from '../../local/identity/provider.js';
-import { axeViolations, launch, newContext, screenshot, signInAs } from '../support/browser.js';
+import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
 import { eicarPdf, jpegWithExif, pdf } from '../support/files.js';
 import { carryOnPastNearby, photosHeading, potholeToAddresses } from '../support/journey.js';
 import { waitFor } from '../support/wait.js';
+import { browserForFile } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 const api = `${inject('apiUrl')}/api`;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch(inject('chromium'));
-});
-afterAll(async () => {
-  await browser.close();
+const browser = browserForFile();
+afterAll(() => {
   rmSync(files, { recursive: true, force: true });
 });
 
@@ -97,7 +93,7 @@ describe('photos in the report journey', () => {
 
     it(`when a resident adds photos (${mode}), then wrong, over-size and infected files are refused or rejected, the check shows on every page, and the stored photo has no location`, async () => {
       const sub = `photographer-${mode}-${Math.random().toString(36).slice(2, 8)}`;
-      const context = await newContext(browser, javaScript);
+      const context = await newContext(browser(), javaScript);
       const page = await context.newPage();
       const uploads = watchUploads(page);
       await potholeToAddresses(page, {
@@ -209,7 +205,7 @@ describe('sending the council a document', () => {
 
     it(`when a resident sends documents from My Account (${mode}), then they see each one's check, and the timeline lists them`, async () => {
       const sub = `sender-${mode}-${Math.random().toString(36).slice(2, 8)}`;
-      const context = await newContext(browser, javaScript);
+      const context = await newContext(browser(), javaScript);
       const page = await context.newPage();
       const uploads = watchUploads(page);
       await page.goto(`${site}/my-account`);

@@ -61,13 +61,18 @@ export const myRequestsView = z.object({
 
 const attributeValue = z.union([z.string(), z.number(), z.array(z.string())]);
 
-export const requestView = z.object({
+/** What every view of one request starts with, the resident's and staff's (web/staff/views.ts) alike. */
+export const requestHeadFields = {
   id: z.string(),
   serviceCode: z.string(),
   serviceName: z.string(),
   status,
   open: z.boolean(),
   description: z.string().optional(),
+};
+
+export const requestView = z.object({
+  ...requestHeadFields,
   attributes: z.record(z.string(), attributeValue).default({}),
   location: z.object({ lat: z.number(), long: z.number(), address: z.string().optional() }).loose(),
   photos: z.array(z.string()).default([]),

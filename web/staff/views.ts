@@ -1,6 +1,6 @@
 /** What the staff pages read from the API's staff answers, parsed at the boundary. */
 import { z } from 'zod';
-import { statusNames, timelineEntry } from '../api/views.js';
+import { requestHeadFields, statusNames, timelineEntry } from '../api/views.js';
 
 const status = z.enum(Object.keys(statusNames) as [keyof typeof statusNames, ...(keyof typeof statusNames)[]]);
 export type StaffStatus = z.infer<typeof status>;
@@ -40,12 +40,7 @@ export const dispatchView = z
   .loose();
 
 export const staffRequestView = z.object({
-  id: z.string(),
-  serviceCode: z.string(),
-  serviceName: z.string(),
-  status,
-  open: z.boolean(),
-  description: z.string().optional(),
+  ...requestHeadFields,
   location: z
     .object({ lat: z.number().optional(), long: z.number().optional(), address: z.string().optional() })
     .loose(),
