@@ -18,7 +18,11 @@ export const cosmosOf = (connectionString: string | undefined, database = 'doors
   database,
 });
 
-export async function outboxPublished(at: CosmosAt, partitions: readonly string[]): Promise<void> {
+export async function outboxPublished(
+  at: CosmosAt,
+  partitions: readonly string[],
+  { timeout = 60_000 }: { readonly timeout?: number } = {},
+): Promise<void> {
   const cosmos = new CosmosClient({
     endpoint: at.endpoint,
     key: emulatorKey,
@@ -38,7 +42,7 @@ export async function outboxPublished(at: CosmosAt, partitions: readonly string[
         return resources.length > 0 && resources.every((r) => r.state === 'sent');
       },
       // A deadline, not a duration: after an outage the publisher catches up at the machine's pace.
-      { what: 'the outbox to be published', timeout: 60_000 },
+      { what: 'the outbox to be published', timeout },
     );
   } finally {
     cosmos.dispose();
