@@ -670,3 +670,9 @@ http(
   'staff/requests/{id}/moderation',
   lazyHttp(() => import('./staff-queues.js'), 'getForModeration'),
 );
+http(
+  'staff-moderation-photo',
+  ['GET'],
+  'staff/requests/{id}/moderation/photos/{photoId}',
+  lazyHttp(() => import('./staff-queues.js'), 'getPhotoForModeration'),
+);

@@ -8,13 +8,15 @@ import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-lo
 import { pageBody } from '../shared/http/page.js';
 import { parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
-import { authenticate, requireRole } from '../shared/identity/principal.js';
-import { readForModeration, toModerationView } from '../shared/open311/moderation.js';
+import { authenticate, requireRole, type Principal } from '../shared/identity/principal.js';
+import { readForModeration, readPhotoForModeration, toModerationView } from '../shared/open311/moderation.js';
 import { moderationQueue } from '../shared/open311/moderation-queue.js';
 import { listRefundsAwaitingApproval } from '../shared/payments/payments.js';
 import { depsFor } from '../shared/platform/deps.js';
 import { listMineQuery } from '../shared/service-requests/schemas.js';
+import type { ServiceRequestDoc } from '../shared/service-requests/model.js';
 import { etagOf } from '../shared/service-requests/views.js';
+import { publicPhotoUrl } from '../shared/uploads/uploads.js';
 
 export async function getRefundsAwaitingApproval(request: HttpRequest): Promise<HttpResponseInit> {
   const principal = await authenticate(request, depsFor.tokens());
@@ -41,12 +43,9 @@ export async function getModerationQueue(request: HttpRequest): Promise<HttpResp
   );
 }
 
-export async function getForModeration(request: HttpRequest): Promise<HttpResponseInit> {
-  const principal = await authenticate(request, depsFor.tokens());
-  requireRole(principal, 'moderator');
-  const found = await readForModeration(request.params.id ?? '', principal, await depsFor.moderationQueue());
-  // What the reporter wrote is theirs: the read is audited as moderation, before it is answered.
-  await recordStaffAccess(
+/** What the reporter wrote or sent is theirs: each moderator's read is audited before it is answered. */
+const auditModeration = async (request: HttpRequest, principal: Principal, found: ServiceRequestDoc) =>
+  recordStaffAccess(
     await depsFor.accessLog(),
     principal,
     found.residentId,
@@ -54,5 +53,28 @@ export async function getForModeration(request: HttpRequest): Promise<HttpRespon
     'request.moderate',
     request.headers.get(accessReasonHeader),
   );
+
+export async function getForModeration(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  requireRole(principal, 'moderator');
+  const found = await readForModeration(request.params.id ?? '', principal, await depsFor.moderationQueue());
+  await auditModeration(request, principal, found);
   return json(200, toModerationView(found), { etag: etagOf(found) });
+}
+
+/**
+ * One of a report's stored photos for a moderator, who may hold no staff role and so cannot
+ * read documents: only a photo of that report, audited as moderation before the link is given.
+ */
+export async function getPhotoForModeration(request: HttpRequest): Promise<HttpResponseInit> {
+  const principal = await authenticate(request, depsFor.tokens());
+  requireRole(principal, 'moderator');
+  const found = await readPhotoForModeration(
+    { id: request.params.id ?? '', photoId: request.params.photoId ?? '' },
+    principal,
+    await depsFor.moderationQueue(),
+  );
+  await auditModeration(request, principal, found);
+  const url = await publicPhotoUrl(request.params.photoId ?? '', await depsFor.uploads());
+  return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }

@@ -257,6 +257,12 @@ route(
   lazyStaffPage(staffModeration, 'moderation', moderators),
 );
 route(
+  'staff-moderation-photo',
+  ['GET'],
+  'staff/requests/{id}/moderation/photos/{photoId}',
+  lazyStaffPage(staffModeration, 'photo', moderators),
+);
+route(
   'staff-moderation-change',
   ['POST'],
   'staff/requests/{id}/moderation/change',

@@ -81,6 +81,16 @@ const queueOperations: readonly Operation[] = [
     headers: [{ name: 'Access-Reason', required: false, description: 'Why you are reading it (added to the audit)' }],
     success: 200,
   },
+  {
+    method: 'get',
+    path: '/staff/requests/{id}/moderation/photos/{photoId}',
+    summary:
+      'One of a report’s stored photos, for the moderator deciding whether the public sees them: a short-lived read link (302), once the photo is checked (audited)',
+    auth: 'moderator',
+    pathParams: ['id', 'photoId'],
+    headers: [{ name: 'Access-Reason', required: false, description: 'Why you are reading it (added to the audit)' }],
+    success: 302,
+  },
 ];
 
 /** Wards, councillors' casework and managers' reports (decisions 1040-1044). */
@@ -652,8 +662,6 @@ const operations: readonly Operation[] = [
   },
   ...queueOperations,
 ];
-
-/** Every route `functions/index.ts` serves];
 
 /** Every route `functions/index.ts` serves that this document describes (Open311 has its own specification). */
 export const describedRoutes = () => operations.map((o) => `${o.method.toUpperCase()} ${o.path}`);

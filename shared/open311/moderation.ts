@@ -107,6 +107,17 @@ export async function readForModeration(
   return found;
 }
 
+/** The report, if `photoId` is one of its stored photos: a moderator reads no other document. */
+export async function readPhotoForModeration(
+  input: { readonly id: string; readonly photoId: string },
+  principal: Principal,
+  deps: { readonly requests: RequestStore },
+): Promise<ServiceRequestDoc> {
+  const found = await readForModeration(input.id, principal, deps);
+  if (!found.photos.includes(input.photoId)) throw notFound('The photo');
+  return found;
+}
+
 export const toModerationView = (r: ServiceRequestDoc) => ({
   id: r.id,
   serviceCode: r.serviceCode,

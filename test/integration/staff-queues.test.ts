@@ -7,7 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { admin, aServiceRequest, call, staff, tokenFrom } from '../support/api.js';
+import { admin, aServiceRequest, call, staff, tokenFor, tokenFrom } from '../support/api.js';
+import { stackCosmos } from '../support/cosmos.js';
+import { jpegWithExif } from '../support/files.js';
+import { aCheckedPhoto } from '../support/photos.js';
 import { aResident, payOnHostedPage, startPayment, type PaymentView } from '../support/payments.js';
 import { waitFor } from '../support/wait.js';
 
@@ -253,6 +256,70 @@ describe('the queues refuse every other role', () => {
         headers: { authorization: `Bearer ${forged}` },
       });
       expect(response.status, path).toBe(403);
+    }
+  });
+});
+
+describe('a report’s photos, for a moderator', () => {
+  const aPhoto = async (owner: string) =>
+    aCheckedPhoto(inject('hostUrl'), await tokenFor(owner), {
+      bytes: jpegWithExif(),
+      fileName: 'pothole.jpg',
+      contentType: 'image/jpeg',
+    });
+  const read = async (path: string, who: CallOptionsAs) =>
+    fetch(`${inject('hostUrl')}/api/${path}`, {
+      headers: { authorization: `Bearer ${await tokenFor(who.sub, who.roles)}` },
+      redirect: 'manual',
+    });
+
+  it('when a resident reports with a photo, then a moderator who is not staff gets a short-lived link to that photo through the report, audited, and no other document', async () => {
+    const resident = aResident();
+    const [photo, elsewhere] = await Promise.all([aPhoto(resident), aPhoto(resident)]);
+    const created = await call('POST', 'requests', { as: resident, body: aServiceRequest({ photos: [photo] }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    // The document itself is not theirs: a moderator may hold no staff role.
+    expect((await read(`documents/${photo}/content`, mia)).status).toBe(404);
+    const link = await read(`staff/requests/${id}/moderation/photos/${photo}`, mia);
+    expect(link.status).toBe(302);
+    expect(link.headers.get('cache-control')).toBe('no-store');
+    const file = await fetch(link.headers.get('location') ?? '');
+    expect(file.status).toBe(200);
+    expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(0);
+
+    // The resident's other document is not reached through this report, nor this photo through another's.
+    expect((await read(`staff/requests/${id}/moderation/photos/${elsewhere}`, mia)).status).toBe(404);
+    const another = await report();
+    expect((await read(`staff/requests/${another}/moderation/photos/${photo}`, mia)).status).toBe(404);
+    // The moderator role, and only it: staff without it are refused, as is a resident-issuer token claiming it.
+    expect((await read(`staff/requests/${id}/moderation/photos/${photo}`, staff)).status).toBe(403);
+    const forged = await tokenFrom('resident', resident, ['moderator']);
+    expect(
+      (
+        await fetch(`${inject('hostUrl')}/api/staff/requests/${id}/moderation/photos/${photo}`, {
+          headers: { authorization: `Bearer ${forged}` },
+          redirect: 'manual',
+        })
+      ).status,
+    ).toBe(403);
+
+    // Each link given is in the resident's access audit as moderation.
+    const { client, db } = stackCosmos(inject('appSettings'));
+    try {
+      const { resources } = await db
+        .container('audit')
+        .items.query<{ actor: { sub: string }; what: { type: string; id: string }; why: string }>(
+          { query: 'SELECT * FROM c WHERE c.residentId = @r', parameters: [{ name: '@r', value: resident }] },
+          { partitionKey: resident },
+        )
+        .fetchAll();
+      const mine = resources.filter((e) => e.actor.sub === 'mia' && e.what.id === id);
+      expect(mine.map((e) => e.what)).toEqual([{ type: 'request', id }]);
+      expect(mine[0]?.why).toContain('Moderating');
+    } finally {
+      client.dispose();
     }
   });
 });

@@ -11,11 +11,12 @@ import { startIdentityProvider, type IdentityProvider } from '../../local/identi
 import { requestDevToken } from '../../local/identity/provider.js';
 import { describedAuth } from '../../shared/http/openapi.js';
 import { workforceRoles, type WorkforceRole } from '../../shared/identity/principal.js';
-import { aServiceRequest, call, tokenFrom } from '../support/api.js';
+import { aServiceRequest, call, tokenFor, tokenFrom } from '../support/api.js';
 import { inject } from 'vitest';
 import { isDeepStrictEqual } from 'node:util';
 import { jpegWithExif } from '../support/files.js';
 import { payOnHostedPage, startPayment } from '../support/payments.js';
+import { aCheckedPhoto } from '../support/photos.js';
 import { waitFor } from '../support/wait.js';
 
 const host = () => inject('hostUrl');
@@ -170,26 +171,12 @@ describe('resident routes that show staff more', () => {
     fetch(`${host()}/api/${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
 
   /** The owner's photo, checked and available (the upload the resident site makes). */
-  async function aPhoto(owner: string): Promise<string> {
-    const bytes = jpegWithExif();
-    const issued = await call('POST', 'uploads', {
-      as: owner,
-      body: { purpose: 'photo', fileName: 'pothole.jpg', contentType: 'image/jpeg', size: bytes.length },
+  const aPhoto = async (owner: string) =>
+    aCheckedPhoto(inject('hostUrl'), await tokenFor(owner), {
+      bytes: jpegWithExif(),
+      fileName: 'pothole.jpg',
+      contentType: 'image/jpeg',
     });
-    expect(issued.status).toBe(201);
-    const { document, upload } = (await issued.json()) as {
-      document: { id: string };
-      upload: { url: string; headers: Record<string, string> };
-    };
-    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(201);
-    await waitFor(
-      async () =>
-        ((await (await call('GET', `documents/${document.id}`, { as: owner })).json()) as { status: string }).status ===
-        'available',
-      { what: 'the photo to be checked' },
-    );
-    return document.id;
-  }
 
   /** A payment of the owner's, finished (a finished payment is never refreshed, so two reads agree). */
   async function aPayment(owner: string): Promise<string> {

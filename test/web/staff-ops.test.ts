@@ -16,6 +16,7 @@ import { requestDevToken } from '../../local/identity/provider.js';
 import { partnerInboundQueue } from '../../shared/messaging/topology.js';
 import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
 import { payOnHostedPage } from '../support/payments.js';
+import { aCheckedPhoto } from '../support/photos.js';
 import { waitFor } from '../support/wait.js';
 import { closeWebSuite, openWebSuite, type WebSuite } from '../support/web-suite.js';
 
@@ -195,6 +196,24 @@ describe('staff pages for moderators, finance and the platform operator', () => 
     expect(await page.locator('#moderation-history').innerText()).toMatch(/Photos\s+Hidden\s+mia/);
     await check(page, 'moderation-update-done');
     expect((await publicView())?.status_notes).toBe(edited);
+
+    // A resident's stored photo: the moderator sees it drawn, though the documents are not theirs to read.
+    const resident = await residentToken();
+    const photo = await aCheckedPhoto(api, resident);
+    const reported = await apiCall('POST', 'requests', resident, {
+      serviceCode: 'pothole',
+      description: 'Pothole by the school gate',
+      location: { lat: 51.4545, long: -2.5879 },
+      attributes: { where: 'road', size: 'medium' },
+      photos: [photo],
+    });
+    expect(reported.status).toBe(201);
+    const { id: withPhoto } = (await reported.json()) as { id: string };
+    await page.goto(`${site}/staff/requests/${withPhoto}/moderation`);
+    const drawn = page.locator('#moderation-photos img');
+    await expect.poll(() => drawn.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(2);
+    expect(await drawn.getAttribute('alt')).toBe('Photo 1 of 1 sent with the report');
+    await check(page, 'moderation-photos');
     await page.context().close();
   });
 

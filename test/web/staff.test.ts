@@ -10,7 +10,6 @@
  * screenshots of each.
  */
 import { randomUUID } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import type { CosmosClient } from '@azure/cosmos';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +17,7 @@ import { requestDevToken } from '../../local/identity/provider.js';
 import { starterServices } from '../../shared/catalogue/starter-services.js';
 import { axeViolations, consentIfAsked, newContext, screenshot, signInAs } from '../support/browser.js';
 import { cosmosOf } from '../support/outbox.js';
+import { aCheckedPhoto } from '../support/photos.js';
 import { waitFor } from '../support/wait.js';
 import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
@@ -73,55 +73,6 @@ beforeAll(async () => {
   }
 });
 
-/** A real 2×2 PNG (its CRCs right), so a browser draws it: a picture that shows proves the whole way to it. */
-function aPicture(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framing = Buffer.alloc(8);
-    framing.writeUInt32BE(data.length, 0);
-    framing.writeUInt32BE(crc32(typed), 4);
-    return Buffer.concat([framing.subarray(0, 4), typed, framing.subarray(4)]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(2, 0); // width
-  header.writeUInt32BE(2, 4); // height
-  header.set([8, 2], 8); // 8 bits per channel, RGB
-  // Each row: filter type 0, then two RGB pixels.
-  const rows = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 240, 240, 240]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-/** The reporter's photo, uploaded as the resident site does it, and checked. */
-async function aPhoto(token: string): Promise<string> {
-  const bytes = aPicture();
-  const issued = await fetch(`${api}/api/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ purpose: 'photo', fileName: 'pothole.png', contentType: 'image/png', size: bytes.length }),
-  });
-  expect(issued.status).toBe(201);
-  const { document, upload } = (await issued.json()) as {
-    document: { id: string };
-    upload: { url: string; headers: Record<string, string> };
-  };
-  expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(201);
-  await waitFor(
-    async () => {
-      const read = await fetch(`${api}/api/documents/${document.id}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      return ((await read.json()) as { status: string }).status === 'available';
-    },
-    { what: 'the photo to be checked' },
-  );
-  return document.id;
-}
-
 /** A report of this file's service made `ageDays` ago in `ward` (set in the store, as if reported there). */
 async function aReport(
   service: { code: string },
@@ -131,7 +82,7 @@ async function aReport(
   { withPhoto = false } = {},
 ): Promise<string> {
   const token = await requestDevToken(issuer, `staff-web-${randomUUID().slice(0, 8)}`, ['resident']);
-  const photos = withPhoto ? [await aPhoto(token)] : [];
+  const photos = withPhoto ? [await aCheckedPhoto(api, token)] : [];
   const response = await fetch(`${api}/api/requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

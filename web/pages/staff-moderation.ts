@@ -76,6 +76,21 @@ async function moderationPage(
 
 export const moderation: StaffPageHandler = (page) => moderationPage(page, page.request.params.id ?? '');
 
+/**
+ * One of the report's stored photos, through the API's moderator-only read link (audited
+ * there): a moderator may hold no staff role, and so could not read the documents themselves.
+ */
+export const photo: StaffPageHandler = async (page) => {
+  const { id = '', photoId = '' } = page.request.params;
+  // openapi-fetch has read the (empty) body already.
+  const { response } = await page
+    .api('Moderation: photo')
+    .GET('/staff/requests/{id}/moderation/photos/{photoId}', { params: { path: { id, photoId } }, redirect: 'manual' });
+  if (response.status === 401) throw new ApiError(401, {});
+  const location = response.headers.get('location');
+  return response.status === 302 && location ? { redirect: location } : { view: 'staff-not-found', status: 404 };
+};
+
 const field = (form: URLSearchParams, name: string) => (form.get(name) ?? '').trim();
 const maxText = 5000;
 
