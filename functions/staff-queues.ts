@@ -4,7 +4,7 @@
  * moderator's own read of one report.
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { accessReasonHeader, recordStaffAccess } from '../shared/audit/access-log.js';
+import { accessReasonHeader, recordStaffAccess, type AccessEntry } from '../shared/audit/access-log.js';
 import { pageBody } from '../shared/http/page.js';
 import { parseQuery } from '../shared/http/request.js';
 import { json } from '../shared/http/response.js';
@@ -43,13 +43,21 @@ export async function getModerationQueue(request: HttpRequest): Promise<HttpResp
   );
 }
 
-/** What the reporter wrote or sent is theirs: each moderator's read is audited before it is answered. */
-const auditModeration = async (request: HttpRequest, principal: Principal, found: ServiceRequestDoc) =>
+/**
+ * What the reporter wrote or sent is theirs: each moderator's read is audited before it is
+ * answered, naming the report, or the photo when that is what was opened.
+ */
+const auditModeration = async (
+  request: HttpRequest,
+  principal: Principal,
+  found: ServiceRequestDoc,
+  what: AccessEntry['what'] = { type: 'request', id: found.id },
+) =>
   recordStaffAccess(
     await depsFor.accessLog(),
     principal,
     found.residentId,
-    { type: 'request', id: found.id },
+    what,
     'request.moderate',
     request.headers.get(accessReasonHeader),
   );
@@ -74,7 +82,8 @@ export async function getPhotoForModeration(request: HttpRequest): Promise<HttpR
     principal,
     await depsFor.moderationQueue(),
   );
-  await auditModeration(request, principal, found);
-  const url = await publicPhotoUrl(request.params.photoId ?? '', await depsFor.uploads());
+  const photoId = request.params.photoId ?? '';
+  await auditModeration(request, principal, found, { type: 'document', id: photoId });
+  const url = await publicPhotoUrl(photoId, await depsFor.uploads());
   return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
 }

@@ -174,6 +174,11 @@ function crossChecks(cfg: InfraConfig): string[] {
     issues.push('workforceOidcIssuer, workforceOidcAudience and workforceTenantId: set all three or none.');
   if (cfg.staffWebClientId && workforce !== 3)
     issues.push('staffWebClientId: the staff pages sign in at the workforce directory; set its three settings too.');
+  // The app would quietly remind the day before instead (casework deadlinesFor): say so at preview.
+  if ((cfg.enquiryReminderWorkingDays ?? 2) >= (cfg.enquiryResponseWorkingDays ?? 10))
+    issues.push(
+      'enquiryReminderWorkingDays: the reminder must come before the deadline, so fewer working days than enquiryResponseWorkingDays.',
+    );
   let council: Boundary | undefined;
   try {
     council = parseBoundary(cfg.councilBoundary);

@@ -9,7 +9,9 @@ import { AppError, forbidden, notFound } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import type { Moderation, ModerationRecord, ServiceRequestDoc } from '../service-requests/model.js';
 import type { RequestStore } from '../service-requests/store.js';
-import { updateIdOf } from './public-view.js';
+import type { CatalogueStore } from '../catalogue/catalogue.js';
+import type { DocumentStore } from '../uploads/store.js';
+import { isPublicService, updateIdOf } from './public-view.js';
 import { isUuid } from '../data/ids.js';
 
 const publicText = z.string().trim().min(1).max(5000);
@@ -96,25 +98,39 @@ export async function moderate(
  * sees, without the reporter, the address or staff's internal notes, so the moderator
  * role needs no staff role and sees no more than moderating takes.
  */
+/**
+ * A report as a moderator reads it. Only reports of public services: nothing of a non-public
+ * service's report is ever shown to the public, so a moderator has no reason to read it (a
+ * damp-and-mould report's photos are inside a tenant's home), nor of a service no longer in
+ * the catalogue (decision 1127).
+ */
 export async function readForModeration(
   id: string,
   principal: Principal,
-  deps: { readonly requests: RequestStore },
+  deps: { readonly requests: RequestStore; readonly catalogue: Pick<CatalogueStore, 'get'> },
 ): Promise<ServiceRequestDoc> {
   if (!isModerator(principal)) throw forbidden('This needs the moderator role.');
   const found = isUuid(id) ? await deps.requests.get(id) : undefined;
-  if (!found) throw notFound('The service request');
+  if (!found || !isPublicService(await deps.catalogue.get(found.serviceCode))) throw notFound('The service request');
   return found;
 }
 
-/** The report, if `photoId` is one of its stored photos: a moderator reads no other document. */
+/**
+ * The report, if `photoId` is one of its stored photos and has passed its checks: a moderator
+ * reads no other document, and nothing is audited for a photo that cannot be shown.
+ */
 export async function readPhotoForModeration(
   input: { readonly id: string; readonly photoId: string },
   principal: Principal,
-  deps: { readonly requests: RequestStore },
+  deps: {
+    readonly requests: RequestStore;
+    readonly catalogue: Pick<CatalogueStore, 'get'>;
+    readonly documents: Pick<DocumentStore, 'get'>;
+  },
 ): Promise<ServiceRequestDoc> {
   const found = await readForModeration(input.id, principal, deps);
-  if (!found.photos.includes(input.photoId)) throw notFound('The photo');
+  const photo = found.photos.includes(input.photoId) ? await deps.documents.get(input.photoId) : undefined;
+  if (photo?.purpose !== 'photo' || photo.status !== 'available') throw notFound('The photo');
   return found;
 }
 

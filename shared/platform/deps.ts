@@ -551,6 +551,7 @@ export const depsFor = {
       moderationQueue: cosmosModerationQueue(s.containers.requests),
       catalogue: s.catalogue,
       requests: s.requests,
+      documents: s.documents,
     };
   }),
 };

@@ -108,6 +108,10 @@ describe('the app settings infra sets, against what the code reads', () => {
     expect(api.casework.mailbox).toBe(cfg.caseworkMailbox);
     expect(api.casework.responseWorkingDays).toBe(15);
     expect(api.casework.reminderWorkingDays).toBe(3);
+    // A reminder on or after the deadline is refused at preview, not quietly moved by the app.
+    expect(() => stackConfig('prod', { ...overrides, enquiryReminderWorkingDays: '15' })).toThrow(
+      /enquiryReminderWorkingDays/,
+    );
     expect(api.staffTeams.map((t) => t.code)).toEqual(['highways', 'waste']);
     expect(api.workforceIdentity).toEqual({
       issuer: cfg.workforceOidcIssuer,

@@ -293,6 +293,17 @@ describe('a report’s photos, for a moderator', () => {
     expect((await read(`staff/requests/${id}/moderation/photos/${elsewhere}`, mia)).status).toBe(404);
     const another = await report();
     expect((await read(`staff/requests/${another}/moderation/photos/${photo}`, mia)).status).toBe(404);
+    // A non-public service's report is never shown to the public, so not to a moderator either:
+    // a damp-and-mould photo is inside a tenant's home.
+    const inside = await aPhoto(resident);
+    const damp = await call('POST', 'requests', {
+      as: resident,
+      body: aServiceRequest({ serviceCode: 'damp-and-mould', attributes: {}, photos: [inside] }),
+    });
+    expect(damp.status).toBe(201);
+    const { id: home } = (await damp.json()) as { id: string };
+    expect((await read(`staff/requests/${home}/moderation`, mia)).status).toBe(404);
+    expect((await read(`staff/requests/${home}/moderation/photos/${inside}`, mia)).status).toBe(404);
     // The moderator role, and only it: staff without it are refused, as is a resident-issuer token claiming it.
     expect((await read(`staff/requests/${id}/moderation/photos/${photo}`, staff)).status).toBe(403);
     const forged = await tokenFrom('resident', resident, ['moderator']);
@@ -315,8 +326,9 @@ describe('a report’s photos, for a moderator', () => {
           { partitionKey: resident },
         )
         .fetchAll();
-      const mine = resources.filter((e) => e.actor.sub === 'mia' && e.what.id === id);
-      expect(mine.map((e) => e.what)).toEqual([{ type: 'request', id }]);
+      // The photo given, named as such; nothing for the refusals.
+      const mine = resources.filter((e) => e.actor.sub === 'mia');
+      expect(mine.map((e) => e.what)).toEqual([{ type: 'document', id: photo }]);
       expect(mine[0]?.why).toContain('Moderating');
     } finally {
       client.dispose();
