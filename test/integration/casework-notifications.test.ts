@@ -17,9 +17,8 @@ import { govUkNotify } from '../../shared/notifications/notify-client.js';
 import { notifyTemplatesSchema } from '../../shared/notifications/templates.js';
 import { aServiceRequest, call, staff, tokenFrom } from '../support/api.js';
 import { notificationsTo } from '../support/contacts.js';
-import { cosmosOf, outboxPublished } from '../support/outbox.js';
-import { peekAll } from '../support/service-bus.js';
-import { waitFor } from '../support/wait.js';
+import { cosmosOf } from '../support/outbox.js';
+import { notificationsSettled } from '../support/notifications-settled.js';
 
 const settings = inject('appSettings');
 const notifyUrl = inject('govukNotifyUrl');
@@ -60,22 +59,7 @@ async function staffUpdate(requestId: string, etag: string, body: Record<string,
   return response.headers.get('etag') ?? '';
 }
 
-/**
- * A positive barrier instead of waiting a while: the request's outbox is all published, no
- * event about it waits on `notify-residents` and no job for the councillor on `notifications`
- * (messages are settled only after their work is done), so nothing more will be sent.
- */
-async function settled(requestId: string, councillor: string): Promise<void> {
-  await outboxPublished(cosmosOf(settings.CosmosDb), [requestId]);
-  const bus = settings.ServiceBus ?? '';
-  await waitFor(
-    async () =>
-      (await peekAll(bus, { topic: 'events', subscription: 'notify-residents' }, (m) => m.correlationId === requestId))
-        .length === 0 &&
-      (await peekAll(bus, { queue: 'notifications' }, (m) => JSON.stringify(m.body).includes(councillor))).length === 0,
-    { what: `notifications about ${requestId} to settle` },
-  );
-}
+const settled = notificationsSettled;
 
 describe('a councillor is told of their enquiries', () => {
   it('when staff respond to an enquiry and then add an update, then the councillor is emailed each, with a link to the enquiry in the staff workspace', async () => {

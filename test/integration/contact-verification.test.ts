@@ -23,9 +23,9 @@ import { cosmosProfileStore, type ProfileDoc } from '../../shared/residents/prof
 import { AppError } from '../../shared/errors.js';
 import { aServiceRequest, call, staff } from '../support/api.js';
 import { codeSentTo, confirmContact, sentTo } from '../support/contacts.js';
-import { cosmosOf, outboxPublished } from '../support/outbox.js';
-import { peekAll } from '../support/service-bus.js';
+import { cosmosOf } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
+import { notificationsSettled } from '../support/notifications-settled.js';
 
 const notify = inject('govukNotifyUrl');
 const settings = inject('appSettings');
@@ -53,18 +53,7 @@ const problemOf = async (res: Response) =>
 const notificationsTo = async (to: string) =>
   (await sentTo(notify, to)).filter((n) => !n.templateName.startsWith('Security code'));
 
-/** Positive barrier: the request's events are published and nothing about it or the resident is still queued. */
-async function settled(requestId: string, residentId: string): Promise<void> {
-  await outboxPublished(cosmosOf(settings.CosmosDb), [requestId]);
-  const bus = settings.ServiceBus ?? '';
-  await waitFor(
-    async () =>
-      (await peekAll(bus, { topic: 'events', subscription: 'notify-residents' }, (m) => m.correlationId === requestId))
-        .length === 0 &&
-      (await peekAll(bus, { queue: 'notifications' }, (m) => JSON.stringify(m.body).includes(residentId))).length === 0,
-    { what: `notifications about ${requestId} to settle` },
-  );
-}
+const settled = notificationsSettled;
 
 async function reportAndChangeStatus(who: string, status: string): Promise<string> {
   const created = await call('POST', 'requests', { as: who, body: aServiceRequest() });

@@ -5,32 +5,15 @@
  * the council's own words, never internal notes or unpublished partner text, never who reported it.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aServiceRequest, call, staff } from '../support/api.js';
 import { confirmContact, notificationsTo } from '../support/contacts.js';
-import { cosmosOf, outboxPublished } from '../support/outbox.js';
-import { peekAll } from '../support/service-bus.js';
-import { waitFor } from '../support/wait.js';
+import { notificationsSettled } from '../support/notifications-settled.js';
 
 const sentTo = notificationsTo;
 
-/** Nothing about the request is left to publish, plan or send: a barrier, not a wait. */
-async function settled(requestId: string): Promise<void> {
-  const settings = inject('appSettings');
-  await outboxPublished(cosmosOf(settings.CosmosDb), [requestId]);
-  const bus = settings.ServiceBus ?? '';
-  await waitFor(
-    async () =>
-      (await peekAll(bus, { topic: 'events', subscription: 'notify-residents' }, (m) => m.correlationId === requestId))
-        .length === 0 &&
-      (
-        await peekAll(bus, { queue: 'notifications' }, (m) =>
-          JSON.stringify(m.body).includes(requestId.slice(0, 8).toUpperCase()),
-        )
-      ).length === 0,
-    { what: `notifications about ${requestId} to settle` },
-  );
-}
+/** Follower jobs name the report by its reference, not the reporter. */
+const settled = (requestId: string) => notificationsSettled(requestId, requestId.slice(0, 8).toUpperCase());
 
 async function resident(preferences: Record<string, unknown> = { email: true, sms: false }) {
   const who = `follower-${randomUUID().slice(0, 8)}`;

@@ -2,31 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { aServiceRequest, call, staff } from '../support/api.js';
 import { confirmContact, notificationsTo } from '../support/contacts.js';
-import { cosmosOf, outboxPublished } from '../support/outbox.js';
-import { peekAll } from '../support/service-bus.js';
-import { waitFor } from '../support/wait.js';
+import { notificationsSettled } from '../support/notifications-settled.js';
 
 const notify = inject('govukNotifyUrl');
 
 const sentTo = notificationsTo;
 
-/**
- * A positive barrier instead of waiting a while: the request's outbox is all published, no
- * event about it waits on `notify-residents` and no job for the resident on `notifications`
- * (messages are settled only after their work is done), so nothing more will be sent.
- */
-async function settled(requestId: string, residentId: string): Promise<void> {
-  const settings = inject('appSettings');
-  await outboxPublished(cosmosOf(settings.CosmosDb), [requestId]);
-  const bus = settings.ServiceBus ?? '';
-  await waitFor(
-    async () =>
-      (await peekAll(bus, { topic: 'events', subscription: 'notify-residents' }, (m) => m.correlationId === requestId))
-        .length === 0 &&
-      (await peekAll(bus, { queue: 'notifications' }, (m) => JSON.stringify(m.body).includes(residentId))).length === 0,
-    { what: `notifications about ${requestId} to settle` },
-  );
-}
+const settled = notificationsSettled;
 
 async function resident(preferences: Record<string, unknown>) {
   const who = `resident-${randomUUID().slice(0, 8)}`;

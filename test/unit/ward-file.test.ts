@@ -6,23 +6,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../shared/config.js';
+import { parseConfig } from '../../shared/config.js';
 import { functionAppRoot, packagedWardFile, readWardFile } from '../../shared/wards/ward-file.js';
 import { localWards } from '../../shared/wards/local-wards.js';
-
-const azure = {
-  CosmosDb__accountEndpoint: 'https://doorstep-prod.documents.azure.com:443/',
-  ServiceBus__fullyQualifiedNamespace: 'doorstep-prod.servicebus.windows.net',
-  Storage__blobServiceUri: 'https://doorstepprod.blob.core.windows.net',
-  OIDC_ISSUER: 'https://doorstep.ciamlogin.com/tenant-id/v2.0',
-  OIDC_AUDIENCE: 'api://doorstep',
-  COUNCIL_BOUNDARY: '-2.72,51.40,-2.50,51.54',
-  GOVUK_PAY_API_KEY: 'resolved',
-  GOVUK_PAY_WEBHOOK_SIGNING_SECRET: 'resolved',
-  PAYMENT_RETURN_URL: 'https://council.example/pay/return',
-  GOVUK_NOTIFY_API_KEY: 'resolved',
-  MY_ACCOUNT_URL: 'https://council.example/my-account',
-};
+import { azure, issuesOf } from '../support/config.js';
 
 /** A function app package as the build lays it out: host.json at its root, chunks below it. */
 function appPackage(wards: string | undefined): string {
@@ -32,16 +19,6 @@ function appPackage(wards: string | undefined): string {
   if (wards !== undefined) writeFileSync(join(dir, packagedWardFile), wards);
   return dir;
 }
-
-const issuesOf = (env: NodeJS.ProcessEnv): string => {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.join('\n');
-    throw error;
-  }
-  return '';
-};
 
 describe('wards from a file in the app package', () => {
   it('when WARD_BOUNDARIES_FILE names a ward file, then the configuration holds its wards', () => {

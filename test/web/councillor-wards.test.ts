@@ -6,22 +6,16 @@
  * the admin page. JavaScript on only (axe's WCAG 2.2 A/AA scan on every page and error
  * state): the page has no script of its own, each step is a plain form post.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CosmosClient } from '@azure/cosmos';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { axeViolations, newContext, screenshot, signInAs } from '../support/browser.js';
-import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
+import { browserForFile } from '../support/web-suite.js';
 
 const site = inject('webUrl');
 // Its own dev councillor, so no other file's wards or enquiries meet these.
 const councillor = 'cllr-wards';
-let browser: Browser;
-let cosmos: CosmosClient;
-
-beforeAll(async () => {
-  ({ browser, cosmos } = await openWebSuite());
-});
-afterAll(() => closeWebSuite({ browser, cosmos }));
+// Only the browser: the journey reads nothing from the store.
+const browser = browserForFile();
 
 const heading = (page: Page) => page.locator('h1').first().innerText();
 const summary = (page: Page) => page.locator('.govuk-error-summary__list li').allInnerTexts();
@@ -30,7 +24,7 @@ const accessible = async (page: Page, state: string) => expect(await axeViolatio
 
 describe("councillors' wards", () => {
   it('when an admin records a ward for a councillor, then the councillor’s requests in my wards offer it', async () => {
-    const admin = await newContext(browser, true);
+    const admin = await newContext(browser(), true);
     const page = await admin.newPage();
     await page.goto(`${site}/staff/admin/councillor-wards`);
     await signInAs(page, 'ada', site);
@@ -75,7 +69,7 @@ describe("councillors' wards", () => {
     await accessible(page, 'saved');
     await admin.close();
 
-    const own = await newContext(browser, true);
+    const own = await newContext(browser(), true);
     const theirs = await own.newPage();
     await theirs.goto(`${site}/staff/councillor/requests`);
     await signInAs(theirs, councillor, site);

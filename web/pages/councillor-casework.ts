@@ -9,6 +9,7 @@ import { ok, type DoorstepApi } from '../api/client.js';
 import { requestView, serviceView, statusNames, type ServiceView } from '../api/views.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
 import { apiAttributes, checkAnswer, isoDate, question, questionsOf, readAnswer } from './report.js';
+import { formErrorData, type FormError } from '../staff/form-errors.js';
 
 const enquirySummary = z.object({
   id: z.string(),
@@ -135,16 +136,6 @@ export const oneEnquiry: StaffPageHandler = async (page) => {
   };
 };
 
-interface FieldError {
-  readonly field: string;
-  readonly text: string;
-}
-const summaryOf = (errors: readonly FieldError[]) => ({
-  errors,
-  errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
-  errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-});
-
 /** First question: what the enquiry is about (a GET form, so it works without JavaScript). */
 export const chooseEnquiryService: StaffPageHandler = async (page) => {
   const services = await servicesOf(page.api());
@@ -156,7 +147,7 @@ export const chooseEnquiryService: StaffPageHandler = async (page) => {
     view: 'councillor-enquiry-service',
     status: errors.length ? 400 : 200,
     data: {
-      ...summaryOf(errors),
+      ...formErrorData(errors),
       serviceItems: services.map((s) => ({ value: s.code, text: s.name })),
     },
   };
@@ -191,7 +182,7 @@ export const enquiryDetails: StaffPageHandler = async (page) => {
     : {};
   const value = (name: string) => (form.get(name) ?? '').trim();
   const q = value('q');
-  const errors: FieldError[] = [];
+  const errors: FormError[] = [];
   let addresses: z.infer<typeof addressesView>['items'] = [];
   if (posted && q !== '') {
     addresses = addressesView.parse(ok(await api.GET('/addresses', { params: { query: { q } } }))).items;
@@ -208,7 +199,7 @@ export const enquiryDetails: StaffPageHandler = async (page) => {
     data: {
       service,
       action: `/staff/councillor/enquiries/new/details?service=${encodeURIComponent(service.code)}`,
-      ...summaryOf(errors),
+      ...formErrorData(errors),
       questions: questions.map((a) =>
         question(a, answers[a.code], errors.find((e) => e.field === a.code || e.field === `${a.code}-day`)?.text),
       ),
@@ -236,7 +227,7 @@ async function raise(
   service: ServiceView,
   answers: Record<string, string | string[]>,
   addresses: readonly { uprn: string; address: string; lat: number; long: number }[],
-  errors: FieldError[],
+  errors: FormError[],
 ): Promise<StaffPageResult | undefined> {
   const value = (name: string) => (page.form.get(name) ?? '').trim();
   for (const a of questionsOf(service)) {
@@ -304,7 +295,7 @@ export const wardRequests: StaffPageHandler = async (page) => {
     view: 'councillor-requests',
     status: errors.length ? 400 : 200,
     data: {
-      ...summaryOf(errors),
+      ...formErrorData(errors),
       hasWards: mine.length > 0,
       wardItems: [
         { value: '', text: 'All my wards' },

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ok, type DoorstepApi } from '../api/client.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
+import { formErrorData, type FormError } from '../staff/form-errors.js';
 
 /** The API's own shape (shared/casework/councillor-wards.ts `councillorSubPattern`). */
 const subPattern = /^[A-Za-z0-9._@-]{1,128}$/;
@@ -18,23 +19,13 @@ const path = '/staff/admin/councillor-wards';
 const wardsView = z.object({ items: z.array(z.object({ code: z.string(), name: z.string() })) });
 const councillorWardsView = z.object({ councillor: z.string(), wards: z.array(z.string()) });
 
-interface FieldError {
-  readonly field: string;
-  readonly text: string;
-}
-const summaryOf = (errors: readonly FieldError[]) => ({
-  errors,
-  errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
-  errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-});
-
 const councilWards = async (api: DoorstepApi) => wardsView.parse(ok(await api.GET('/wards'))).items;
 
-function findStep(errors: readonly FieldError[], councillor = ''): StaffPageResult {
+function findStep(errors: readonly FormError[], councillor = ''): StaffPageResult {
   return {
     view: 'staff-councillor-wards',
     status: errors.length ? 400 : 200,
-    data: { step: 'find', councillor, ...summaryOf(errors) },
+    data: { step: 'find', councillor, ...formErrorData(errors) },
   };
 }
 
@@ -42,7 +33,7 @@ async function chooseStep(
   page: StaffPageRequest,
   councillor: string,
   chosen: readonly string[] | undefined,
-  errors: readonly FieldError[] = [],
+  errors: readonly FormError[] = [],
 ): Promise<StaffPageResult> {
   const api = page.api();
   const [wards, current] = await Promise.all([
@@ -63,7 +54,7 @@ async function chooseStep(
       current: current.map((code) => names.get(code) ?? code),
       wardItems: wards.map((w) => ({ value: w.code, text: w.name, checked: ticked.has(w.code) })),
       maxWards,
-      ...summaryOf(errors),
+      ...formErrorData(errors),
     },
   };
 }

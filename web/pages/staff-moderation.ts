@@ -7,11 +7,7 @@
 import { ApiError, ok } from '../api/client.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
 import { moderationQueueView, moderationRequestView, type ModerationRequestView } from '../staff/ops-views.js';
-
-interface FormError {
-  readonly field: string;
-  readonly text: string;
-}
+import { formErrorData, type FormError } from '../staff/form-errors.js';
 
 type Published = ModerationRequestView['moderation']['description'];
 
@@ -66,9 +62,7 @@ async function moderationPage(
         };
       }),
       log: [...request.moderationLog].reverse().map((l) => ({ ...l, targetName: targetName[l.target] })),
-      errors,
-      errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-      errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
+      ...formErrorData(errors),
       values,
     },
   };

@@ -8,11 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, ok } from '../api/client.js';
 import type { StaffPageHandler, StaffPageRequest, StaffPageResult } from '../staff/staff-page.js';
 import { refundsAwaitingView, staffPaymentView, type RefundStatus, type StaffPaymentView } from '../staff/ops-views.js';
-
-interface FormError {
-  readonly field: string;
-  readonly text: string;
-}
+import { formErrorData, type FormError } from '../staff/form-errors.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
@@ -37,12 +33,6 @@ export const refundStatusNames: Record<RefundStatus, string> = {
   success: 'Refunded',
   error: 'Failed',
 };
-
-const errorData = (errors: readonly FormError[]) => ({
-  errors,
-  errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-  errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
-});
 
 /**
  * One page of the refunds waiting for a second approver (decision 1031). `after` is the
@@ -71,13 +61,16 @@ async function awaitingApproval(page: StaffPageRequest) {
 export const findPayment: StaffPageHandler = async (page) => {
   const reference = (page.query.get('reference') ?? '').trim().toLowerCase();
   if (!page.query.has('reference'))
-    return { view: 'staff-payments', data: { values: {}, ...errorData([]), awaiting: await awaitingApproval(page) } };
+    return {
+      view: 'staff-payments',
+      data: { values: {}, ...formErrorData([]), awaiting: await awaitingApproval(page) },
+    };
   const error = async (text: string): Promise<StaffPageResult> => ({
     view: 'staff-payments',
     status: 400,
     data: {
       values: { reference },
-      ...errorData([{ field: 'reference', text }]),
+      ...formErrorData([{ field: 'reference', text }]),
       awaiting: await awaitingApproval(page),
     },
   });
@@ -118,7 +111,7 @@ async function paymentPage(
       refundable: payment.status === 'success' && payment.refunded < payment.amount,
       // A fresh key each time the form is drawn: sending the same form twice refunds once.
       idempotencyKey: randomUUID(),
-      ...errorData(errors),
+      ...formErrorData(errors),
       values: extra.values ?? {},
     },
   };

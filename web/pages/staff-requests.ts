@@ -17,6 +17,7 @@ import {
   type StaffRequestView,
   type StaffStatus,
 } from '../staff/views.js';
+import { formErrorData, type FormError } from '../staff/form-errors.js';
 
 const statusCodes = Object.keys(statusNames) as [StaffStatus, ...StaffStatus[]];
 
@@ -95,9 +96,7 @@ export const queue: StaffPageHandler = async (page) => {
     view: 'staff-queue',
     status: errors.length > 0 ? 400 : 200,
     data: {
-      errors,
-      errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-      errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
+      ...formErrorData(errors),
       values: current,
       statusItems: [
         { value: '', text: 'Any status' },
@@ -139,11 +138,6 @@ const reporterReasons = [
   'Checking a duplicate or related report',
   'A complaint or information request',
 ];
-
-interface FormError {
-  readonly field: string;
-  readonly text: string;
-}
 
 async function requestPage(
   page: StaffPageRequest,
@@ -187,9 +181,7 @@ async function requestPage(
           selected: request.assignedTo === `team:${t.code}`,
         })),
       ],
-      errors,
-      errorFor: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-      errorList: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
+      ...formErrorData(errors),
       values: extra.values ?? {},
       me: page.session.user?.sub,
     },
