@@ -16,6 +16,7 @@ import { axeViolations, newContext, screenshot, signInAs } from '../support/brow
 import { tokenFor } from '../support/api.js';
 import { notificationsTo } from '../support/contacts.js';
 import { cosmosOf } from '../support/outbox.js';
+import { waitFor } from '../support/wait.js';
 import { closeWebSuite, openWebSuite } from '../support/web-suite.js';
 
 const site = inject('webUrl');
@@ -184,10 +185,13 @@ describe('councillor casework', () => {
       expect(await rowText(page, 'Request status')).toContain('Being investigated');
       expect(await page.locator('.app-timeline').innerText()).toContain(`Inspector booked ${marker}`);
       // The staff answer reached the councillor too, linked to the enquiry in the staff workspace.
-      const told = await notificationsTo(councillorEmail, 1);
-      const email = told.find((n) => n.body.includes(`Inspector booked ${marker}`));
-      expect(email?.templateName).toBe('Councillor enquiry update (email)');
-      expect(email?.body).toContain(`/staff/councillor/enquiries/${enquiryId}`);
+      // The js and no-js runs share this councillor's address: wait for this run's email, not any one.
+      const email = await waitFor(
+        async () => (await notificationsTo(councillorEmail)).find((n) => n.body.includes(`Inspector booked ${marker}`)),
+        { what: 'the councillor’s email about the answer' },
+      );
+      expect(email.templateName).toBe('Councillor enquiry update (email)');
+      expect(email.body).toContain(`/staff/councillor/enquiries/${enquiryId}`);
 
       await page.getByRole('link', { name: 'My enquiries' }).first().click();
       expect(await page.locator(`tbody tr[data-enquiry-id="${enquiryId}"]`).innerText()).toContain('Pothole');
